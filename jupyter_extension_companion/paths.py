@@ -65,6 +65,11 @@ class ClassroomPaths:
         return self.state / "audit.log"
 
     @property
+    def hub_access(self) -> Path:
+        """Root-only JSON with the hub API URL and the classroom service's token (for the CLI)."""
+        return self.state / "hub.json"
+
+    @property
     def trash(self) -> Path:
         return self.state / "trash"
 
