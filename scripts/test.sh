@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Run every test of JupyterLab Classroom on this machine, installing what the tests need first.
+#
+# Needs root (the tests create real system users with the prefix `clt`, start a real JupyterHub
+# with PAM, Mosquitto and kernels) on Debian 12 / Ubuntu 24.04. Safe to re-run.
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh unit       # only the fast tests (no root, no network)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WHAT=${1:-all}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ "$(id -u)" != 0 ] && [ "$WHAT" != unit ]; then
+  echo "scripts/test.sh: the real tests need root (they create system users); run it as root, or 'bash scripts/test.sh unit'." >&2
+  exit 2
+fi
+
+if [ "$WHAT" != unit ]; then
+  step "system packages (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt_pkgs=(python3-venv nodejs npm default-jdk-headless chromium mosquitto mosquitto-clients
+            r-base-core r-cran-irkernel curl unzip git)
+  missing=()
+  for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  command -v configurable-http-proxy >/dev/null || npm install -g --no-audit --no-fund configurable-http-proxy
+fi
+
+step "Python venv (.venv)"
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+export PATH="$ROOT/.venv/bin:$PATH"
+python -m pip install -q --upgrade pip
+
+step "lab extension (npm ci, build)"
+npm ci --no-audit --no-fund
+npm run build:prod
+python scripts/compile_i18n.py 2>/dev/null || true
+
+step "Python package (editable, with hub and test extras)"
+python -m pip install -q -e ".[hub,test]"
+jupyter labextension list 2>&1 | grep -q "jupyterlab-classroom.*enabled.*OK" \
+  || { echo "lab extension not listed as enabled"; jupyter labextension list; exit 1; }
+jupyter server extension list 2>&1 | grep -q "jupyter_extension_companion.*enabled" \
+  || { echo "server extension not enabled"; jupyter server extension list; exit 1; }
+
+step "lint"
+ruff check .
+
+step "unit tests"
+if [ "$WHAT" = unit ]; then
+  exec python -m pytest tests/unit -q
+fi
+python -m pytest tests/unit -q
+
+step "tests against real components (JupyterHub, PAM, Mosquitto, kernels, Maven Central)"
+python -m pytest tests/real -q -m real
+
+step "UI tests (Galata, system Chromium)"
+(cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
