@@ -59,7 +59,7 @@ fi
 python -m pytest tests/unit -q
 
 step "tests against real components (JupyterHub, PAM, Mosquitto, kernels, Maven Central)"
-python -m pytest tests/real -q -m real
+python -m pytest tests/real -q
 
 step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
