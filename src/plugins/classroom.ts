@@ -1,16 +1,158 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+import {
+  addIcon,
+  fileUploadIcon,
+  LabIcon,
+  ReactWidget,
+  refreshIcon,
+  SidePanel
+} from '@jupyterlab/ui-components';
+import { createElement } from 'react';
+
+import { addStudent, importRoster } from '../actions';
+import { NeedsHub } from '../components/NeedsHub';
+import { ClassroomModel } from '../model';
+import { Classroom } from '../tokens';
+import { createBrokerPanel } from '../widgets/BrokerPanel';
+import { createKernelsPanel } from '../widgets/KernelsPanel';
+import { createLibrariesPanel } from '../widgets/LibrariesPanel';
+import { createStudentsPanel } from '../widgets/StudentsPanel';
+
+/** The sidebar's DOM id (also what tests look for). */
+export const SIDEBAR_ID = 'jp-classroom-sidebar';
+
+/** Palette category and command ids. */
+export const CommandIDs = {
+  open: 'classroom:open',
+  addStudent: 'classroom:add-student',
+  importRoster: 'classroom:import-roster',
+  refresh: 'classroom:refresh'
+};
+
+const CLASSROOM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M3 4h18v11H3zm2 2v7h14V6z"/>
+    <circle cx="7" cy="18.5" r="1.8"/><circle cx="12" cy="18.5" r="1.8"/><circle cx="17" cy="18.5" r="1.8"/>
+    <path d="M7 8h8v1.6H7zm0 2.6h5v1.6H7z"/>
+  </g>
+</svg>`;
+
+export const classroomIcon = new LabIcon({
+  name: 'jupyterlab-classroom:classroom',
+  svgstr: CLASSROOM_SVG
+});
 
 /**
- * The teacher's Classroom sidebar (only for hub admins).
+ * The teacher's Classroom sidebar (only for hub admins; outside a hub it says that it
+ * needs JupyterHub; students never see it).
  */
 export const classroomPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-classroom:sidebar',
-  description: 'The Classroom sidebar for teachers: students, libraries, kernels, broker.',
+  description:
+    'The Classroom sidebar for teachers: students, libraries, kernels, broker.',
   autoStart: true,
-  activate: (app: JupyterFrontEnd) => {
-    void app;
+  optional: [ITranslator, ICommandPalette, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
+    const model = new ClassroomModel();
+    // Don't hold up the start of JupyterLab for the whoami round trip.
+    void model
+      .whoami()
+      .then(who => {
+        const mode = !who.hub ? 'no-hub' : who.teacher ? 'teacher' : 'none';
+        document.body.dataset.classroomSidebar = mode;
+        if (mode === 'none') {
+          return;
+        }
+        setup(app, trans, model, who, translator, palette, restorer);
+      })
+      .catch(reason => {
+        document.body.dataset.classroomSidebar = 'error';
+        console.error(
+          'Classroom: the server extension did not answer whoami; no sidebar.',
+          reason
+        );
+      });
   }
 };
+
+function setup(
+  app: JupyterFrontEnd,
+  trans: TranslationBundle,
+  model: ClassroomModel,
+  who: Classroom.IWhoAmI,
+  translator: ITranslator | null,
+  palette: ICommandPalette | null,
+  restorer: ILayoutRestorer | null
+): void {
+  const { commands, shell } = app;
+  const sidebar = new SidePanel({ translator: translator ?? undefined });
+  sidebar.id = SIDEBAR_ID;
+  sidebar.addClass('jp-classroom-Sidebar');
+  sidebar.title.icon = classroomIcon;
+  sidebar.title.caption = trans.__('Classroom');
+  sidebar.node.setAttribute('data-testid', 'classroom-sidebar');
+
+  const category = trans.__('Classroom');
+  commands.addCommand(CommandIDs.open, {
+    label: trans.__('Open the Classroom sidebar'),
+    icon: classroomIcon,
+    execute: () => shell.activateById(SIDEBAR_ID)
+  });
+  palette?.addItem({ command: CommandIDs.open, category });
+
+  if (!who.hub) {
+    const message = ReactWidget.create(createElement(NeedsHub, { trans }));
+    message.title.label = trans.__('JupyterHub needed');
+    sidebar.addWidget(message);
+  } else {
+    commands.addCommand(CommandIDs.addStudent, {
+      label: trans.__('Add Student…'),
+      caption: trans.__('Add one student'),
+      icon: addIcon,
+      execute: () => addStudent(model, trans)
+    });
+    commands.addCommand(CommandIDs.importRoster, {
+      label: trans.__('Import Roster…'),
+      caption: trans.__('Import students from a CSV file'),
+      icon: fileUploadIcon,
+      execute: () => importRoster(model, trans)
+    });
+    commands.addCommand(CommandIDs.refresh, {
+      label: trans.__('Refresh Class List'),
+      caption: trans.__('Reload the class list'),
+      icon: refreshIcon,
+      execute: () => model.refresh()
+    });
+    for (const command of [
+      CommandIDs.addStudent,
+      CommandIDs.importRoster,
+      CommandIDs.refresh
+    ]) {
+      palette?.addItem({ command, category });
+    }
+    sidebar.addWidget(createStudentsPanel(trans, model, commands, who.name));
+    sidebar.addWidget(createLibrariesPanel(trans));
+    sidebar.addWidget(createKernelsPanel(trans));
+    sidebar.addWidget(createBrokerPanel(trans, app));
+    void model.refresh();
+  }
+
+  shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });
+  restorer?.add(sidebar, SIDEBAR_ID);
+}

@@ -1,0 +1,238 @@
+import {
+  Dialog,
+  Notification,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { Credentials } from './components/Credentials';
+import { StudentAction } from './components/StudentItem';
+import { userLabUrl } from './credentials';
+import { ClassroomModel } from './model';
+import { Classroom } from './tokens';
+import { AddStudentBody } from './widgets/AddStudentBody';
+import { RosterImportBody } from './widgets/RosterImportBody';
+
+/**
+ * The teacher's actions: each asks what it needs in a dialog, calls the model and reports.
+ */
+
+/** Show a password once. */
+export async function showCredentials(
+  trans: TranslationBundle,
+  title: string,
+  credentials: Classroom.ICredentials
+): Promise<void> {
+  await showDialog({
+    title,
+    body: ReactWidget.create(
+      <Credentials credentials={credentials} trans={trans} />
+    ),
+    buttons: [Dialog.okButton({ label: trans.__('Done') })]
+  });
+}
+
+/** Ask for a username (full name, password optional) and create the student. */
+export async function addStudent(
+  model: ClassroomModel,
+  trans: TranslationBundle
+): Promise<void> {
+  const result = await showDialog({
+    title: trans.__('Add student'),
+    body: new AddStudentBody(trans),
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: trans.__('Add') })
+    ],
+    focusNodeSelector: 'input'
+  });
+  if (!result.button.accept || !result.value) {
+    return;
+  }
+  const values = result.value;
+  if (!values.name) {
+    await showErrorMessage(
+      trans.__('Add student'),
+      trans.__('Enter a username.')
+    );
+    return;
+  }
+  try {
+    const credentials = await model.addStudent(values);
+    Notification.success(trans.__('Student %1 added.', credentials.name), {
+      autoClose: 5000
+    });
+    await showCredentials(
+      trans,
+      trans.__('Student %1 added', credentials.name),
+      credentials
+    );
+  } catch (error) {
+    await showErrorMessage(trans.__('Could not add the student'), error as Error);
+  }
+}
+
+/** The roster import dialog (preview, apply, results, credentials). */
+export async function importRoster(
+  model: ClassroomModel,
+  trans: TranslationBundle
+): Promise<void> {
+  const body = new RosterImportBody(model, trans);
+  await showDialog({
+    title: trans.__('Import roster'),
+    body,
+    buttons: [Dialog.cancelButton({ label: trans.__('Close') })]
+  });
+  if (body.running) {
+    Notification.warning(
+      trans.__(
+        'The import goes on in the background. Its passwords are shown only in the dialog: reset the passwords of these students to hand them out.'
+      )
+    );
+  }
+  body.dispose();
+}
+
+async function confirm(
+  trans: TranslationBundle,
+  title: string,
+  body: string,
+  label: string,
+  warn = false
+): Promise<boolean> {
+  const result = await showDialog({
+    title,
+    body,
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      warn
+        ? Dialog.warnButton({ label })
+        : Dialog.okButton({ label })
+    ]
+  });
+  return result.button.accept;
+}
+
+function report(change: Classroom.IChange): void {
+  if (change.changed) {
+    Notification.success(change.message, { autoClose: 5000 });
+  } else {
+    Notification.info(change.message, { autoClose: 5000 });
+  }
+}
+
+/** Run one action of the class list on one student. */
+export async function studentAction(
+  model: ClassroomModel,
+  trans: TranslationBundle,
+  action: StudentAction,
+  student: Classroom.IStudent
+): Promise<void> {
+  const name = student.name;
+  try {
+    switch (action) {
+      case 'reset-password': {
+        const ok = await confirm(
+          trans,
+          trans.__('New password for %1', name),
+          trans.__(
+            'Set a new generated password for %1? The old password stops working.',
+            name
+          ),
+          trans.__('Set new password')
+        );
+        if (ok) {
+          const credentials = await model.resetPassword(name);
+          await showCredentials(
+            trans,
+            trans.__('New password for %1', name),
+            credentials
+          );
+        }
+        break;
+      }
+      case 'disable':
+        if (
+          await confirm(
+            trans,
+            trans.__('Disable %1', name),
+            trans.__(
+              '%1 will not be able to log in, and a running server is stopped. Files are kept.',
+              name
+            ),
+            trans.__('Disable'),
+            true
+          )
+        ) {
+          report(await model.setEnabled(name, false));
+        }
+        break;
+      case 'enable':
+        report(await model.setEnabled(name, true));
+        break;
+      case 'remove': {
+        const result = await showDialog({
+          title: trans.__('Remove %1', name),
+          body: trans.__(
+            'The server of %1 is stopped, the hub user removed, and the home folder archived to /var/lib/jupyterhub-classroom/archive/ before the account is deleted.',
+            name
+          ),
+          checkbox: {
+            label: trans.__('Keep the system account (only remove the hub user)'),
+            checked: false
+          },
+          buttons: [
+            Dialog.cancelButton({ label: trans.__('Cancel') }),
+            Dialog.warnButton({ label: trans.__('Remove') })
+          ]
+        });
+        if (result.button.accept) {
+          report(await model.remove(name, result.isChecked === true));
+        }
+        break;
+      }
+      case 'start':
+        report(await model.setServer(name, true));
+        break;
+      case 'stop':
+        report(await model.setServer(name, false));
+        break;
+      case 'open':
+        window.open(userLabUrl(name), '_blank');
+        break;
+      case 'make-teacher':
+        if (
+          await confirm(
+            trans,
+            trans.__('Make %1 a teacher', name),
+            trans.__(
+              '%1 becomes a hub admin: they can manage the class and open every student server.',
+              name
+            ),
+            trans.__('Make teacher')
+          )
+        ) {
+          report(await model.setTeacher(name, true));
+        }
+        break;
+      case 'unmake-teacher':
+        if (
+          await confirm(
+            trans,
+            trans.__('Unmake teacher %1', name),
+            trans.__('%1 loses the hub admin rights.', name),
+            trans.__('Unmake teacher'),
+            true
+          )
+        ) {
+          report(await model.setTeacher(name, false));
+        }
+        break;
+    }
+  } catch (error) {
+    await showErrorMessage(trans.__('%1 failed', name), error as Error);
+  }
+}

@@ -1,0 +1,59 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  CommandToolbarButton,
+  PanelWithToolbar,
+  ReactWidget,
+  UseSignal
+} from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+import * as React from 'react';
+
+import { studentAction } from '../actions';
+import { StudentsView } from '../components/StudentsView';
+import { ClassroomModel } from '../model';
+
+/** Commands shown in the section's title bar. */
+export const STUDENT_TOOLBAR_COMMANDS = [
+  'classroom:add-student',
+  'classroom:import-roster',
+  'classroom:refresh'
+];
+
+/**
+ * The Students section of the Classroom sidebar: the class list and its actions.
+ */
+export function createStudentsPanel(
+  trans: TranslationBundle,
+  model: ClassroomModel,
+  commands: CommandRegistry,
+  me: string
+): Widget {
+  const panel = new PanelWithToolbar();
+  panel.id = 'jp-classroom-students';
+  panel.addClass('jp-classroom-StudentsPanel');
+  panel.title.label = trans.__('Students');
+  for (const id of STUDENT_TOOLBAR_COMMANDS) {
+    panel.toolbar.addItem(
+      id.split(':')[1],
+      new CommandToolbarButton({ commands, id, label: '' })
+    );
+  }
+  const view = ReactWidget.create(
+    <UseSignal signal={model.changed}>
+      {() => (
+        <StudentsView
+          model={model}
+          me={me}
+          trans={trans}
+          onAction={(action, student) =>
+            void studentAction(model, trans, action, student)
+          }
+        />
+      )}
+    </UseSignal>
+  );
+  view.addClass('jp-classroom-StudentsPanel-content');
+  panel.addWidget(view);
+  return panel;
+}
