@@ -39,7 +39,7 @@ but that the hub does not know (``hub_user=False``: "system only", e.g. made by 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,10 @@ from ..paths import ClassroomPaths
 from .audit import AuditLog
 from .errors import ClassroomError, NotFound
 from .hub_api import HubClient, HubError, server_running
+from .jobs import Progress
 from .passwords import generate_password, password_problem
 from .system_accounts import Account, SystemAccounts, _gecos_problem
 from .usernames import UsernameRefused, check_username
-
-Progress = Callable[[str, "float | None"], None]
 
 NOTHING = "nothing to change"
 
@@ -79,6 +78,7 @@ class Credentials:
     password: str | None
     generated: bool
     full_name: str | None = None
+    message: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,7 +121,8 @@ class AddResult:
         return asdict(self)
 
     def credentials(self) -> Credentials:
-        return Credentials(self.username, self.password, self.generated, self.full_name)
+        return Credentials(self.username, self.password, self.generated, self.full_name,
+                           self.message)
 
 
 class Roster:
@@ -375,7 +376,7 @@ class Roster:
             self.audit.record(self.actor, "set_password", name, "failed", message=exc.message)
             raise
         self.audit.record(self.actor, "set_password", name, "changed", generated=generated)
-        return Credentials(name, password, generated, account.full_name or None)
+        return Credentials(name, password, generated, account.full_name or None, "password set")
 
     def disable(self, name: str) -> Change:
         """Lock the student's password and stop their server."""
