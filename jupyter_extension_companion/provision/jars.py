@@ -1,0 +1,462 @@
+"""The class's shared jars in ``paths.java_libs``: list, add from Maven or by upload, trash, restore.
+
+Every jar lands through a temporary file in the same folder that is renamed into place only after
+it was checked (checksum published by the repository, or the upload checks), so a refusal leaves
+nothing behind. Removed jars go to ``paths.trash/jars`` and can be restored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pwd
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..paths import ClassroomPaths
+from .errors import ClassroomError, NotFound
+from .kernels import KernelCatalog, KernelInfo
+from .libchanges import Change
+from .maven import MAVEN_CENTRAL, Coordinates, Fetch, MavenRepository
+
+Progress = Callable[[str, "float | None"], None]
+
+MAX_JAR_BYTES = 50 * 1024 * 1024  # an upload or download larger than this is refused
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # zip-bomb guard: total declared size
+MAX_RATIO = 100  # zip-bomb guard: total uncompressed / compressed
+MAX_ENTRIES = 65536
+
+_JAR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]*\.jar$")
+
+# (path, size, mtime_ns, inode) -> (sha256, maven coords); listing 200 jars stays cheap
+_CACHE: dict[tuple[str, int, int, int], tuple[str, dict[str, str] | None]] = {}
+
+
+def _no_progress(message: str, fraction: float | None = None) -> None:
+    pass
+
+
+@dataclass
+class JarInfo:
+    """One shared jar as the teacher sees it."""
+
+    file: str
+    size: int
+    sha256: str
+    maven: dict[str, str] | None  # {"group", "artifact", "version"} from pom.properties
+    kernels: list[str] = field(default_factory=list)  # kernelspecs with it on their class path
+    modified: float = 0.0
+
+    @property
+    def coords(self) -> str | None:
+        if not self.maven:
+            return None
+        return f"{self.maven['group']}:{self.maven['artifact']}:{self.maven['version']}"
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["coords"] = self.coords
+        return d
+
+
+def check_jar_name(filename: str) -> str:
+    """A jar file name: no folders, starts with a letter or digit, ends in ``.jar``."""
+    if not isinstance(filename, str) or "/" in filename or "\\" in filename or "\x00" in filename:
+        raise ClassroomError(
+            f"Invalid jar name {filename!r}: give a file name without folders", code="bad_jar_name"
+        )
+    if not _JAR_NAME.match(filename) or len(filename) > 200:
+        raise ClassroomError(
+            f"Invalid jar name {filename!r}: letters, digits, '.', '_', '+', '-' and ending in .jar",
+            code="bad_jar_name",
+        )
+    return filename
+
+
+def check_jar_bytes(data: bytes, label: str = "upload") -> None:
+    """Refuse anything that is not a plausible, safe jar: size, zip magic, a readable zip, no
+    absolute or ``..`` entries, no zip bomb, and at least one class or ``META-INF`` entry."""
+    if len(data) > MAX_JAR_BYTES:
+        raise ClassroomError(
+            f"{label} is {len(data) // (1024 * 1024)} MB; the limit is {MAX_JAR_BYTES // (1024 * 1024)} MB",
+            code="too_large",
+            status=413,
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise ClassroomError(
+            f"{label} is not a jar (it does not start like a zip file)", code="not_a_jar"
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise ClassroomError(
+            f"{label} is not a valid jar (broken zip: {e})", code="not_a_jar"
+        ) from e
+    if len(infos) > MAX_ENTRIES:
+        raise ClassroomError(f"{label} has {len(infos)} entries; refusing", code="zip_bomb")
+    total = 0
+    has_content = False
+    for info in infos:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise ClassroomError(
+                f"{label} has an unsafe entry {name!r} (absolute or '..'); refusing",
+                code="unsafe_entry",
+            )
+        total += info.file_size
+        if name.endswith(".class") or name.startswith("META-INF/"):
+            has_content = True
+    compressed = max(sum(i.compress_size for i in infos), 1)
+    if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_RATIO:
+        raise ClassroomError(
+            f"{label} unpacks to {total} bytes from {compressed} (ratio {total / compressed:.0f}); "
+            "refusing a possible zip bomb",
+            code="zip_bomb",
+        )
+    if not has_content:
+        raise ClassroomError(f"{label} has no classes and no META-INF: not a jar", code="not_a_jar")
+    try:
+        bad = zf.testzip()  # sizes are bounded above: this reads at most MAX_UNCOMPRESSED_BYTES
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+        raise ClassroomError(f"{label} is not a valid jar ({e})", code="not_a_jar") from e
+    if bad is not None:
+        raise ClassroomError(f"{label} is damaged (bad CRC in {bad!r})", code="not_a_jar")
+
+
+def read_maven_coords(path: Path) -> dict[str, str] | None:
+    """Group, artifact and version from the jar's ``META-INF/maven/*/*/pom.properties``."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [
+                n
+                for n in zf.namelist()
+                if n.startswith("META-INF/maven/") and n.endswith("/pom.properties")
+            ]
+            if not names:
+                return None
+            # a shaded jar carries several; the one whose artifact matches the file name is its own
+            names.sort(key=lambda n: (n.split("/")[-2] not in path.name, n))
+            text = zf.read(names[0]).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    props: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "!")) and "=" in line:
+            k, v = line.split("=", 1)
+            props[k.strip()] = v.strip()
+    if not {"groupId", "artifactId", "version"} <= props.keys():
+        return None
+    return {"group": props["groupId"], "artifact": props["artifactId"], "version": props["version"]}
+
+
+def _describe(path: Path) -> tuple[int, str, dict[str, str] | None, float]:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _CACHE:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _CACHE[key] = (h.hexdigest(), read_maven_coords(path))
+    sha, coords = _CACHE[key]
+    return st.st_size, sha, coords, st.st_mtime
+
+
+def on_classpath(jar: Path, entries: list[str]) -> bool:
+    """Does a Java class path (entries: files, ``dir/*``, or globs as JJava reads them) include ``jar``?"""
+    jar = PurePosixPath(jar)
+    for e in entries:
+        if e.endswith("/*") and PurePosixPath(e[:-2]) == jar.parent:
+            return True
+        if not e.startswith("/"):
+            continue
+        if PurePosixPath(e) == jar or (any(c in e for c in "*?[") and jar.match(e)):
+            return True
+    return False
+
+
+class JarStore:
+    """The shared jars every student's Java kernel has on its class path."""
+
+    def __init__(
+        self,
+        paths: ClassroomPaths | None = None,
+        catalog: KernelCatalog | None = None,
+        fetch: Fetch | None = None,
+    ):
+        self.paths = paths or ClassroomPaths()
+        self.catalog = catalog or KernelCatalog(self.paths)
+        self.fetch = fetch  # None: urllib (tests pass a fake or a tampering wrapper)
+
+    @property
+    def folder(self) -> Path:
+        return self.paths.java_libs
+
+    @property
+    def trash(self) -> Path:
+        return self.paths.trash / "jars"
+
+    def _java_kernels(self) -> list[KernelInfo]:
+        return [k for k in self.catalog.list() if not k.shadowed and k.classpath]
+
+    def list(self) -> list[JarInfo]:
+        """Every jar in the shared folder with size, SHA-256, Maven coordinates and kernels."""
+        if not self.folder.is_dir():
+            return []
+        kernels = self._java_kernels()
+        out = []
+        for p in sorted(self.folder.iterdir()):
+            if p.name.startswith(".") or not p.name.endswith(".jar") or not p.is_file():
+                continue
+            size, sha, coords, mtime = _describe(p)
+            out.append(
+                JarInfo(
+                    p.name,
+                    size,
+                    sha,
+                    coords,
+                    [k.name for k in kernels if on_classpath(p, k.classpath)],
+                    mtime,
+                )
+            )
+        return out
+
+    def trashed(self) -> list[str]:
+        """Jar files in the trash (restorable)."""
+        if not self.trash.is_dir():
+            return []
+        return sorted(p.name for p in self.trash.iterdir() if p.name.endswith(".jar"))
+
+    def kernels_using(self, filename: str) -> list[str]:
+        """Kernelspecs whose class path includes ``filename`` in the shared folder."""
+        path = self.folder / filename
+        return [k.name for k in self._java_kernels() if on_classpath(path, k.classpath)]
+
+    def restart_needed(self, filenames: list[str] | None = None) -> list[dict[str, Any]]:
+        """Running Java kernels that must restart to see a class path change.
+
+        What root can see: the kernelspecs whose class path includes the changed jars, and the
+        kernel processes on this host started from those kernelspecs (found in ``/proc``: their
+        command line names the kernelspec's folder). A kernel reads its class path when it starts,
+        so each of those processes needs a restart (Kernel → Restart) to see the change. Returns
+        ``[{kernel, pid, user, started}]``; with no running kernel, ``[{kernel, pid: None}]`` per
+        affected kernelspec so the caller can still say which kernels are concerned.
+        """
+        kernels = self._java_kernels()
+        if filenames:
+            kernels = [
+                k
+                for k in kernels
+                if any(on_classpath(self.folder / f, k.classpath) for f in filenames)
+            ]
+        out: list[dict[str, Any]] = []
+        procs = _kernel_processes()
+        for k in kernels:
+            running = [p for p in procs if k.location in p["cmdline"]]
+            for p in running:
+                out.append(
+                    {"kernel": k.name, "pid": p["pid"], "user": p["user"], "started": p["started"]}
+                )
+            if not running:
+                out.append({"kernel": k.name, "pid": None, "user": None, "started": None})
+        return out
+
+    # -- adding -----------------------------------------------------------------------------
+
+    def _install(self, staged: list[tuple[str, bytes]], action: str, details: dict) -> list[Change]:
+        """Write each (name, bytes) through a temp file in the shared folder, then rename."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o755)
+        temps: list[tuple[str, Path, bytes]] = []
+        changes: list[Change] = []
+        try:
+            for name, data in staged:
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".part")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(tmp, 0o644)
+                temps.append((name, Path(tmp), data))
+            for name, tmp, data in temps:
+                dest = self.folder / name
+                if dest.is_file() and dest.read_bytes() == data:
+                    tmp.unlink()
+                    changes.append(
+                        Change(
+                            name,
+                            action,
+                            False,
+                            f"{name}: nothing to change",
+                            str(dest),
+                            details=details.get(name, {}),
+                        )
+                    )
+                    continue
+                replaced = dest.exists()
+                if replaced:
+                    self._to_trash(dest)
+                os.replace(tmp, dest)
+                changes.append(
+                    Change(
+                        name,
+                        action,
+                        True,
+                        f"{name}: {'replaced (old one in the trash)' if replaced else 'added'}",
+                        str(dest),
+                        restart=self.kernels_using(name),
+                        details=details.get(name, {}),
+                    )
+                )
+        finally:
+            for _, tmp, _ in temps:
+                tmp.unlink(missing_ok=True)
+        return changes
+
+    def add_maven(
+        self,
+        coords: str,
+        repository: str = MAVEN_CENTRAL,
+        with_dependencies: bool = False,
+        progress: Progress | None = None,
+    ) -> list[Change]:
+        """Download ``group:artifact:version`` (and, optionally, its runtime dependencies) from
+        ``repository``, verify each against the checksums the repository publishes, then put them
+        in the shared folder. A mismatch or a missing artifact refuses the whole request and
+        keeps nothing."""
+        progress = progress or _no_progress
+        root = Coordinates.parse(coords)
+        repo = MavenRepository(repository or MAVEN_CENTRAL, fetch=self.fetch)
+        wanted = [root]
+        if with_dependencies:
+            progress(f"resolving the runtime dependencies of {root}", 0.0)
+            wanted = repo.resolve(root, progress=progress)
+        staged: list[tuple[str, bytes]] = []
+        details: dict[str, dict] = {}
+        for i, c in enumerate(wanted):
+            progress(f"downloading {c} ({i + 1}/{len(wanted)})", i / len(wanted))
+            data, sums = repo.download(c)
+            check_jar_bytes(data, c.filename)
+            staged.append((c.filename, data))
+            details[c.filename] = {"coords": str(c), "verified": sums, "repository": repo.url}
+            progress(f"verified {c.filename} ({', '.join(sorted(sums))})", (i + 1) / len(wanted))
+        changes = self._install(staged, "jar_add_maven", details)
+        progress("done", 1.0)
+        return changes
+
+    def add_upload(self, filename: str, data: bytes) -> Change:
+        """Add an uploaded jar after checking its name and content (see :func:`check_jar_bytes`)."""
+        check_jar_name(filename)
+        if not isinstance(data, (bytes, bytearray)):
+            raise ClassroomError("upload data must be bytes")
+        check_jar_bytes(bytes(data), filename)
+        return self._install([(filename, bytes(data))], "jar_upload", {})[0]
+
+    # -- removing ---------------------------------------------------------------------------
+
+    def _to_trash(self, path: Path) -> Path:
+        self.trash.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.trash, 0o700)
+        dest = self.trash / path.name
+        if dest.exists():
+            # keep the older trashed copy under a time-stamped name
+            dest.rename(self.trash / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.old")
+        shutil.move(str(path), dest)
+        return dest
+
+    def remove(self, filename: str) -> Change:
+        """Move a shared jar to the trash (``restore`` brings it back)."""
+        check_jar_name(filename)
+        path = self.folder / filename
+        if not path.is_file():
+            if (self.trash / filename).is_file():
+                return Change(filename, "jar_remove", False, f"{filename}: already in the trash")
+            raise NotFound(f"No shared jar named {filename}")
+        restart = self.kernels_using(filename)
+        dest = self._to_trash(path)
+        return Change(
+            filename,
+            "jar_remove",
+            True,
+            f"{filename}: moved to the trash"
+            + (f"; restart running {', '.join(restart)} kernels" if restart else ""),
+            str(dest),
+            restart=restart,
+        )
+
+    def restore(self, filename: str) -> Change:
+        """Move a jar back from the trash into the shared folder."""
+        check_jar_name(filename)
+        src = self.trash / filename
+        dest = self.folder / filename
+        if not src.is_file():
+            if dest.is_file():
+                return Change(filename, "jar_restore", False, f"{filename}: nothing to change")
+            raise NotFound(f"No jar named {filename} in the trash")
+        if dest.exists():
+            raise ClassroomError(
+                f"{filename} exists in the shared folder; remove it first",
+                code="exists",
+                status=409,
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(src), dest)
+        os.chmod(dest, 0o644)
+        return Change(
+            filename,
+            "jar_restore",
+            True,
+            f"{filename}: restored",
+            str(dest),
+            restart=self.kernels_using(filename),
+        )
+
+
+def _kernel_processes() -> list[dict[str, Any]]:
+    """Java kernel processes on this host (needs root to see other users' processes fully)."""
+    out: list[dict[str, Any]] = []
+    proc = Path("/proc")
+    try:
+        entries = list(proc.iterdir())
+    except OSError:
+        return out
+    boot = None
+    for p in entries:
+        if not p.name.isdigit():
+            continue
+        try:
+            cmd = (p / "cmdline").read_bytes().split(b"\x00")
+        except OSError:
+            continue
+        if not cmd or not cmd[0].endswith(b"java"):
+            continue
+        cmdline = " ".join(c.decode("utf-8", "replace") for c in cmd if c)
+        if "jjava-launcher.jar" in cmdline:
+            continue  # JJava's launcher: its child is the kernel
+        try:
+            st = p.stat()
+            user = pwd.getpwuid(st.st_uid).pw_name
+        except (OSError, KeyError):
+            user = None
+        try:
+            if boot is None:
+                boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
+            ticks = int((p / "stat").read_text().rsplit(")", 1)[1].split()[19])
+            started = time.strftime(
+                "%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot + ticks / os.sysconf("SC_CLK_TCK"))
+            )
+        except (OSError, ValueError, IndexError):
+            started = None
+        out.append({"pid": int(p.name), "cmdline": cmdline, "user": user, "started": started})
+    return out

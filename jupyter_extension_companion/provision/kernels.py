@@ -1,0 +1,547 @@
+"""Kernels every student sees: list, install (Python, Java, R), remove, edit env/class path, test.
+
+Where students' kernels come from: the single-user server runs from the venv, so Jupyter looks in
+``{venv}/share/jupyter/kernels`` (``paths.kernels``) first, then ``/usr/local/share/jupyter/kernels``
+and ``/usr/share/jupyter/kernels``; the first kernelspec of a name wins.
+
+The Java class path: JJava and IJava start as ``java -jar``, so a ``CLASSPATH`` variable never
+reaches user code. Each Java kernelspec carries the shared jars in its own env variable,
+``JJAVA_CLASSPATH`` (JJava) or ``IJAVA_CLASSPATH`` (IJava), set to ``<paths.java_libs>/*``.
+
+The guide's ``%classpath add jar /opt/jupyterhub-libs/java/x.jar`` cells (BeakerX syntax): checked
+with a real JJava 1.0a8 kernel — its ``%classpath`` magic treats every argument as a glob, relative
+ones against the kernel's working folder; ``add`` and ``jar`` match nothing there and are ignored
+without an error, and the absolute jar path is added (a jar already on the class path is harmless).
+So these cells run unchanged; ``tests/real/test_kernels.py`` keeps that checked. (A notebook folder
+holding files literally named ``add`` or ``jar`` would have those put on the class path too.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..paths import ClassroomPaths
+from .atomic import write_text_atomic
+from .commands import run
+from .errors import ClassroomError, NotFound
+from .libchanges import Change
+
+Progress = Callable[[str, "float | None"], None]
+
+JJAVA_VERSION = "1.0a8"
+IJAVA_JAR = "ijava-1.3.0.jar"
+SYSTEM_KERNEL_DIRS = (Path("/usr/local/share/jupyter/kernels"), Path("/usr/share/jupyter/kernels"))
+CLASSPATH_VARS = ("JJAVA_CLASSPATH", "IJAVA_CLASSPATH")
+R_PACKAGES = ("r-base-core", "r-cran-irkernel")
+
+_NAME = re.compile(r"^[a-z0-9._-]+$")
+_ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+#: Smoke cells per language: what a working classroom kernel must be able to do.
+SMOKE_CELLS = {
+    "java": 'System.out.println("java " + System.getProperty("java.version"));\n'
+    'System.out.println(com.google.gson.JsonParser.parseString("{\\"a\\":1}"));',
+    "python": "import paho.mqtt\nprint('paho-mqtt', paho.mqtt.__version__)",
+    "r": "cat(R.version.string)",
+}
+
+
+def _no_progress(message: str, fraction: float | None = None) -> None:
+    pass
+
+
+def check_kernel_name(name: str) -> str:
+    """A kernelspec name must match ``[a-z0-9._-]+`` (and not be ``.``/``..``)."""
+    if not isinstance(name, str) or not _NAME.match(name) or name in (".", "..") or len(name) > 64:
+        raise ClassroomError(
+            f"Invalid kernel name {name!r}: use lowercase letters, digits, '.', '_' and '-'",
+            code="bad_kernel_name",
+        )
+    return name
+
+
+@dataclass
+class KernelInfo:
+    """A kernelspec as students see it."""
+
+    name: str
+    display_name: str
+    language: str
+    location: str
+    argv: list[str]
+    env: dict[str, str]
+    classpath: list[str]
+    kind: str  # "jjava", "ijava", "python", "r" or "other"
+    shadowed: bool = False  # another kernelspec of the same name comes first
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class KernelTestResult:
+    """Outcome of a throwaway kernel start and smoke cell."""
+
+    name: str
+    ok: bool
+    seconds_to_ready: float | None
+    output: str
+    error: str | None = None
+    language: str = ""
+    code: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _kind(spec: dict, folder: Path) -> str:
+    argv = " ".join(spec.get("argv", []))
+    lang = (spec.get("language") or "").lower()
+    if "jjava" in argv:
+        return "jjava"
+    if "ijava" in argv.lower():
+        return "ijava"
+    if lang == "python" or "ipykernel" in argv:
+        return "python"
+    if lang == "r" or "IRkernel" in argv:
+        return "r"
+    return "other"
+
+
+def classpath_entries(env: dict[str, str]) -> list[str]:
+    """The class path entries of a kernelspec env (JJAVA_CLASSPATH / IJAVA_CLASSPATH)."""
+    out: list[str] = []
+    for var in CLASSPATH_VARS:
+        value = env.get(var)
+        if value:
+            out.extend(e for e in value.split(os.pathsep) if e)
+    return out
+
+
+class KernelCatalog:
+    """The kernelspecs students see, and the operations on them."""
+
+    def __init__(
+        self,
+        paths: ClassroomPaths | None = None,
+        system_dirs: tuple[Path, ...] | list[Path] = SYSTEM_KERNEL_DIRS,
+    ):
+        self.paths = paths or ClassroomPaths()
+        self.system_dirs = tuple(Path(d) for d in system_dirs)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def dirs(self) -> list[Path]:
+        """Kernel folders in the order Jupyter searches them for students."""
+        return [self.paths.kernels, *self.system_dirs]
+
+    def _read(self, folder: Path) -> dict:
+        try:
+            spec = json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise ClassroomError(f"{folder}/kernel.json is unreadable: {e}", status=500) from e
+        if not isinstance(spec, dict):
+            raise ClassroomError(f"{folder}/kernel.json is not a JSON object", status=500)
+        return spec
+
+    def list(self) -> list[KernelInfo]:
+        """Every kernelspec in :attr:`dirs`; a later one of the same name is marked ``shadowed``."""
+        found: list[KernelInfo] = []
+        names: set[str] = set()
+        for d in self.dirs:
+            if not d.is_dir():
+                continue
+            for folder in sorted(d.iterdir()):
+                if not (folder / "kernel.json").is_file():
+                    continue
+                try:
+                    spec = self._read(folder)
+                except ClassroomError:
+                    continue
+                env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
+                found.append(
+                    KernelInfo(
+                        name=folder.name,
+                        display_name=spec.get("display_name", folder.name),
+                        language=spec.get("language", ""),
+                        location=str(folder),
+                        argv=[str(a) for a in spec.get("argv", [])],
+                        env=env,
+                        classpath=classpath_entries(env),
+                        kind=_kind(spec, folder),
+                        shadowed=folder.name.lower() in names,
+                    )
+                )
+                names.add(folder.name.lower())
+        return found
+
+    def get(self, name: str) -> KernelInfo:
+        """The kernelspec students get for ``name`` (NotFound otherwise)."""
+        check_kernel_name(name)
+        for k in self.list():
+            if k.name == name and not k.shadowed:
+                return k
+        raise NotFound(f"No kernel named {name!r} (see `classroom kernels list`)")
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def _write_spec(self, folder: Path, spec: dict) -> bool:
+        return write_text_atomic(folder / "kernel.json", json.dumps(spec, indent=1) + "\n")
+
+    def set_env(self, name: str, env: dict[str, str]) -> Change:
+        """Replace the env of kernelspec ``name`` (atomic write of its kernel.json)."""
+        check_kernel_name(name)
+        if not isinstance(env, dict):
+            raise ClassroomError("env must be an object of NAME: value")
+        clean: dict[str, str] = {}
+        for k, v in env.items():
+            if not isinstance(k, str) or not _ENV_KEY.match(k):
+                raise ClassroomError(f"Invalid variable name {k!r} (letters, digits, '_')")
+            if not isinstance(v, str) or "\x00" in v or "\n" in v:
+                raise ClassroomError(f"Value of {k} must be one line of text")
+            clean[k] = v
+        info = self.get(name)
+        folder = Path(info.location)
+        spec = self._read(folder)
+        if (spec.get("env") or {}) == clean:
+            return Change(name, "kernel_env", False, f"{name}: nothing to change", str(folder))
+        spec["env"] = clean
+        self._write_spec(folder, spec)
+        return Change(
+            name,
+            "kernel_env",
+            True,
+            f"{name}: env updated; restart running {name} kernels",
+            str(folder),
+            restart=[name],
+        )
+
+    def set_classpath(self, name: str, entries: list[str]) -> Change:
+        """Set the class path of Java kernelspec ``name`` (absolute paths or ``dir/*`` globs)."""
+        info = self.get(name)
+        if info.kind not in ("jjava", "ijava"):
+            raise ClassroomError(f"{name} is not a Java kernel (JJava or IJava)")
+        for e in entries:
+            if not isinstance(e, str) or not e.startswith("/") or os.pathsep in e or "\n" in e:
+                raise ClassroomError(
+                    f"Class path entry {e!r} must be an absolute path (e.g. {self.paths.java_libs}/*)"
+                )
+        var = "JJAVA_CLASSPATH" if info.kind == "jjava" else "IJAVA_CLASSPATH"
+        env = dict(info.env)
+        if entries:
+            env[var] = os.pathsep.join(entries)
+        else:
+            env.pop(var, None)
+        return self.set_env(name, env)
+
+    def remove(self, name: str) -> Change:
+        """Move kernelspec ``name`` (the one students get) to ``paths.trash/kernels``."""
+        info = self.get(name)
+        dest_root = self.paths.trash / "kernels"
+        dest_root.mkdir(parents=True, exist_ok=True)
+        dest = dest_root / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        shutil.move(info.location, dest)
+        note = ""
+        if info.location.startswith("/usr/share/"):
+            note = " (it came from an apt package; reinstalling the package brings it back)"
+        return Change(name, "kernel_remove", True, f"{name}: moved to {dest}{note}", str(dest))
+
+    # -- installing -------------------------------------------------------------------------
+
+    @property
+    def _venv_python(self) -> Path:
+        return self.paths.venv / "bin" / "python"
+
+    def _need_venv(self) -> None:
+        if not self._venv_python.exists():
+            raise ClassroomError(
+                f"No venv at {self.paths.venv} (run the installer first)",
+                code="no_venv",
+                status=409,
+            )
+
+    def install_python(self, progress: Progress | None = None) -> Change:
+        """Install the venv's ipykernel kernelspec as ``python3`` in ``paths.kernels``."""
+        progress = progress or _no_progress
+        self._need_venv()
+        dest = self.paths.kernels / "python3"
+        with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
+            progress("writing the Python kernelspec", None)
+            run(
+                [
+                    str(self._venv_python),
+                    "-m",
+                    "ipykernel",
+                    "install",
+                    "--name",
+                    "python3",
+                    "--display-name",
+                    "Python 3 (ipykernel)",
+                    "--prefix",
+                    tmp,
+                ],
+                timeout=120,
+            )
+            src = Path(tmp) / "share" / "jupyter" / "kernels" / "python3"
+            spec = json.loads((src / "kernel.json").read_text())
+            # the venv's python by absolute path: students' PATH may lead elsewhere
+            spec["argv"][0] = str(self._venv_python)
+            (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+            changed = self._sync_folder(src, dest)
+        return Change(
+            "python3",
+            "kernel_install",
+            changed,
+            "python3: installed" if changed else "python3: nothing to change",
+            str(dest),
+        )
+
+    def _sync_folder(self, src: Path, dest: Path) -> bool:
+        """Make ``dest`` hold exactly the files of ``src``; False if it already did."""
+        same = dest.is_dir() and sorted(p.name for p in dest.iterdir()) == sorted(
+            p.name for p in src.iterdir()
+        )
+        if same:
+            same = all((dest / p.name).read_bytes() == p.read_bytes() for p in src.iterdir())
+        if same:
+            return False
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
+        try:
+            for p in src.iterdir():
+                shutil.copy2(p, staging / p.name)
+            os.chmod(staging, 0o755)
+            for p in staging.iterdir():
+                os.chmod(p, 0o644)
+            old = None
+            if dest.exists():
+                old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+                os.rename(dest, old)
+            os.rename(staging, dest)
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return True
+
+    def _jjava_installed(self) -> bool:
+        return any(
+            self.paths.venv.glob(f"lib/python3*/site-packages/jjava-{JJAVA_VERSION}.dist-info")
+        )
+
+    def install_java(
+        self,
+        kind: str = "jjava",
+        ijava_zip: str | Path | None = None,
+        progress: Progress | None = None,
+    ) -> Change:
+        """Install the Java kernel as ``java`` in ``paths.kernels`` with the shared jars on its
+        class path: JJava (``pip install jjava==1.0a8`` into the venv) or IJava 1.3.0 from a zip."""
+        progress = progress or _no_progress
+        if kind not in ("jjava", "ijava"):
+            raise ClassroomError(f"Java kernel must be 'jjava' or 'ijava', not {kind!r}")
+        if kind == "ijava":
+            if not ijava_zip:
+                raise ClassroomError(
+                    "IJava needs the release zip you downloaded (ijava-1.3.0.zip): --ijava-zip PATH"
+                )
+            return self._install_ijava(Path(ijava_zip), progress)
+        self._need_venv()
+        pip_spec = self.paths.venv / "share" / "jupyter" / "kernels" / "java"
+        if not self._jjava_installed() or not (pip_spec / "jjava.jar").is_file():
+            progress(f"pip install jjava=={JJAVA_VERSION}", None)
+            argv = [str(self._venv_python), "-m", "pip", "install", "--no-input"]
+            if self._jjava_installed():
+                # the kernelspec folder was replaced (e.g. by IJava): put JJava's files back
+                argv += ["--force-reinstall", "--no-deps"]
+            run([*argv, f"jjava=={JJAVA_VERSION}"], timeout=900)
+        if not (pip_spec / "kernel.json").is_file():
+            raise ClassroomError(
+                f"jjava installed but {pip_spec}/kernel.json is missing", status=500
+            )
+        spec = self._read(pip_spec)
+        env = dict(spec.get("env") or {})
+        env.pop("IJAVA_CLASSPATH", None)
+        env["JJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
+        spec["env"] = env
+        spec.setdefault("display_name", "Java (jjava)")
+        progress("writing the Java kernelspec", None)
+        with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
+            src = Path(tmp)
+            for p in pip_spec.iterdir():
+                if p.is_file() and p.name != "kernel.json":
+                    shutil.copy2(p, src / p.name)
+            (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+            changed = self._sync_folder(src, self.paths.kernels / "java")
+        return Change(
+            "java",
+            "kernel_install",
+            changed,
+            "java (JJava): installed" if changed else "java (JJava): nothing to change",
+            str(self.paths.kernels / "java"),
+            restart=["java"] if changed else [],
+        )
+
+    def _install_ijava(self, zip_path: Path, progress: Progress) -> Change:
+        if not zip_path.is_file():
+            raise ClassroomError(f"{zip_path} does not exist")
+        try:
+            zf = zipfile.ZipFile(zip_path)
+        except zipfile.BadZipFile as e:
+            raise ClassroomError(f"{zip_path} is not a zip file: {e}") from e
+        with zf, tempfile.TemporaryDirectory(prefix="classroom-ijava-") as tmp:
+            names = zf.namelist()
+            for n in names:
+                if n.startswith("/") or ".." in Path(n).parts:
+                    raise ClassroomError(f"{zip_path} has an unsafe entry {n!r}; refusing it")
+            specs = [n for n in names if n.endswith("java/kernel.json")]
+            if not specs:
+                raise ClassroomError(
+                    f"{zip_path} is not the IJava release zip (no java/kernel.json inside)"
+                )
+            progress("unpacking IJava", None)
+            zf.extractall(tmp)
+            src = Path(tmp) / Path(specs[0]).parent
+            spec = json.loads((src / "kernel.json").read_text())
+            jars = [p.name for p in src.glob("*.jar")]
+            if not jars:
+                raise ClassroomError(f"{zip_path}: no IJava jar next to java/kernel.json")
+            spec["argv"] = [
+                "java" if a == "java" else a.replace("@KERNEL_INSTALL_DIRECTORY@", "{resource_dir}")
+                for a in spec.get("argv", [])
+            ]
+            env = dict(spec.get("env") or {})
+            env.pop("JJAVA_CLASSPATH", None)
+            env["IJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
+            spec["env"] = env
+            spec["display_name"] = spec.get("display_name") or "Java (IJava)"
+            staged = Path(tmp) / "staged"
+            staged.mkdir()
+            for p in src.iterdir():
+                if p.is_file() and p.name != "kernel.json":
+                    shutil.copy2(p, staged / p.name)
+            (staged / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+            changed = self._sync_folder(staged, self.paths.kernels / "java")
+        return Change(
+            "java",
+            "kernel_install",
+            changed,
+            "java (IJava 1.3.0): installed" if changed else "java (IJava): nothing to change",
+            str(self.paths.kernels / "java"),
+            restart=["java"] if changed else [],
+        )
+
+    def install_r(self, progress: Progress | None = None) -> Change:
+        """Install R and IRkernel from apt (``r-base-core r-cran-irkernel``); the package registers
+        ``/usr/share/jupyter/kernels/ir`` itself."""
+        progress = progress or _no_progress
+        missing = [p for p in R_PACKAGES if not _dpkg_installed(p)]
+        if not missing:
+            return Change("ir", "kernel_install", False, "ir: nothing to change (R installed)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        progress("apt-get update", 0.1)
+        run(["apt-get", "update"], env=env, timeout=900)
+        progress(f"apt-get install {' '.join(missing)}", 0.3)
+        run(
+            ["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env, timeout=3600
+        )
+        return Change("ir", "kernel_install", True, f"ir: installed {' '.join(missing)}")
+
+    # -- testing ----------------------------------------------------------------------------
+
+    def kernel_env(self) -> dict[str, str]:
+        """The environment a student's server gives kernels: the hub config's spawner
+        environment (one source of truth), on top of this process's environment."""
+        from .hubconfig import HubSettings, spawner_environment
+
+        env = dict(os.environ)
+        spawner = spawner_environment(HubSettings(paths=self.paths))
+        env.update({k: v for k, v in spawner.items() if k != "CLASSROOM_SERVICE_URL"})
+        return env
+
+    def test(self, name: str, timeout: float = 120) -> KernelTestResult:
+        """Start kernel ``name`` as a throwaway from the kernelspec students get, run its smoke cell
+        (Java: version + Gson parse; Python: paho-mqtt; R: ``R.version.string``), and report the
+        time until the kernel answered and the cell's output."""
+        info = self.get(name)
+        lang = info.language.lower()
+        code = SMOKE_CELLS.get(lang)
+        if code is None:
+            code = "1"
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import KernelManager
+
+        ksm = KernelSpecManager(kernel_dirs=[str(Path(info.location).parent)])
+        ksm.ensure_native_kernel = False
+        km = KernelManager(kernel_name=name, kernel_spec_manager=ksm)
+        result = KernelTestResult(name, False, None, "", language=lang, code=code)
+        kc = None
+        cwd = tempfile.mkdtemp(prefix="classroom-kernel-test-")
+        t0 = time.monotonic()
+        try:
+            km.start_kernel(env=self.kernel_env(), cwd=cwd)
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=timeout)
+            result.seconds_to_ready = round(time.monotonic() - t0, 3)
+            out: list[str] = []
+            errors: list[str] = []
+
+            def hook(msg: dict) -> None:
+                c, t = msg["content"], msg["msg_type"]
+                if t == "stream":
+                    out.append(c.get("text", ""))
+                elif t in ("execute_result", "display_data"):
+                    out.append(c.get("data", {}).get("text/plain", "") + "\n")
+                elif t == "error":
+                    errors.append(f"{c.get('ename')}: {c.get('evalue')}")
+
+            reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+            result.output = "".join(out).strip()
+            status = reply["content"].get("status")
+            if status == "ok" and not errors:
+                result.ok = True
+            else:
+                result.error = "; ".join(errors) or f"cell status {status}"
+        except Exception as e:  # the report is the point: any failure goes into it
+            result.error = f"{type(e).__name__}: {e}"
+        finally:
+            if kc is not None:
+                kc.stop_channels()
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:  # noqa: S110 - the kernel may never have started
+                pass
+            shutil.rmtree(cwd, ignore_errors=True)
+        return result
+
+    def test_all(
+        self, timeout: float = 120, progress: Progress | None = None
+    ) -> list[KernelTestResult]:
+        """:meth:`test` for every kernel students get, one result per kernel."""
+        progress = progress or _no_progress
+        kernels = [k for k in self.list() if not k.shadowed]
+        results = []
+        for i, k in enumerate(kernels):
+            progress(f"testing {k.name}", i / max(len(kernels), 1))
+            results.append(self.test(k.name, timeout=timeout))
+        progress("done", 1.0)
+        return results
+
+
+def _dpkg_installed(package: str) -> bool:
+    proc = run(["dpkg-query", "-W", "-f=${Status}", package], check=False)
+    return proc.returncode == 0 and "install ok installed" in proc.stdout
