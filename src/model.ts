@@ -184,14 +184,16 @@ export class ClassroomModel {
       rows
     });
     try {
-      const state = await this.waitForJob<Classroom.IApplyResult>(
-        job,
-        onProgress
-      );
+      const state = await this.waitForJob<
+        Classroom.IApplyResult | Classroom.IApplyResultRow[]
+      >(job, onProgress);
       if (state.state === 'failed' || !state.result) {
         throw new Error(state.error || 'The import failed.');
       }
-      return state.result;
+      // Accept the bare list too (the per-row results are what matters).
+      return Array.isArray(state.result)
+        ? { results: state.result }
+        : state.result;
     } finally {
       void this.refresh();
     }

@@ -54,13 +54,14 @@ export namespace Classroom {
   export interface IPreviewRow {
     line: number;
     input: {
-      username: string;
-      full_name: string;
+      username: string | null;
+      full_name: string | null;
       password_given: boolean;
       /** Present only if the server echoes it (never stored). */
       password?: string;
     };
-    username: string;
+    /** null when the row is refused */
+    username: string | null;
     suggested: string | null;
     action: 'create' | 'exists' | 'refuse';
     reason: string;

@@ -30,6 +30,14 @@ interface ISourceRow {
 
 type Step = 'choose' | 'preview' | 'applying' | 'done';
 
+/** New students, and existing ones whose password the file sets. */
+function isApplied(row: Classroom.IPreviewRow): boolean {
+  return (
+    row.action === 'create' ||
+    (row.action === 'exists' && row.input.password_given)
+  );
+}
+
 /**
  * Read the source rows of a roster file, aligned with the preview rows by line number.
  */
@@ -39,7 +47,7 @@ function sourceRows(
 ): ISourceRow[] {
   const records = parseCsv(csv);
   const header = records[0]?.fields ?? [];
-  const passwordColumn = findColumn(header, /pass|kennwort/);
+  const passwordColumn = findColumn(header, /pass|kennwort|pwd/);
   const byLine = new Map<number, string[]>();
   records.slice(1).forEach(r => byLine.set(r.line, r.fields));
   const data = records.slice(1);
@@ -122,7 +130,10 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     }
     const rows = source.map((row, index) => ({
       ...row,
-      username: index in edits ? edits[index].trim() : preview.rows[index].username
+      username:
+        index in edits
+          ? edits[index].trim()
+          : (preview.rows[index].username ?? row.username)
     }));
     setError(null);
     setBusy(true);
@@ -150,7 +161,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     }
     const rows: Classroom.IApplyRow[] = [];
     preview.rows.forEach((row, index) => {
-      if (row.action === 'create') {
+      if (isApplied(row) && row.username) {
         const item: Classroom.IApplyRow = { username: row.username };
         const src = source[index];
         if (src?.full_name) {
@@ -192,6 +203,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
   const creating = preview
     ? preview.rows.filter(r => r.action === 'create').length
     : 0;
+  const applying = preview ? preview.rows.filter(isApplied).length : 0;
 
   return (
     <div className="jp-classroom-RosterImport" data-testid="classroom-import">
@@ -266,7 +278,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
             <Button
               className="jp-classroom-RosterImport-apply jp-mod-accept"
               data-testid="classroom-import-apply"
-              disabled={busy || dirty || creating === 0}
+              disabled={busy || dirty || applying === 0}
               title={
                 dirty
                   ? trans.__('Check the changed usernames first')
@@ -274,7 +286,9 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               }
               onClick={() => void apply()}
             >
-              {trans._n('Create %1 account', 'Create %1 accounts', creating)}
+              {creating === applying
+                ? trans._n('Create %1 account', 'Create %1 accounts', creating)
+                : trans._n('Apply %1 row', 'Apply %1 rows', applying)}
             </Button>
           </div>
         </>
