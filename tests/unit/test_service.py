@@ -1,0 +1,241 @@
+"""The classroom service with fakes for the hub and the roster (no root needed)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from jupyter_extension_companion.paths import ClassroomPaths
+from jupyter_extension_companion.provision.audit import AuditLog
+from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
+from jupyter_extension_companion.service.app import ServiceContext, make_app
+from jupyter_extension_companion.service.routes import all_routes
+
+PREFIX = "/services/classroom/"
+TOKENS = {
+    "t-admin": {"kind": "user", "name": "teach", "admin": True},
+    "t-student": {"kind": "user", "name": "stud", "admin": False},
+    "t-service": {"kind": "service", "name": "classroom", "admin": True},
+}
+
+
+@dataclass
+class Result:
+    name: str
+    action: str
+    changed: bool = True
+    message: str = ""
+    archive: str | None = None
+
+
+@dataclass
+class FakeRoster:
+    calls: list[tuple] = field(default_factory=list)
+    users: dict[str, dict] = field(default_factory=lambda: {"anna": {"name": "anna"}})
+
+    def list(self) -> list[dict]:
+        self.calls.append(("list",))
+        return list(self.users.values())
+
+    def get(self, name: str) -> dict:
+        self.calls.append(("get", name))
+        if name not in self.users:
+            raise NotFound(f"no {name}")
+        return self.users[name]
+
+    def add(self, name, password=None, full_name=None, teacher=False):
+        self.calls.append(("add", name))
+        if name.startswith("-"):
+            raise ClassroomError("bad name", code="invalid_username")
+        return {"name": name, "password": "pw-once", "generated": password is None,
+                "full_name": full_name}
+
+    def _change(self, action: str, name: str, *a: Any, **kw: Any) -> Result:
+        self.calls.append((action, name))
+        return Result(name, action)
+
+    def set_password(self, name, password=None):
+        self.calls.append(("set_password", name))
+        return {"name": name, "password": password or "gen", "generated": password is None}
+
+    def disable(self, name):
+        return self._change("disable", name)
+
+    def enable(self, name):
+        return self._change("enable", name)
+
+    def remove(self, name, keep_account=False):
+        return self._change("remove", name)
+
+    def set_teacher(self, name, teacher):
+        return self._change("teacher", name)
+
+    def start_server(self, name):
+        return self._change("start", name)
+
+    def stop_server(self, name):
+        return self._change("stop", name)
+
+
+@pytest.fixture
+def fake_import(monkeypatch):
+    mod = types.ModuleType("jupyter_extension_companion.provision.roster_import")
+
+    def preview(text, roster):
+        return {"rows": [{"line": 2, "username": "x", "action": "create"}], "summary": {}}
+
+    def apply(rows, roster, progress):
+        out = []
+        for i, row in enumerate(rows):
+            progress(f"creating {row['username']}", (i + 1) / len(rows))
+            out.append({"username": row["username"], "ok": True, "password": "p"})
+        return {"results": out}
+
+    mod.preview = preview  # type: ignore[attr-defined]
+    mod.apply = apply  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    import jupyter_extension_companion.provision as prov
+
+    monkeypatch.setattr(prov, "roster_import", mod, raising=False)
+    return mod
+
+
+@pytest.fixture
+async def service(tmp_path: Path):
+    roster = FakeRoster()
+
+    async def identify(token: str):
+        return TOKENS.get(token)
+
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    ctx = ServiceContext(paths=paths, identify=identify, roster_factory=lambda: roster,
+                         audit=AuditLog(paths.audit_log))
+    app = make_app(ctx, prefix=PREFIX)
+    sockets = bind_sockets(0, "127.0.0.1")
+    server = HTTPServer(app)
+    server.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+    client = AsyncHTTPClient()
+
+    async def call(method: str, path: str, token: str | None = "t-admin", body: Any = None):
+        headers = {"Authorization": f"token {token}"} if token else {}
+        data = None
+        if method in ("POST", "PUT", "PATCH"):
+            data = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
+        r = await client.fetch(f"http://127.0.0.1:{port}{PREFIX.rstrip('/')}{path}",
+                               method=method, headers=headers, body=data,
+                               allow_nonstandard_methods=True, raise_error=False)
+        return r.code, (json.loads(r.body) if r.body else None)
+
+    yield types.SimpleNamespace(call=call, roster=roster, ctx=ctx, paths=paths)
+    server.stop()
+
+
+def concrete(pattern: str) -> str:
+    return pattern.replace("{name}", "anna").replace("{job_id}", "abc")
+
+
+def every_route_call():
+    for route in all_routes():
+        for method in route.methods:
+            yield method.upper(), concrete(route.pattern)
+
+
+@pytest.mark.parametrize("token", [None, "bogus", "t-student", "t-service"])
+async def test_every_route_refuses_non_admins(service, fake_import, token):
+    calls = list(every_route_call())
+    assert len(calls) >= 12
+    for method, path in calls:
+        code, body = await service.call(method, path, token=token,
+                                        body={"name": "x", "teacher": True, "csv": "a",
+                                              "rows": [{"username": "x"}]})
+        assert code == 403, (method, path, code, body)
+        assert body["code"] in ("not_authenticated", "not_admin")
+    assert service.roster.calls == []
+    assert not service.paths.audit_log.exists()
+
+
+async def test_unknown_path_needs_auth_first(service):
+    assert (await service.call("GET", "/api/v1/nope", token=None))[0] == 403
+    code, body = await service.call("GET", "/api/v1/nope")
+    assert code == 404 and body["code"] == "no_route"
+
+
+async def test_list_and_get(service):
+    code, body = await service.call("GET", "/api/v1/users")
+    assert code == 200 and body == {"users": [{"name": "anna"}]}
+    code, body = await service.call("GET", "/api/v1/users/bob")
+    assert code == 404 and body["code"] == "not_found"
+
+
+async def test_add_audits_without_password(service):
+    code, body = await service.call("POST", "/api/v1/users", body={"name": "bob"})
+    assert code == 201
+    assert body["credentials"]["password"] == "pw-once"
+    log = service.paths.audit_log.read_text()
+    entry = json.loads(log.splitlines()[-1])
+    assert entry["actor"] == "teach" and entry["action"] == "user.add" and entry["outcome"] == "ok"
+    assert "pw-once" not in log
+
+
+async def test_refusal_is_reported_and_audited(service):
+    code, body = await service.call("POST", "/api/v1/users", body={"name": "-rf"})
+    assert code == 400 and body == {"message": "bad name", "code": "invalid_username"}
+    entry = json.loads(service.paths.audit_log.read_text().splitlines()[-1])
+    assert entry["outcome"] == "refused" and entry["code"] == "invalid_username"
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1]", {"name": 5}, {"teacher": True},
+                                  {"name": "x", "teacher": "yes"}])
+async def test_bad_bodies_change_nothing(service, body):
+    code, resp = await service.call("POST", "/api/v1/users", body=body)
+    assert code == 400 and resp["message"]
+    assert service.roster.calls == []
+
+
+async def test_changes(service):
+    for method, path in [("POST", "/api/v1/users/anna/disable"),
+                         ("POST", "/api/v1/users/anna/enable"),
+                         ("POST", "/api/v1/users/anna/server"),
+                         ("DELETE", "/api/v1/users/anna/server"),
+                         ("DELETE", "/api/v1/users/anna?keep_account=true")]:
+        code, body = await service.call(method, path)
+        assert code == 200 and body["name"] == "anna" and body["changed"] is True, (path, body)
+    code, body = await service.call("PUT", "/api/v1/users/anna/teacher", body={"teacher": True})
+    assert code == 200
+    code, body = await service.call("PUT", "/api/v1/users/teach/teacher", body={"teacher": False})
+    assert code == 409 and body["code"] == "self_demotion"
+    code, body = await service.call("DELETE", "/api/v1/users/anna?keep_account=maybe")
+    assert code == 400
+
+
+async def test_roster_preview_and_apply_job(service, fake_import):
+    code, body = await service.call("POST", "/api/v1/roster/preview", body={"csv": "username\nx"})
+    assert code == 200 and body["rows"][0]["action"] == "create"
+    code, body = await service.call("POST", "/api/v1/roster/apply",
+                                    body={"rows": [{"username": "x"}, {"username": "y"}]})
+    assert code == 202
+    job = service.ctx.jobs.wait(body["job"], timeout=5)
+    assert job["state"] == "done" and len(job["result"]["results"]) == 2
+    assert job["progress"][-1]["fraction"] == 1.0
+    code, body2 = await service.call("GET", f"/api/v1/jobs/{body['job']}")
+    assert code == 200 and body2["state"] == "done"
+    code, _ = await service.call("POST", "/api/v1/roster/apply", body={"rows": []})
+    assert code == 400
+
+
+async def test_openapi_comes_from_the_table(service):
+    code, doc = await service.call("GET", "/api/v1/openapi.json")
+    assert code == 200 and doc["openapi"].startswith("3.")
+    assert set(doc["paths"]) == {r.pattern for r in all_routes()}
+    for route in all_routes():
+        assert set(route.methods) <= set(doc["paths"][route.pattern])
