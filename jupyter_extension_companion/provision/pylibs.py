@@ -235,7 +235,7 @@ def _record(dist_info: Path) -> list[str]:
 
 
 def _make_readable(folder: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, _dirnames, filenames in os.walk(folder):
         os.chmod(dirpath, (os.stat(dirpath).st_mode | 0o555) & 0o7755)
         for f in filenames:
             p = os.path.join(dirpath, f)

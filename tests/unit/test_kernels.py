@@ -1,0 +1,141 @@
+"""KernelCatalog on scratch kernel folders: listing, precedence, env/class path edits, removal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jupyter_extension_companion.paths import ClassroomPaths
+from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
+from jupyter_extension_companion.provision.kernels import KernelCatalog, check_kernel_name
+
+
+def spec(folder: Path, **kw) -> None:
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps(kw))
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> KernelCatalog:
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    system = tmp_path / "usr-share-kernels"
+    spec(
+        paths.kernels / "java",
+        argv=["java", "-jar", "{resource_dir}/jjava.jar", "{connection_file}"],
+        display_name="Java (jjava)",
+        language="java",
+        env={"JJAVA_CLASSPATH": f"{paths.java_libs}/*:/extra/x.jar"},
+    )
+    spec(
+        paths.kernels / "python3",
+        argv=["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name="Python 3",
+        language="python",
+    )
+    spec(system / "ir", argv=["R", "-e", "IRkernel::main()"], display_name="R", language="R")
+    spec(system / "python3", argv=["python3"], display_name="Old Python", language="python")
+    return KernelCatalog(paths, system_dirs=[system])
+
+
+def test_list(catalog):
+    ks = {(k.name, k.shadowed): k for k in catalog.list()}
+    java = ks[("java", False)]
+    assert java.kind == "jjava" and java.classpath == [
+        f"{catalog.paths.java_libs}/*",
+        "/extra/x.jar",
+    ]
+    assert ks[("python3", False)].display_name == "Python 3"
+    assert ks[("python3", True)].display_name == "Old Python"  # the venv's comes first
+    assert ks[("ir", False)].kind == "r"
+    assert catalog.get("python3").display_name == "Python 3"
+
+
+@pytest.mark.parametrize("name", ["Java", "../x", "a/b", "", ".", "..", "x y", "java;rm"])
+def test_bad_names(catalog, name):
+    with pytest.raises(ClassroomError):
+        check_kernel_name(name)
+    with pytest.raises(ClassroomError):
+        catalog.set_env(name, {})
+
+
+def test_set_env_and_classpath(catalog):
+    before = (catalog.paths.kernels / "java" / "kernel.json").read_text()
+    with pytest.raises(ClassroomError):
+        catalog.set_env("java", {"BAD-NAME": "x"})
+    with pytest.raises(ClassroomError):
+        catalog.set_env("java", {"A": "two\nlines"})
+    assert (catalog.paths.kernels / "java" / "kernel.json").read_text() == before
+
+    ch = catalog.set_env("java", {"JJAVA_CLASSPATH": "/a/*", "JJAVA_JVM_OPTS": "-Xmx512m"})
+    assert ch.changed and ch.restart == ["java"]
+    assert not catalog.set_env(
+        "java", {"JJAVA_CLASSPATH": "/a/*", "JJAVA_JVM_OPTS": "-Xmx512m"}
+    ).changed
+    ch = catalog.set_classpath("java", ["/opt/x/*", "/opt/y.jar"])
+    assert catalog.get("java").classpath == ["/opt/x/*", "/opt/y.jar"]
+    assert catalog.get("java").env["JJAVA_JVM_OPTS"] == "-Xmx512m"
+    with pytest.raises(ClassroomError, match="absolute"):
+        catalog.set_classpath("java", ["relative/*"])
+    with pytest.raises(ClassroomError, match="not a Java kernel"):
+        catalog.set_classpath("python3", ["/x/*"])
+    # the argv and other keys survive
+    assert (
+        json.loads((catalog.paths.kernels / "java" / "kernel.json").read_text())["language"]
+        == "java"
+    )
+
+
+def test_remove_to_trash(catalog):
+    ch = catalog.remove("java")
+    assert ch.changed and Path(ch.path, "kernel.json").is_file()
+    with pytest.raises(NotFound):
+        catalog.get("java")
+    # removing the venv's python3 uncovers the system one
+    catalog.remove("python3")
+    assert catalog.get("python3").display_name == "Old Python"
+
+
+def test_install_java_refuses_bad_input(catalog, tmp_path):
+    with pytest.raises(ClassroomError):
+        catalog.install_java(kind="beakerx")
+    with pytest.raises(ClassroomError, match="zip"):
+        catalog.install_java(kind="ijava")
+    notzip = tmp_path / "x.zip"
+    notzip.write_text("hi")
+    with pytest.raises(ClassroomError, match="not a zip"):
+        catalog.install_java(kind="ijava", ijava_zip=notzip)
+
+
+def test_install_ijava_from_zip(catalog, tmp_path):
+    import zipfile
+
+    z = tmp_path / "ijava-1.3.0.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("install.py", "# installer")
+        zf.writestr(
+            "java/kernel.json",
+            json.dumps(
+                {
+                    "argv": [
+                        "java",
+                        "-jar",
+                        "@KERNEL_INSTALL_DIRECTORY@/ijava-1.3.0.jar",
+                        "{connection_file}",
+                    ],
+                    "display_name": "Java",
+                    "language": "java",
+                    "interrupt_mode": "message",
+                    "env": {},
+                }
+            ),
+        )
+        zf.writestr("java/ijava-1.3.0.jar", b"PK\x03\x04jar")
+    ch = catalog.install_java(kind="ijava", ijava_zip=z)
+    assert ch.changed
+    k = catalog.get("java")
+    assert k.kind == "ijava"
+    assert k.env == {"IJAVA_CLASSPATH": f"{catalog.paths.java_libs}/*"}
+    assert k.argv[2] == "{resource_dir}/ijava-1.3.0.jar"
+    assert not catalog.install_java(kind="ijava", ijava_zip=z).changed
