@@ -212,7 +212,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         percent = f"{fraction * 100:3.0f}%" if fraction is not None else "    "
         print(f"[{percent}] {message}", file=sys.stderr, flush=True)
 
-    results = apply(accepted, roster, progress)
+    results = apply(accepted, roster, progress).results
     failed = [r for r in results if not r.ok]
     for r in results:
         print(f"{r.username}: {'ok' if r.ok else 'FAILED'} - {r.message}")

@@ -238,9 +238,26 @@ def preview(csv_text: str | list[InputRow], roster: Roster) -> Preview:
     return Preview(out, summary, passwords)
 
 
+@dataclass
+class ImportResult:
+    """Per-row results of :func:`apply`, in the order of the rows."""
+
+    results: list[AddResult]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_json() for r in self.results],
+            "summary": {
+                "total": len(self.results),
+                "ok": sum(1 for r in self.results if r.ok),
+                "failed": sum(1 for r in self.results if not r.ok),
+            },
+        }
+
+
 def apply(
     rows: list[dict[str, Any]], roster: Roster, progress: Progress | None = None
-) -> list[AddResult]:
+) -> ImportResult:
     """Create the accepted rows (``{username, full_name?, password?}``) in one batch.
 
     Every row is checked again (the teacher may have edited it); per-row results come back in
@@ -257,4 +274,4 @@ def apply(
         if password is not None and not isinstance(password, str):
             raise ClassroomError("'password' must be text.", code="bad_rows")
         entries.append(NewStudent(row["username"], full_name or None, password or None))
-    return roster.add_many(entries, progress)
+    return ImportResult(roster.add_many(entries, progress))

@@ -170,21 +170,28 @@ class SystemAccounts:
             argv += ["--", name]
             try:
                 run(argv)
-                self._make_notebooks(name)
                 results[name] = None
             except ClassroomError as exc:
                 results[name] = exc
             if progress:
                 progress(f"account {name}", (i + 1) / len(entries))
+        accounts = self.read_all()  # once, not per account
+        for name, error in results.items():
+            if error is None:
+                try:
+                    self._make_notebooks(accounts[name])
+                except (OSError, KeyError) as exc:
+                    results[name] = ClassroomError(
+                        f"The account {name!r} was made but not its notebooks folder ({exc}).",
+                        code="notebooks_failed", status=500)
         return results
 
-    def _make_notebooks(self, name: str) -> None:
-        pw = _passwd_entry(name)
-        home = Path(pw.pw_dir)
+    def _make_notebooks(self, account: Account) -> None:
+        home = Path(account.home)
         os.chmod(home, HOME_MODE)
         nb = home / self.paths.notebooks_folder
         nb.mkdir(mode=NOTEBOOKS_MODE, exist_ok=True)
-        os.chown(nb, pw.pw_uid, pw.pw_gid)
+        os.chown(nb, account.uid, account.gid)
 
     def ensure_notebooks(self, name: str) -> bool:
         """Make ``~/notebooks`` owned by the user if missing. Returns True if it was made."""
@@ -306,12 +313,6 @@ class SystemAccounts:
         if home.is_dir():
             shutil.rmtree(home)
         return True, archive_path
-
-
-def _passwd_entry(name: str):
-    import pwd
-
-    return pwd.getpwnam(name)
 
 
 def _verify_archive(path: Path) -> None:
