@@ -55,6 +55,11 @@ class ServiceContext:
             self._roster = self.roster_factory()
         return self._roster
 
+    def roster_for(self, actor: str) -> Any:
+        """The Roster acting for ``actor`` (it writes the audit log under that name)."""
+        roster = self.roster
+        return roster.as_actor(actor) if hasattr(roster, "as_actor") else roster
+
     @classmethod
     def from_env(cls, paths: ClassroomPaths | None = None) -> ServiceContext:
         """The real context of a hub-managed service (JUPYTERHUB_* variables set by the hub)."""
@@ -70,7 +75,8 @@ class ServiceContext:
             from ..provision.system_accounts import SystemAccounts
 
             return Roster(
-                hub=HubClient(api_url, token), paths=paths, accounts=SystemAccounts(paths)
+                hub=HubClient(api_url, token), paths=paths, accounts=SystemAccounts(paths),
+                audit=AuditLog(paths.audit_log),
             )
 
         return cls(

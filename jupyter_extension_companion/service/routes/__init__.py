@@ -10,13 +10,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import jobs, meta, roster, users
+from . import broker, jobs, meta, roster, users
 
 AREAS: list[ModuleType] = [
     meta,
     users,
     roster,
     jobs,
+    broker,
 ]
 
 
