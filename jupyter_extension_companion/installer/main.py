@@ -1,0 +1,228 @@
+"""``python -m jupyter_extension_companion.installer``: install (or uninstall) a classroom hub."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from ..provision.errors import ClassroomError
+from . import checks
+from .engine import Context, Step, run_steps
+from .hubrun import ensure_log, run_foreground, start_hub, stop_hub, wait_for_url
+from .options import Options, parse_options
+from .state import load_state
+from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
+from .steps_libs import JarsStep, KernelsStep
+from .steps_python import PackagesStep, SharedPythonStep, VenvStep
+from .steps_system import AdminAccountStep, AptStep, FoldersStep, ProxyStep
+from .uninstall import uninstall_steps
+
+SUPPORTED_OS = {("ubuntu", "24.04"), ("debian", "12")}
+
+
+def read_os_release(path: Path = Path("/etc/os-release")) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return out
+    for line in text.splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            out[key.strip()] = value.strip().strip('"')
+    return out
+
+
+def check_host(options: Options, os_release: dict[str, str] | None = None) -> None:
+    """Refuse to run as a normal user or on an OS the installer was not made for."""
+    if os.geteuid() != 0:
+        raise ClassroomError("Run the installer as root (sudo).", code="not_root")
+    info = os_release if os_release is not None else read_os_release()
+    key = (info.get("ID", ""), info.get("VERSION_ID", ""))
+    if key not in SUPPORTED_OS and not options.force_os:
+        name = info.get("PRETTY_NAME") or "an unknown OS"
+        raise ClassroomError(
+            f"This installer supports Ubuntu 24.04 and Debian 12; this host runs {name}. "
+            "Re-run with --force-os to try anyway.",
+            code="unsupported_os",
+        )
+
+
+def install_steps() -> list[Step]:
+    return [
+        AptStep(),
+        ProxyStep(),
+        AdoptStep(),
+        FoldersStep(),
+        VenvStep(),
+        PackagesStep(),
+        SharedPythonStep(),
+        JarsStep(),
+        KernelsStep(),
+        AdminAccountStep(),
+        HubConfigStep(),
+        ServiceStep(),
+    ]
+
+
+def resume_command(options: Options) -> str:
+    base = os.environ.get("CLASSROOM_BOOTSTRAP_COMMAND") or (
+        "python -m jupyter_extension_companion.installer"
+    )
+    return " ".join([base, *(shlex.quote(a) for a in options.argv)])
+
+
+def preflight(ctx: Context) -> None:
+    """Checks that need no change: an admin must be known on a fresh host."""
+    o = ctx.options
+    if o.uninstall:
+        return
+    state = load_state(ctx.paths)
+    if not o.admin and not state.get("admin") and not ctx.paths.hub_config.exists():
+        raise ClassroomError(
+            "Give the teacher's account name with --admin NAME (it becomes the hub admin; the "
+            "account is created with a generated password if it does not exist).",
+            code="no_admin",
+        )
+
+
+def public_url(options: Options) -> str:
+    host = options.ip
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104
+        host = socket.getfqdn() or "localhost"
+    return f"http://{host}:{options.port}"
+
+
+def final_check(ctx: Context, out: IO[str]) -> int:
+    """Start (or find) the hub, check it, print the summary; run it on with --foreground."""
+    o = ctx.options
+    paths = ctx.paths
+    api = f"http://127.0.0.1:{o.hub_api_port}/hub/api"
+    local_url = o.hub_url
+    proc = None
+    started_here = False
+    already = checks.http_get(api)[0] == 200
+    if o.no_start:
+        ctx.say("Not starting the hub (--no-start).")
+    elif manages_unit(ctx):
+        wait_for_url(api, timeout=90)
+    elif already:
+        if o.foreground:
+            raise ClassroomError(f"a hub already answers at {api}; stop it before --foreground")
+        if ctx.facts.get("hub_config_changed"):
+            ctx.say("A hub is already running: restart it to load the new configuration.")
+    else:
+        log = None if o.foreground else ensure_log(paths.log_dir / "jupyterhub.log")
+        proc = start_hub(paths, log=log)
+        started_here = True
+        if not wait_for_url(api, proc, timeout=120):
+            code = proc.poll()
+            stop_hub(proc)
+            where = "above" if o.foreground else str(paths.log_dir / "jupyterhub.log")
+            raise ClassroomError(
+                f"the hub did not start (exit {code}); its log is {where}. Fix the cause and "
+                "re-run the same command."
+            )
+    findings: list[checks.Finding] = []
+    if not o.no_start:
+        access = checks.read_access(paths) or {}
+        findings.append(checks.check_hub_api(api))
+        findings.append(checks.check_proxy(local_url))
+        service = checks.check_service(local_url, access.get("token"))
+        deadline = time.monotonic() + 30
+        while service.level != "ok" and time.monotonic() < deadline:
+            time.sleep(1)
+            service = checks.check_service(local_url, access.get("token"))
+        findings.append(service)
+    findings.append(checks.check_https(f"http://{o.ip}:{o.port}"))
+    kernels = _kernel_names(ctx)
+    ok = all(f.level != "fail" for f in findings) and bool(kernels)
+    ctx.say("")
+    ctx.say("Check:")
+    for f in findings:
+        ctx.say("  " + f.line().replace("\n", "\n  "))
+    ctx.say(f"  {'OK  ' if kernels else 'FAIL'} kernels: {', '.join(kernels) or 'none found'}")
+    ctx.say("")
+    admin = ctx.facts.get("admin")
+    ctx.say("JupyterLab Classroom is " + ("installed." if ok else "installed, with problems (above)."))
+    ctx.say(f"  URL:     {public_url(o)}")
+    ctx.say(f"  Admin:   {admin}")
+    password = ctx.facts.get("admin_password")
+    if password:
+        # Printed once, never logged.
+        out.write(f"  Password of {admin} (shown once, write it down): {password}\n")
+    ctx.say(f"  Log:     {ctx.log_path}")
+    if not systemd_running() and not o.foreground:
+        ctx.say("  systemd is not running on this host (a container?): the hub is not kept")
+        ctx.say("  running. Start it in the foreground with the same command plus --foreground.")
+    ctx.say("  Next:    open the URL, log in as the admin, and open the Classroom sidebar (left)")
+    ctx.say("           to add your students.")
+    if proc is not None and o.foreground:
+        ctx.say("The hub runs in the foreground; press Ctrl-C to stop it.")
+        ctx.close_log()
+        return run_foreground(proc) if ok else (stop_hub(proc) or 1)
+    if proc is not None and started_here:
+        stop_hub(proc)
+    return 0 if ok else 1
+
+
+def _kernel_names(ctx: Context) -> list[str]:
+    try:
+        from ..provision.kernels import KernelCatalog
+
+        return [k.name for k in KernelCatalog(ctx.paths).list() if not k.shadowed]
+    except Exception as e:  # noqa: BLE001 - the summary reports, it does not crash
+        ctx.log(f"listing kernels failed: {e}")
+        return []
+
+
+def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
+    out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        options = parse_options(argv)
+        check_host(options)
+    except ClassroomError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2
+    log_path = options.paths.log_dir / ("uninstall.log" if options.uninstall else "install.log")
+    ctx = Context(options, options.paths, out=out, log_path=log_path, dry_run=options.dry_run)
+    try:
+        preflight(ctx)
+    except ClassroomError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2
+    ctx.open_log()
+    ctx.log(f"installer started: {argv}")
+    mode = "Uninstalling" if options.uninstall else "Installing"
+    if options.dry_run:
+        mode = f"Dry run ({mode.lower()}), nothing will change"
+    ctx.say(f"{mode}: JupyterLab Classroom")
+    started = time.monotonic()
+    steps = uninstall_steps() if options.uninstall else install_steps()
+    report = run_steps(ctx, steps, resume_command(options))
+    elapsed = time.monotonic() - started
+    try:
+        if not report.ok:
+            return 1
+        if options.dry_run:
+            n = sum(1 for o in report.outcomes if o.status == "planned")
+            ctx.say(f"Dry run: {n} step(s) would change something; nothing was changed.")
+            return 0
+        verdict = "changes made" if report.changed else "nothing to change"
+        ctx.say(f"All {len(steps)} steps finished in {elapsed:.1f} s ({verdict}).")
+        if options.uninstall:
+            ctx.say("Kept: /home, the archives and the audit log; apt packages stay installed.")
+            return 0
+        try:
+            return final_check(ctx, out)
+        except ClassroomError as e:
+            ctx.say(f"error: {e.message}")
+            return 1
+    finally:
+        ctx.close_log()
