@@ -140,7 +140,7 @@ def parse_csv(text: str) -> list[InputRow]:
 
     rows: list[InputRow] = []
     for row in reader:
-        if not any(c.strip() for c in row):
+        if not any(row):  # a blank line (a cell of spaces is kept, and refused)
             continue
         if len(rows) >= MAX_ROWS:
             raise ClassroomError(f"The roster has more than {MAX_ROWS} rows: split it.",
