@@ -15,11 +15,12 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import users
+from . import demo, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
     users,
+    demo,
 ]
 
 
