@@ -131,14 +131,22 @@ def final_check(ctx: Context, out: IO[str]) -> int:
     findings: list[checks.Finding] = []
     if not o.no_start:
         access = checks.read_access(paths) or {}
-        findings.append(checks.check_hub_api(api))
-        findings.append(checks.check_proxy(local_url))
-        service = checks.check_service(local_url, access.get("token"))
-        deadline = time.monotonic() + 30
-        while service.level != "ok" and time.monotonic() < deadline:
+        # The hub's API answers a moment before the proxy has its routes and the service is up.
+        deadline = time.monotonic() + 45
+        while True:
+            findings = [
+                checks.check_hub_api(api),
+                checks.check_proxy(local_url),
+                checks.check_service(local_url, access.get("token")),
+            ]
+            died = proc is not None and proc.poll() is not None
+            if died or time.monotonic() > deadline or all(f.level == "ok" for f in findings):
+                break
             time.sleep(1)
-            service = checks.check_service(local_url, access.get("token"))
-        findings.append(service)
+        if proc is not None and proc.poll() is not None and not o.foreground:
+            ctx.say(f"The hub stopped (exit {proc.returncode}); the end of its log:")
+            for line in _tail(paths.log_dir / "jupyterhub.log", 15):
+                ctx.say("  | " + line)
     findings.append(checks.check_https(f"http://{o.ip}:{o.port}"))
     kernels = _kernel_names(ctx)
     ok = all(f.level != "fail" for f in findings) and bool(kernels)
@@ -171,6 +179,13 @@ def final_check(ctx: Context, out: IO[str]) -> int:
     return 0 if ok else 1
 
 
+def _tail(path: Path, n: int) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:]
+    except OSError:
+        return []
+
+
 def _kernel_names(ctx: Context) -> list[str]:
     try:
         from ..provision.kernels import KernelCatalog
@@ -197,6 +212,9 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     except ClassroomError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return 2
+    if options.pip_index_url:
+        # every pip the steps run (ours and provision/'s) uses the same index
+        os.environ["PIP_INDEX_URL"] = options.pip_index_url
     ctx.open_log()
     ctx.log(f"installer started: {argv}")
     mode = "Uninstalling" if options.uninstall else "Installing"

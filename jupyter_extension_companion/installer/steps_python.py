@@ -191,14 +191,14 @@ class SharedPythonStep(Step):
         return [f"pip install --target {ctx.paths.python_libs} {s}" for s in self._missing(ctx)]
 
     def apply(self, ctx: Context, changes: list[str]) -> str:
-        missing = self._missing(ctx)
-        target = ctx.paths.python_libs
-        ctx.run(
-            [*pip_base(ctx), *pip_install_args(ctx), "--upgrade", "--target", str(target), *missing],
-            timeout=1800,
-        )
-        from .steps_system import make_readable
+        from ..provision.pylibs import SharedPythonLibs
 
-        make_readable(ctx.paths.libs)
-        update_state(ctx.paths, shared_python=sorted(set(SHARED_PYTHON_REQUIREMENTS)))
-        return "installed " + ", ".join(missing)
+        libs = SharedPythonLibs(ctx.paths)
+        for spec in self._missing(ctx):
+            name = Requirement(spec).name
+            libs.install(name, progress=lambda m, f=None: ctx.progress(m, f))
+        still = self._missing(ctx)
+        if still:
+            raise ClassroomError(f"pip finished but {', '.join(still)} is still not satisfied")
+        update_state(ctx.paths, shared_python=[Requirement(s).name for s in SHARED_PYTHON_REQUIREMENTS])
+        return "installed " + ", ".join(Requirement(s).name for s in SHARED_PYTHON_REQUIREMENTS)
