@@ -490,9 +490,11 @@ class KernelCatalog:
         result = KernelTestResult(name, False, None, "", language=lang, code=code)
         kc = None
         cwd = tempfile.mkdtemp(prefix="classroom-kernel-test-")
+        log_path = Path(cwd) / "kernel.log"
         t0 = time.monotonic()
+        log = open(log_path, "w+b")  # noqa: SIM115 - closed in finally
         try:
-            km.start_kernel(env=self.kernel_env(), cwd=cwd)
+            km.start_kernel(env=self.kernel_env(), cwd=cwd, stdout=log, stderr=log)
             kc = km.client()
             kc.start_channels()
             kc.wait_for_ready(timeout=timeout)
@@ -519,6 +521,14 @@ class KernelCatalog:
         except Exception as e:  # the report is the point: any failure goes into it
             result.error = f"{type(e).__name__}: {e}"
         finally:
+            if not result.ok:
+                log.flush()
+                tail = log_path.read_bytes()[-3000:].decode("utf-8", "replace").strip()
+                if tail:
+                    result.details["kernel_log"] = tail
+                    # the last lines usually say why (e.g. a missing R package)
+                    result.error = f"{result.error}\n{tail[-600:]}"
+            log.close()
             if kc is not None:
                 kc.stop_channels()
             try:

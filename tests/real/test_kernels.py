@@ -1,0 +1,178 @@
+"""Kernels for real: install into a scratch kernel folder, Kernel Test for Python, Java and R,
+and a Java kernel that sees the shared jars with no magic (and runs the guide's %classpath cell)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from jupyter_extension_companion.paths import ClassroomPaths
+from jupyter_extension_companion.provision.jars import JarStore
+from jupyter_extension_companion.provision.kernels import KernelCatalog, _dpkg_installed
+from jupyter_extension_companion.provision.pylibs import SharedPythonLibs
+
+pytestmark = [pytest.mark.real, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> KernelCatalog:
+    """A scratch host: libs and kernels below a tmp prefix, the dev venv as the venv (jjava and
+    ipykernel are installed there), the system kernel folders as on a real host."""
+    tmp = tmp_path_factory.mktemp("host")
+    paths = ClassroomPaths().with_prefix(tmp)
+    paths = replace(paths, venv=Path(sys.prefix), kernels_dir=tmp / "kernels")
+    cat = KernelCatalog(paths)
+    assert cat.install_java().changed
+    assert not cat.install_java().changed  # idempotent
+    assert cat.install_python().changed
+    assert not cat.install_python().changed
+    store = JarStore(paths, cat)
+    store.add_maven("com.google.code.gson:gson:2.10.1")
+    store.add_maven("org.apache.commons:commons-csv:1.10.0")
+    SharedPythonLibs(paths).install("paho-mqtt==2.1.0")
+    return cat
+
+
+def test_listed_with_classpath(catalog):
+    java = catalog.get("java")
+    assert java.kind == "jjava"
+    assert java.env["JJAVA_CLASSPATH"] == f"{catalog.paths.java_libs}/*"
+    jars = {j.file: j.kernels for j in JarStore(catalog.paths, catalog).list()}
+    assert jars == {"gson-2.10.1.jar": ["java"], "commons-csv-1.10.0.jar": ["java"]}
+
+
+def test_java_kernel_test(catalog):
+    r = catalog.test("java")
+    assert r.ok, r.error
+    assert r.output.splitlines() == [f"java {_java_version()}", '{"a":1}']
+    assert 0 < r.seconds_to_ready < 60
+
+
+def test_python_kernel_test(catalog):
+    r = catalog.test("python3")
+    assert r.ok, r.error
+    assert r.output == "paho-mqtt 2.1.0"  # from the shared folder, not the dev venv's copy
+
+
+@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+def test_r_kernel_test(catalog):
+    r = catalog.test("ir")
+    assert r.ok, r.error
+    assert r.output.startswith("R version ")
+
+
+def test_java_sees_shared_jars_without_magic_and_guide_cells_run(catalog):
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    java = catalog.get("java")
+    km = KernelManager(
+        kernel_name="java",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(Path(java.location).parent)]),
+    )
+    km.start_kernel(env=catalog.kernel_env())
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+
+        def run(code: str) -> tuple[str, str]:
+            out: list[str] = []
+
+            def hook(msg):
+                c = msg["content"]
+                if msg["msg_type"] == "stream":
+                    out.append(c["text"])
+                elif msg["msg_type"] == "execute_result":
+                    out.append(c["data"]["text/plain"])
+                elif msg["msg_type"] == "error":
+                    out.append(f"ERROR {c['ename']}: {c['evalue']}")
+
+            reply = kc.execute_interactive(code, timeout=60, output_hook=hook)
+            return reply["content"]["status"], "".join(out)
+
+        status, out = run(
+            "import org.apache.commons.csv.*;\n"
+            "import com.google.gson.*;\n"
+            'var rec = CSVParser.parse("a,b\\n1,2", CSVFormat.DEFAULT).getRecords();\n'
+            'System.out.println(rec.get(1).get(1) + " " + JsonParser.parseString("{\\"x\\":[1]}"));'
+        )
+        assert (status, out.strip()) == ("ok", '2 {"x":[1]}')
+        # the guide's BeakerX-style cell (see the note in provision/kernels.py)
+        gson = catalog.paths.java_libs / "gson-2.10.1.jar"
+        status, out = run(f"%classpath add jar {gson}")
+        assert status == "ok" and "ERROR" not in out
+        status, out = run('new com.google.gson.Gson().toJson(java.util.Map.of("k", 1))')
+        assert (status, out.strip()) == ("ok", '{"k":1}')
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_guide_classpath_cell_adds_a_jar_not_on_the_classpath(catalog, tmp_path):
+    """``%classpath add jar X`` really adds X in JJava 1.0a8 (not just a no-op)."""
+    import json
+
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(catalog.paths.java_libs / "commons-csv-1.10.0.jar", extra / "csv.jar")
+    # a copy of the Java kernelspec with no shared class path
+    bare = tmp_path / "kernels" / "java"
+    shutil.copytree(catalog.get("java").location, bare)
+    spec = json.loads((bare / "kernel.json").read_text())
+    spec["env"] = {}
+    (bare / "kernel.json").write_text(json.dumps(spec))
+    km = KernelManager(
+        kernel_name="java", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(bare.parent)])
+    )
+    km.start_kernel(env=catalog.kernel_env(), cwd=str(tmp_path))
+    kc = km.client()
+    kc.start_channels()
+    probe = 'Class.forName("org.apache.commons.csv.CSVFormat").getName()'
+    try:
+        kc.wait_for_ready(timeout=120)
+        r1 = kc.execute_interactive(probe, timeout=60)
+        r2 = kc.execute_interactive(f"%classpath add jar {extra / 'csv.jar'}", timeout=60)
+        r3 = kc.execute_interactive(probe, timeout=60)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert r1["content"]["status"] == "error"  # not there before
+    assert r2["content"]["status"] == "ok"
+    assert r3["content"]["status"] == "ok"  # there after the guide's cell
+
+
+def test_test_all_reports_every_kernel(catalog):
+    results = {r.name: r for r in catalog.test_all()}
+    assert {"java", "python3"} <= set(results)
+    assert results["java"].ok and results["python3"].ok
+
+
+def test_env_edit_reaches_the_kernel(catalog):
+    java = catalog.get("java")
+    catalog.set_classpath("java", [])
+    try:
+        r = catalog.test("java")
+        assert not r.ok and "gson" in (r.error or "").lower()
+    finally:
+        catalog.set_env("java", java.env)
+    assert catalog.test("java").ok
+
+
+def _java_version() -> str:
+    import subprocess
+
+    out = subprocess.run(
+        ["java", "-XshowSettings:properties", "-version"], capture_output=True, text=True
+    )
+    for line in out.stderr.splitlines():
+        if line.strip().startswith("java.version ="):
+            return line.split("=", 1)[1].strip()
+    return "?"
