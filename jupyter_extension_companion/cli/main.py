@@ -15,12 +15,15 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import demo, users
+from . import demo, jars, kernels, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
     users,
     demo,
+    jars,
+    pylibs,
+    kernels,
 ]
 
 

@@ -1,0 +1,55 @@
+"""``classroom pylibs ...``: Python packages for everyone (run as root)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..provision.pylibs import SharedPythonLibs
+from .jars import need_root, print_progress, report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``classroom pylibs`` and its subcommands."""
+    parser = subparsers.add_parser(
+        "pylibs", help="shared Python packages (/opt/jupyterhub-libs/python)"
+    )
+    sub = parser.add_subparsers(dest="pylibs_command", metavar="ACTION")
+    sub.required = True
+    p = sub.add_parser("list", help="installed packages and their versions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser(
+        "install", help="pip install --target the shared folder (NAME or NAME==VERSION)"
+    )
+    p.add_argument("requirement")
+    p.set_defaults(func=cmd_install)
+    p = sub.add_parser("remove", help="remove a package from the shared folder")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    libs = SharedPythonLibs(args.paths)
+    items = libs.list()
+    if args.json:
+        print(json.dumps({"packages": [p.to_json() for p in items]}, indent=1))
+        return 0
+    if not items:
+        print(f"No shared Python packages in {libs.folder}")
+    for p in items:
+        print(f"{p.name}=={p.version}")
+    return 0
+
+
+def cmd_install(args: argparse.Namespace) -> int:
+    need_root()
+    change = SharedPythonLibs(args.paths).install(args.requirement, progress=print_progress)
+    report([change], args.paths)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    need_root()
+    report([SharedPythonLibs(args.paths).remove(args.name)], args.paths)
+    return 0
