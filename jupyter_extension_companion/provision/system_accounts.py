@@ -95,6 +95,8 @@ class SystemAccounts:
                 continue
             name = parts[0]
             hashed = shadow.get(name)
+            # "!" alone (useradd's default) means "no password yet", not "locked by a teacher"
+            has_password = None if hashed is None else hashed.lstrip("!") not in ("", "*")
             accounts[name] = Account(
                 name=name,
                 uid=int(parts[2]),
@@ -102,8 +104,8 @@ class SystemAccounts:
                 full_name=parts[4].split(",")[0],
                 home=parts[5],
                 shell=parts[6],
-                locked=None if hashed is None else hashed.startswith("!"),
-                has_password=None if hashed is None else hashed.lstrip("!") not in ("", "*"),
+                locked=None if hashed is None else bool(has_password and hashed.startswith("!")),
+                has_password=has_password,
             )
         return accounts
 
