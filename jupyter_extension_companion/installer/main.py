@@ -15,7 +15,7 @@ from . import checks
 from .engine import Context, Step, run_steps
 from .hubrun import ensure_log, run_foreground, start_hub, stop_hub, wait_for_url
 from .options import Options, parse_options
-from .state import load_state
+from .state import load_state, update_state
 from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
 from .steps_libs import JarsStep, KernelsStep
 from .steps_python import PackagesStep, SharedPythonStep, VenvStep
@@ -199,6 +199,9 @@ def _kernel_names(ctx: Context) -> list[str]:
 def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     out = out or sys.stdout
     argv = list(sys.argv[1:] if argv is None else argv)
+    # bootstrap.sh may run us from a checkout through PYTHONPATH; it is already on sys.path, and
+    # must not leak into pip, the kernels or the hub started below.
+    os.environ.pop("PYTHONPATH", None)
     try:
         options = parse_options(argv)
         check_host(options)
@@ -217,11 +220,16 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         os.environ["PIP_INDEX_URL"] = options.pip_index_url
     ctx.open_log()
     ctx.log(f"installer started: {argv}")
+    created = os.environ.pop("CLASSROOM_BOOTSTRAP_CREATED_VENV", None)
+    if created and Path(created) == options.paths.venv and not options.dry_run:
+        update_state(options.paths, venv_created=True)
     mode = "Uninstalling" if options.uninstall else "Installing"
     if options.dry_run:
         mode = f"Dry run ({mode.lower()}), nothing will change"
     ctx.say(f"{mode}: JupyterLab Classroom")
     started = time.monotonic()
+    if options.uninstall:
+        ctx.facts["uninstall_state"] = load_state(options.paths)
     steps = uninstall_steps() if options.uninstall else install_steps()
     report = run_steps(ctx, steps, resume_command(options))
     elapsed = time.monotonic() - started
