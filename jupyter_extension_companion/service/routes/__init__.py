@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, jobs, meta, roster, users
+from . import broker, jobs, kernels, libs, meta, roster, users
 
 AREAS: list[ModuleType] = [
     meta,
@@ -18,6 +18,8 @@ AREAS: list[ModuleType] = [
     roster,
     jobs,
     broker,
+    libs,
+    kernels,
 ]
 
 
