@@ -38,6 +38,7 @@ but that the hub does not know (``hub_user=False``: "system only", e.g. made by 
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
@@ -154,7 +155,7 @@ class Roster:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def list(self) -> list[Student]:
+    def list(self) -> builtins.list[Student]:
         """Every student (see the module docstring), sorted by name: ONE paged hub listing and
         ONE read of /etc/passwd + /etc/shadow."""
         hub_users = {u["name"]: u for u in self.hub.list_users()}
@@ -214,7 +215,7 @@ class Roster:
         progress: Progress | None = None,
         *,
         teacher: bool = False,
-    ) -> list[AddResult]:
+    ) -> builtins.list[AddResult]:
         """Add many students in one batch; one :class:`AddResult` per entry, in order.
 
         Every entry is validated before the first command runs; refused entries are reported
@@ -225,8 +226,8 @@ class Roster:
         return results
 
     def _add_batch(
-        self, entries: list[NewStudent], progress: Progress | None, teacher: bool
-    ) -> tuple[list[AddResult], dict[int, ClassroomError]]:
+        self, entries: builtins.list[NewStudent], progress: Progress | None, teacher: bool
+    ) -> tuple[builtins.list[AddResult], dict[int, ClassroomError]]:
         report = progress or (lambda message, fraction: None)
         report("checking the list", 0.0)
         accounts = self.accounts.read_all()
@@ -236,7 +237,7 @@ class Roster:
         errors: dict[int, ClassroomError] = {}
         seen: set[str] = set()
         # (index, entry, needs a new system account, needs a new hub user)
-        plan: list[tuple[int, NewStudent, bool, bool]] = []
+        plan: builtins.list[tuple[int, NewStudent, bool, bool]] = []
 
         def fail(i: int, entry: NewStudent, exc: ClassroomError, prefix: str = "") -> None:
             errors[i] = exc
@@ -254,7 +255,7 @@ class Roster:
 
         # 1. system accounts: one useradd each
         to_create = [(e.name, e.full_name) for _, e, new_account, _ in plan if new_account]
-        created: list[str] = []
+        created: builtins.list[str] = []
         if to_create:
             made = self.accounts.create_many(
                 to_create, progress=lambda m, f: report(m, 0.05 + 0.75 * (f or 0))
@@ -262,9 +263,9 @@ class Roster:
             kept = []
             for item in plan:
                 i, entry, new_account, _ = item
-                exc = made.get(entry.name) if new_account else None
-                if exc is not None:
-                    fail(i, entry, exc, "Creating the account failed: ")
+                error = made.get(entry.name) if new_account else None
+                if error is not None:
+                    fail(i, entry, error, "Creating the account failed: ")
                     continue
                 if new_account:
                     created.append(entry.name)
@@ -340,7 +341,7 @@ class Roster:
             if problem:
                 raise ClassroomError(problem, code="bad_password")
 
-    def _rollback(self, created: list[str], to_hub: list[str]) -> None:
+    def _rollback(self, created: builtins.list[str], to_hub: builtins.list[str]) -> None:
         """Undo a failed batch: hub users it made, then the accounts it made (no archive:
         they are new and empty)."""
         for name in to_hub:

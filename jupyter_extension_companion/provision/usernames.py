@@ -172,9 +172,9 @@ def suggest_username(
     words = [w for w in (_slug(part) for part in full_name.split()) if w]
     if not words:
         return None
-    base = words[0] if len(words) == 1 else f"{words[0]}-{words[-1]}"
-    base = base[:MAX_LENGTH].rstrip("-_") or None
-    if base is None:
+    joined = words[0] if len(words) == 1 else f"{words[0]}-{words[-1]}"
+    base = joined[:MAX_LENGTH].rstrip("-_")
+    if not base:
         return None
     taken_set = set(taken)
     candidate = base
