@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import demo, jars, kernels, pylibs, users
+from . import demo, doctor, jars, kernels, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -24,6 +24,7 @@ COMMANDS = [
     jars,
     pylibs,
     kernels,
+    doctor,
 ]
 
 

@@ -1,0 +1,106 @@
+"""``classroom doctor``: check a running classroom host and say what to fix.
+
+Checks: the hub's API, the proxy (the public URL), the classroom service, every kernel students
+get (started as a throwaway with a smoke cell), the shared jars as an unprivileged user would see
+them, the permissions of the shared library folders, free disk space, the systemd unit, and
+whether passwords would cross the network over plain http. Exit status 1 if anything is broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..installer import checks
+from ..installer.steps_hub import systemd_running
+from ..paths import ClassroomPaths
+from ..provision.commands import run
+
+NGINX_SITE = Path("/etc/nginx/sites-enabled/jupyterhub-classroom")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``classroom doctor``."""
+    p = subparsers.add_parser("doctor", help="check this classroom host and say what to fix")
+    p.add_argument("--no-kernels", action="store_true", help="skip starting the kernels")
+    p.add_argument("--timeout", type=float, default=120, help="seconds per kernel test")
+    p.set_defaults(func=cmd_doctor)
+
+
+def _bind_url(paths: ClassroomPaths) -> str | None:
+    """The hub's bind URL as its config says (the config is read in a sandboxed process)."""
+    from ..installer.adopt import read_old_config
+
+    try:
+        return read_old_config(paths.hub_config).bind_url
+    except Exception:  # noqa: BLE001 - reported by the config check instead
+        return None
+
+
+def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) -> list[checks.Finding]:
+    """Every finding about the host at ``paths`` (nothing is changed)."""
+    found: list[checks.Finding] = []
+    if not paths.hub_config.is_file():
+        found.append(checks.Finding("fail", f"no hub config at {paths.hub_config}",
+                                    "run the installer (sudo bash install/bootstrap.sh)"))
+    access = checks.read_access(paths)
+    if access is None:
+        found.append(checks.Finding("fail", f"{paths.hub_access} is missing or unreadable",
+                                    "run the installer (as root)"))
+    else:
+        hub = checks.check_hub_api(access.get("api_url", ""))
+        found.append(hub)
+        if hub.level == "ok":
+            found.append(checks.check_proxy(access.get("hub_url", "")))
+            found.append(checks.check_service(access.get("hub_url", ""), access.get("token")))
+    if systemd_running():
+        state = run(["systemctl", "is-active", "jupyterhub.service"], check=False).stdout.strip()
+        if state == "active":
+            found.append(checks.Finding("ok", "systemd unit jupyterhub.service is active"))
+        else:
+            found.append(checks.Finding("fail", f"jupyterhub.service is {state or 'unknown'}",
+                                        "systemctl start jupyterhub; journalctl -u jupyterhub"))
+    if kernels:
+        found.extend(_kernel_findings(paths, timeout))
+    found.append(checks.check_jars_readable(paths))
+    found.append(checks.check_libs_permissions(paths))
+    found.extend(checks.check_disk(paths))
+    bind = _bind_url(paths)
+    if bind:
+        found.append(checks.check_https(bind, NGINX_SITE))
+    return found
+
+
+def _kernel_findings(paths: ClassroomPaths, timeout: float) -> list[checks.Finding]:
+    from ..provision.kernels import KernelCatalog
+
+    catalog = KernelCatalog(paths)
+    names = [k.name for k in catalog.list() if not k.shadowed]
+    if not names:
+        return [checks.Finding("fail", "no kernels installed", "re-run the installer")]
+    out = []
+    for name in names:
+        result = catalog.test(name, timeout=timeout)
+        if result.ok:
+            out.append(checks.Finding(
+                "ok", f"kernel {name} starts in {result.seconds_to_ready:.1f} s and runs a cell"))
+        else:
+            out.append(checks.Finding(
+                "fail", f"kernel {name} does not work: {result.error}",
+                f"`classroom kernels test {name}` shows the details; reinstall it with the "
+                "installer or `classroom kernels install`"))
+    return out
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    findings = diagnose(args.paths, kernels=not args.no_kernels, timeout=args.timeout)
+    for f in findings:
+        print(f.line())
+    broken = [f for f in findings if f.level == "fail"]
+    warned = [f for f in findings if f.level == "warn"]
+    if broken:
+        print(f"{len(broken)} problem(s) to fix, {len(warned)} warning(s).", file=sys.stderr)
+        return 1
+    print(f"All good ({len(warned)} warning(s)).")
+    return 0
