@@ -42,6 +42,39 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def usable_by_everyone(path: Path) -> bool:
+    """True if other users can reach and run ``path`` (every folder on the way o+x)."""
+    real = Path(os.path.realpath(path))
+    for part in [real, *real.parents]:
+        try:
+            if not part.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def hub_venv() -> Path:
+    """The environment that runs the hub, the service and the students' servers.
+
+    The students' servers run as the students, so its Python must be executable by them: a
+    venv made from a Python in a root-only folder (e.g. pyenv in /root) cannot be used; set
+    ``CLASSROOM_HUB_VENV`` to one made with ``/usr/bin/python3 -m venv`` then.
+    """
+    configured = os.environ.get("CLASSROOM_HUB_VENV")
+    venv = Path(configured) if configured else Path(sys.prefix)
+    python = venv / "bin" / "python"
+    stdlib = Path(os.path.realpath(python)).parent.parent / "lib"
+    if not (usable_by_everyone(python) and usable_by_everyone(stdlib)):
+        raise ClassroomError(
+            f"{python} (-> {os.path.realpath(python)}) cannot be run by the students' accounts "
+            "(a folder on the way is closed to others, e.g. /root). Make a venv with "
+            "`/usr/bin/python3 -m venv VENV`, install this package into it, and set "
+            "CLASSROOM_HUB_VENV=VENV (or run from that venv).",
+            code="venv_not_shared", status=500)
+    return venv
+
+
 def _port_in_use(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -74,6 +107,7 @@ class HubLauncher:
                 code="no_proxy",
             )
         self.port = port or free_port()
+        self.venv = hub_venv()
         self.settings = HubSettings(
             paths=self.paths,
             admin_users=list(admin_users or []),
@@ -81,7 +115,7 @@ class HubLauncher:
             hub_bind_url=f"http://127.0.0.1:{hub_port or free_port()}",
             proxy_api_port=proxy_api_port or free_port(),
             service_port=service_port or free_port(),
-            venv=Path(sys.prefix),
+            venv=self.venv,
             proxy_command=[proxy],
             hub_state=self.workdir / "hub",
             log_level=log_level,
@@ -134,10 +168,10 @@ class HubLauncher:
         hub_state = self.settings.hub_state_dir
         hub_state.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
-        env["PATH"] = f"{Path(sys.prefix) / 'bin'}:{env.get('PATH', '')}"
+        env["PATH"] = f"{self.venv / 'bin'}:{env.get('PATH', '')}"
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(  # noqa: S603 - argv list
-            [str(Path(sys.prefix) / "bin" / "jupyterhub"), "-f", str(self.paths.hub_config)],
+            [str(self.venv / "bin" / "jupyterhub"), "-f", str(self.paths.hub_config)],
             cwd=hub_state, stdout=log, stderr=subprocess.STDOUT, env=env,
             start_new_session=True,
         )

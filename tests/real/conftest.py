@@ -1,0 +1,180 @@
+"""The real hub for tests: JupyterHub + PAM + LocalProcessSpawner + configurable-http-proxy +
+the classroom service, started from the generated config in a scratch folder on free ports.
+
+``real_hub`` (session) yields a :class:`RealHub`; users it makes are named ``clt`` + random
+letters and are removed in the finaliser (also when a test fails). ``hub_users`` (function)
+gives the same object and removes the users made during that test at its end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import string
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from jupyter_extension_companion.demo import HubLauncher
+
+PREFIX = "clt"
+
+
+def random_name(length: int = 8) -> str:
+    return PREFIX + "".join(secrets.choice(string.ascii_lowercase) for _ in range(length))
+
+
+def _account_lines(path: str, keep: set[str]) -> list[str]:
+    """Lines of /etc/passwd or /etc/shadow, without other tests' ``clt*`` accounts.
+
+    Other engineers' tests may create ``clt`` users on the same machine at the same time; the
+    names in ``keep`` (this test's own) are always compared.
+    """
+    lines = Path(path).read_text().splitlines()
+    return [
+        line for line in lines
+        if not line.startswith(PREFIX) or line.split(":", 1)[0] in keep
+    ]
+
+
+class RealHub:
+    """A running hub and helpers to use it the way people do (tokens, the login form)."""
+
+    def __init__(self, launcher: HubLauncher):
+        self.launcher = launcher
+        self.created: list[str] = []
+
+    # ---- addresses -----------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.launcher.url
+
+    @property
+    def service_api(self) -> str:
+        return self.launcher.service_api
+
+    @property
+    def token(self) -> str:
+        """The classroom service's own token (hub admin role; not a hub *user*)."""
+        return self.launcher.token
+
+    # ---- users -----------------------------------------------------------------------------
+    def new_name(self) -> str:
+        """A fresh ``clt`` name, registered for cleanup before anything creates it."""
+        name = random_name()
+        self.created.append(name)
+        return name
+
+    def make_user(self, teacher: bool = False, password: str | None = None) -> tuple[str, str]:
+        """Create a student (or teacher) with the Roster; returns (name, password)."""
+        name = self.new_name()
+        creds = self.launcher.roster("tests").add(name, password=password, teacher=teacher)
+        return name, creds.password
+
+    def user_token(self, name: str) -> str:
+        return self.launcher.user_token(name, note="tests")
+
+    def remove_users(self, names: list[str]) -> None:
+        """Remove the given test users (hub user, server, account, home); never other names."""
+        roster = self.launcher.roster("tests")
+        for name in names:
+            if not name.startswith(PREFIX):
+                continue
+            try:
+                roster.remove(name)
+            except Exception:  # noqa: BLE001 - fall back to the plain tools below
+                pass
+            try:
+                self.launcher.hub().delete_user(name)
+            except Exception:  # noqa: BLE001
+                pass
+            try:
+                import pwd
+
+                if pwd.getpwnam(name).pw_uid >= 1000:
+                    subprocess.run(["pkill", "-KILL", "-u", name], check=False)  # noqa: S603,S607
+                    subprocess.run(["userdel", "-r", "--", name], check=False,  # noqa: S603,S607
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except KeyError:
+                pass
+            if name in self.created:
+                self.created.remove(name)
+
+    # ---- calls -----------------------------------------------------------------------------
+    def service(self, method: str, path: str, token: str | None, **kw: Any) -> requests.Response:
+        """Call the service through the proxy, e.g. ``service("GET", "/users", token)``."""
+        headers = kw.pop("headers", {})
+        if token is not None:
+            headers["Authorization"] = f"token {token}"
+        return requests.request(method, self.service_api + path, headers=headers, timeout=120,
+                                **kw)
+
+    def hub_user_names(self) -> list[str]:
+        return sorted(u["name"] for u in self.launcher.hub().list_users())
+
+    def snapshot(self, keep: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+        """/etc/passwd, /etc/shadow (without other tests' clt users) and the hub's users."""
+        mine = set(keep) | set(self.created)
+        return {
+            "passwd": _account_lines("/etc/passwd", mine),
+            "shadow": _account_lines("/etc/shadow", mine),
+            "hub": self.hub_user_names(),
+        }
+
+    def login(self, name: str, password: str) -> requests.Session:
+        """Log in through the hub's login form; raises AssertionError if the hub refuses."""
+        s = requests.Session()
+        page = s.get(f"{self.url}/hub/login", timeout=30)
+        match = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
+        assert match, "no _xsrf field on the hub login page"
+        r = s.post(f"{self.url}/hub/login", data={
+            "username": name, "password": password, "_xsrf": match.group(1),
+        }, allow_redirects=False, timeout=60)
+        assert r.status_code == 302, f"login of {name} refused: {r.status_code}"
+        return s
+
+    def open_lab(self, session: requests.Session, owner: str) -> requests.Response:
+        """Spawn ``owner``'s server if needed (as the hub does after login) and open it."""
+        r = session.get(f"{self.url}/hub/spawn/{owner}", timeout=120)
+        assert r.status_code < 400, self.launcher.log_tail(30)
+        self.launcher.wait_for_server(owner, timeout=120)
+        r = session.get(f"{self.url}/user/{owner}/", timeout=120)
+        assert r.status_code == 200, (r.status_code, r.url, r.text[:300])
+        return r
+
+    def xsrf_headers(self, session: requests.Session, owner: str) -> dict[str, str]:
+        """The XSRF header for ``owner``'s single-user server (cookie set by the lab page)."""
+        for cookie in session.cookies:
+            if cookie.name == "_xsrf" and cookie.path.startswith(f"/user/{owner}"):
+                return {"X-XSRFToken": cookie.value}
+        raise AssertionError(f"no _xsrf cookie for /user/{owner}/")
+
+
+@pytest.fixture(scope="session")
+def real_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealHub]:
+    if os.geteuid() != 0:
+        pytest.skip("the real hub needs root (PAM logins, system accounts)")
+    launcher = HubLauncher(tmp_path_factory.mktemp("realhub"))
+    hub = RealHub(launcher.start())
+    try:
+        yield hub
+    finally:
+        try:
+            hub.remove_users(list(hub.created))
+        finally:
+            launcher.stop()
+
+
+@pytest.fixture
+def hub_users(real_hub: RealHub) -> Iterator[RealHub]:
+    """The real hub; users made during the test are removed at its end."""
+    before = set(real_hub.created)
+    try:
+        yield real_hub
+    finally:
+        real_hub.remove_users([n for n in real_hub.created if n not in before])

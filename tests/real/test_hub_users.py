@@ -1,0 +1,83 @@
+"""Students end to end on a real hub: made through the service, logged in through the login
+form with the generated password, JupyterLab in ~/notebooks; the teacher's forwarder."""
+
+from __future__ import annotations
+
+import json
+import pwd
+import stat
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.real, pytest.mark.slow]
+
+
+def test_student_from_service_logs_in_and_gets_lab_in_notebooks(hub_users):
+    teacher, _ = hub_users.make_user(teacher=True)
+    token = hub_users.user_token(teacher)
+    name = hub_users.new_name()
+    r = hub_users.service("POST", "/users", token, json={"name": name, "full_name": "Ada L"})
+    assert r.status_code == 201, r.text
+    creds = r.json()["credentials"]
+    assert creds["name"] == name and creds["generated"] is True and creds["password"]
+
+    # the account, ~/notebooks owned by the student, the hub user, the audit line
+    account = pwd.getpwnam(name)
+    notebooks = Path(account.pw_dir) / "notebooks"
+    st = notebooks.stat()
+    assert stat.S_ISDIR(st.st_mode) and st.st_uid == account.pw_uid
+    audit = hub_users.launcher.paths.audit_log.read_text()
+    assert creds["password"] not in audit
+    assert any(json.loads(line)["actor"] == teacher and json.loads(line)["target"] == name
+               for line in audit.splitlines())
+
+    # a wrong password is refused by PAM, the generated one works
+    with pytest.raises(AssertionError):
+        hub_users.login(name, creds["password"] + "x")
+    session = hub_users.login(name, creds["password"])
+
+    # markers: one in ~/notebooks (must be visible at the server's root), one in ~ (must not)
+    (notebooks / "in-notebooks.txt").write_text("x")
+    (Path(account.pw_dir) / "in-home.txt").write_text("x")
+    page = hub_users.open_lab(session, name)
+    assert page.url.rstrip("/").endswith(f"/user/{name}/lab"), page.url  # default_url = /lab
+    assert "JupyterLab" in page.text
+    root = session.get(f"{hub_users.url}/user/{name}/api/contents", timeout=30).json()
+    names = {item["name"] for item in root["content"]}
+    assert "in-notebooks.txt" in names and "in-home.txt" not in names
+
+    # the student is no teacher: whoami says so, the forwarder refuses without forwarding
+    who = session.get(f"{hub_users.url}/user/{name}/classroom/api/whoami", timeout=30).json()
+    assert who == {"name": name, "teacher": False, "hub": True, "owner": True, "service": False}
+
+
+def test_teacher_forwarder(hub_users):
+    teacher, password = hub_users.make_user(teacher=True)
+    session = hub_users.login(teacher, password)
+    hub_users.open_lab(session, teacher)
+    base = f"{hub_users.url}/user/{teacher}/classroom/api"
+    who = session.get(f"{base}/whoami", timeout=30).json()
+    assert who["teacher"] is True and who["hub"] is True and who["service"] is True
+
+    r = session.get(f"{base}/admin/users", timeout=60)
+    assert r.status_code == 200, r.text
+    assert teacher in {u["name"] for u in r.json()["users"]}
+
+    # a change needs the XSRF token of the teacher's server
+    name = hub_users.new_name()
+    r = session.post(f"{base}/admin/users", json={"name": name}, timeout=60)
+    assert r.status_code == 403
+    with pytest.raises(KeyError):
+        pwd.getpwnam(name)
+    r = session.post(f"{base}/admin/users", json={"name": name}, timeout=120,
+                     headers=hub_users.xsrf_headers(session, teacher))
+    assert r.status_code == 201, r.text
+    assert pwd.getpwnam(name)
+
+    # errors of the service come back as they are
+    r = session.post(f"{base}/admin/users", json={"name": "-rf"}, timeout=60,
+                     headers=hub_users.xsrf_headers(session, teacher))
+    assert r.status_code == 400 and r.json()["code"] and r.json()["message"]
+    r = session.get(f"{base}/admin/users/..%2F..%2Fhub", timeout=30)
+    assert r.status_code in (400, 404)
