@@ -115,6 +115,9 @@ def hub_settings(ctx: Context):  # -> HubSettings (imported lazily: engineer B's
         service_port=o.service_port,
         venv=ctx.paths.venv,
         proxy_command=[proxy],
+        # R_LIBS_SITE replaces Debian's site libraries (where r-cran-irkernel lives) unless it
+        # ends with R's own default, %S.
+        spawner_env={"R_LIBS_SITE": f"{ctx.paths.r_libs}:%S"},
     )
 
 
