@@ -1,13 +1,18 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
+import * as React from 'react';
+
+import { KernelList } from '../components/KernelList';
 
 /**
- * The kernels section of the Classroom sidebar (placeholder; engineer E replaces it).
+ * The kernels section of the Classroom sidebar: the kernelspecs students see, install,
+ * remove, edit env, and Test one or all.
  */
 export function createKernelsPanel(trans: TranslationBundle): Widget {
-  const widget = new Widget();
-  widget.addClass('jp-classroom-Placeholder');
-  widget.node.textContent = trans.__('Kernels will be managed here.');
+  const widget = ReactWidget.create(<KernelList trans={trans} />);
+  widget.id = 'jp-classroom-kernels';
+  widget.addClass('jp-classroom-KernelsPanel');
   widget.title.label = trans.__('Kernels');
   return widget;
 }

@@ -1,13 +1,166 @@
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { Button, ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
+import * as React from 'react';
+
+import { Libs } from '../components/JarApi';
+import { JarsView } from '../components/JarsView';
+import { ProgressBar } from '../components/ProgressBar';
 
 /**
- * The shared libraries section of the Classroom sidebar (placeholder; engineer E replaces it).
+ * Python packages for everyone (pip install --target the shared folder).
+ */
+function PythonLibsView(props: { trans: TranslationBundle }): JSX.Element {
+  const { trans } = props;
+  const [items, setItems] = React.useState<Libs.IPyLib[] | null>(null);
+  const [folder, setFolder] = React.useState('');
+  const [requirement, setRequirement] = React.useState('');
+  const [error, setError] = React.useState<string | null>(null);
+  const [progress, setProgress] = React.useState<{
+    message: string;
+    fraction: number | null;
+  } | null>(null);
+
+  const refresh = React.useCallback(async () => {
+    try {
+      const data = await Libs.get<{ packages: Libs.IPyLib[]; folder: string }>(
+        'pylibs'
+      );
+      setItems(data.packages);
+      setFolder(data.folder);
+      setError(null);
+    } catch (e) {
+      setError(Libs.errorMessage(e));
+    }
+  }, []);
+  React.useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const install = async (): Promise<void> => {
+    const req = requirement.trim();
+    setProgress({ message: trans.__('Starting…'), fraction: null });
+    try {
+      const change = await Libs.runJob<Libs.IChange>(
+        'pylibs',
+        { requirement: req },
+        (message, fraction) => setProgress({ message, fraction })
+      );
+      Notification.success(change.message, { autoClose: 5000 });
+      setRequirement('');
+    } catch (e) {
+      Notification.error(
+        trans.__('Could not install %1: %2', req, Libs.errorMessage(e)),
+        { autoClose: false }
+      );
+    } finally {
+      setProgress(null);
+      void refresh();
+    }
+  };
+
+  const remove = async (lib: Libs.IPyLib): Promise<void> => {
+    const answer = await showDialog({
+      title: trans.__('Remove %1 %2?', lib.name, lib.version),
+      body: trans.__(
+        'Notebooks that import it fail after their next kernel restart.'
+      ),
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.warnButton({ label: trans.__('Remove') })
+      ]
+    });
+    if (!answer.button.accept) {
+      return;
+    }
+    try {
+      const change = await Libs.send<Libs.IChange>(
+        `pylibs/${encodeURIComponent(lib.name)}`,
+        'DELETE'
+      );
+      Notification.success(change.message, { autoClose: 5000 });
+    } catch (e) {
+      Notification.error(Libs.errorMessage(e));
+    }
+    void refresh();
+  };
+
+  const busy = progress !== null;
+  return (
+    <div className="jp-classroom-Libs" data-testid="classroom-pylibs">
+      <h3 className="jp-classroom-Libs-heading">
+        {trans.__('Python libraries')}
+      </h3>
+      {error && <div className="jp-classroom-error">{error}</div>}
+      {items && items.length === 0 && (
+        <div className="jp-classroom-Libs-empty">
+          {trans.__('No shared Python packages yet (%1).', folder)}
+        </div>
+      )}
+      <ul className="jp-classroom-Libs-list">
+        {items?.map(lib => (
+          <li
+            key={lib.name}
+            className="jp-classroom-Libs-item"
+            data-testid="classroom-pylib"
+          >
+            <span className="jp-classroom-Libs-name">
+              {lib.name}=={lib.version}
+            </span>
+            <Button
+              small
+              minimal
+              disabled={busy}
+              title={trans.__('Remove %1', lib.name)}
+              onClick={() => void remove(lib)}
+            >
+              {trans.__('Remove')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="jp-classroom-Libs-form"
+        onSubmit={e => {
+          e.preventDefault();
+          void install();
+        }}
+      >
+        <input
+          className="jp-mod-styled jp-classroom-Libs-input"
+          placeholder="paho-mqtt==2.1.0"
+          aria-label={trans.__('Package (NAME or NAME==VERSION)')}
+          value={requirement}
+          disabled={busy}
+          onChange={e => setRequirement(e.target.value)}
+        />
+        <div className="jp-classroom-Libs-buttons">
+          <Button type="submit" disabled={busy || !requirement.trim()}>
+            {trans.__('Install')}
+          </Button>
+        </div>
+      </form>
+      {progress && (
+        <ProgressBar message={progress.message} fraction={progress.fraction} />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The shared libraries section of the Classroom sidebar: Java jars and Python packages
+ * every student's kernels see.
  */
 export function createLibrariesPanel(trans: TranslationBundle): Widget {
-  const widget = new Widget();
-  widget.addClass('jp-classroom-Placeholder');
-  widget.node.textContent = trans.__('Shared libraries will be managed here.');
+  const widget = ReactWidget.create(
+    <div className="jp-classroom-LibrariesPanel">
+      <JarsView trans={trans} />
+      <PythonLibsView trans={trans} />
+    </div>
+  );
+  widget.id = 'jp-classroom-libraries';
+  widget.addClass('jp-classroom-LibrariesPanel-widget');
   widget.title.label = trans.__('Libraries');
   return widget;
 }

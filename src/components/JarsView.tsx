@@ -1,0 +1,278 @@
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { Libs } from './JarApi';
+import { ProgressBar } from './ProgressBar';
+
+/** Tell the teacher which kernels to restart after a class path change. */
+export function notifyChanges(
+  trans: TranslationBundle,
+  changes: Libs.IChange[]
+): void {
+  const restart = Array.from(new Set(changes.flatMap(c => c.restart)));
+  const text = changes.map(c => c.message).join('\n');
+  const suffix = restart.length
+    ? ' ' +
+      trans.__(
+        'Running notebooks with these kernels must restart their kernel: %1',
+        restart.join(', ')
+      )
+    : '';
+  Notification.success(text + suffix, { autoClose: 8000 });
+}
+
+/**
+ * The shared jars: list (coordinates, size, SHA-256, kernels), add by Maven coordinates with
+ * progress, upload a .jar, remove to the trash, restore.
+ */
+export function JarsView(props: { trans: TranslationBundle }): JSX.Element {
+  const { trans } = props;
+  const [data, setData] = React.useState<Libs.IJarList | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const [coords, setCoords] = React.useState('');
+  const [repository, setRepository] = React.useState('');
+  const [withDeps, setWithDeps] = React.useState(false);
+  const [progress, setProgress] = React.useState<{
+    message: string;
+    fraction: number | null;
+  } | null>(null);
+  const fileInput = React.useRef<HTMLInputElement>(null);
+
+  const refresh = React.useCallback(async () => {
+    try {
+      setData(await Libs.get<Libs.IJarList>('jars'));
+      setError(null);
+    } catch (e) {
+      setError(Libs.errorMessage(e));
+    }
+  }, []);
+  React.useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const addMaven = async (): Promise<void> => {
+    const body: { [k: string]: unknown } = {
+      coords: coords.trim(),
+      with_dependencies: withDeps
+    };
+    if (repository.trim()) {
+      body.repository = repository.trim();
+    }
+    setProgress({ message: trans.__('Starting…'), fraction: null });
+    try {
+      const result = await Libs.runJob<{ changes: Libs.IChange[] }>(
+        'jars/maven',
+        body,
+        (message, fraction) => setProgress({ message, fraction })
+      );
+      notifyChanges(trans, result.changes);
+      setCoords('');
+    } catch (e) {
+      Notification.error(
+        trans.__('Could not add %1: %2', coords.trim(), Libs.errorMessage(e)),
+        { autoClose: false }
+      );
+    } finally {
+      setProgress(null);
+      void refresh();
+    }
+  };
+
+  const upload = async (file: File): Promise<void> => {
+    setProgress({
+      message: trans.__('Uploading %1…', file.name),
+      fraction: null
+    });
+    try {
+      const data64 = Libs.toBase64(await file.arrayBuffer());
+      const change = await Libs.send<Libs.IChange>('jars/upload', 'POST', {
+        filename: file.name,
+        data_base64: data64
+      });
+      notifyChanges(trans, [change]);
+    } catch (e) {
+      Notification.error(
+        trans.__('%1 was refused: %2', file.name, Libs.errorMessage(e)),
+        { autoClose: false }
+      );
+    } finally {
+      setProgress(null);
+      if (fileInput.current) {
+        fileInput.current.value = '';
+      }
+      void refresh();
+    }
+  };
+
+  const remove = async (jar: Libs.IJar): Promise<void> => {
+    const answer = await showDialog({
+      title: trans.__('Remove %1?', jar.file),
+      body: trans.__(
+        'The jar is moved to the trash and can be restored. Kernels that have it on their class path (%1) lose it at their next restart.',
+        jar.kernels.join(', ') || '-'
+      ),
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.warnButton({ label: trans.__('Remove') })
+      ]
+    });
+    if (!answer.button.accept) {
+      return;
+    }
+    try {
+      notifyChanges(trans, [
+        await Libs.send<Libs.IChange>(
+          `jars/${encodeURIComponent(jar.file)}`,
+          'DELETE'
+        )
+      ]);
+    } catch (e) {
+      Notification.error(Libs.errorMessage(e));
+    }
+    void refresh();
+  };
+
+  const restore = async (file: string): Promise<void> => {
+    try {
+      notifyChanges(trans, [
+        await Libs.send<Libs.IChange>(
+          `jars/${encodeURIComponent(file)}/restore`,
+          'POST'
+        )
+      ]);
+    } catch (e) {
+      Notification.error(Libs.errorMessage(e));
+    }
+    void refresh();
+  };
+
+  const busy = progress !== null;
+  return (
+    <div className="jp-classroom-Libs" data-testid="classroom-jars">
+      <h3 className="jp-classroom-Libs-heading">
+        {trans.__('Java libraries')}
+      </h3>
+      {error && <div className="jp-classroom-error">{error}</div>}
+      {data && data.jars.length === 0 && (
+        <div className="jp-classroom-Libs-empty">
+          {trans.__('No shared jars yet (%1).', data.folder)}
+        </div>
+      )}
+      <ul className="jp-classroom-Libs-list">
+        {data?.jars.map(jar => (
+          <li
+            key={jar.file}
+            className="jp-classroom-Libs-item"
+            data-testid="classroom-jar"
+            data-file={jar.file}
+          >
+            <div className="jp-classroom-Libs-itemMain">
+              <span className="jp-classroom-Libs-name">{jar.file}</span>
+              <span className="jp-classroom-Libs-meta">
+                {jar.coords ?? trans.__('no Maven coordinates')} ·{' '}
+                {Libs.formatSize(jar.size)} ·{' '}
+                <span title={jar.sha256}>{jar.sha256.slice(0, 12)}</span>
+                {' · '}
+                {jar.kernels.length
+                  ? trans.__('kernels: %1', jar.kernels.join(', '))
+                  : trans.__('on no kernel’s class path')}
+              </span>
+            </div>
+            <Button
+              small
+              minimal
+              title={trans.__('Remove %1', jar.file)}
+              disabled={busy}
+              onClick={() => void remove(jar)}
+            >
+              {trans.__('Remove')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      {data && data.trash.length > 0 && (
+        <details className="jp-classroom-Libs-trash">
+          <summary>{trans.__('Trash (%1)', data.trash.length)}</summary>
+          <ul className="jp-classroom-Libs-list">
+            {data.trash.map(file => (
+              <li key={file} className="jp-classroom-Libs-item">
+                <span className="jp-classroom-Libs-name">{file}</span>
+                <Button small minimal onClick={() => void restore(file)}>
+                  {trans.__('Restore')}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <form
+        className="jp-classroom-Libs-form"
+        onSubmit={e => {
+          e.preventDefault();
+          void addMaven();
+        }}
+      >
+        <input
+          className="jp-mod-styled jp-classroom-Libs-input"
+          data-testid="classroom-jar-coords"
+          placeholder="org.apache.commons:commons-csv:1.10.0"
+          aria-label={trans.__('Maven coordinates (group:artifact:version)')}
+          value={coords}
+          disabled={busy}
+          onChange={e => setCoords(e.target.value)}
+        />
+        <label className="jp-classroom-Libs-check">
+          <input
+            type="checkbox"
+            checked={withDeps}
+            disabled={busy}
+            onChange={e => setWithDeps(e.target.checked)}
+          />
+          {trans.__('with runtime dependencies')}
+        </label>
+        <input
+          className="jp-mod-styled jp-classroom-Libs-input"
+          placeholder={trans.__('Repository URL (default: Maven Central)')}
+          value={repository}
+          disabled={busy}
+          onChange={e => setRepository(e.target.value)}
+        />
+        <div className="jp-classroom-Libs-buttons">
+          <Button
+            type="submit"
+            data-testid="classroom-jar-add"
+            disabled={busy || !coords.trim()}
+          >
+            {trans.__('Add from Maven')}
+          </Button>
+          <Button
+            type="button"
+            data-testid="classroom-jar-upload"
+            disabled={busy}
+            onClick={() => fileInput.current?.click()}
+          >
+            {trans.__('Upload .jar…')}
+          </Button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".jar"
+            style={{ display: 'none' }}
+            data-testid="classroom-jar-file"
+            onChange={e => {
+              const file = e.target.files?.[0];
+              if (file) {
+                void upload(file);
+              }
+            }}
+          />
+        </div>
+      </form>
+      {progress && (
+        <ProgressBar message={progress.message} fraction={progress.fraction} />
+      )}
+    </div>
+  );
+}
