@@ -147,6 +147,18 @@ class RealHub:
         assert r.status_code == 200, (r.status_code, r.url, r.text[:300])
         return r
 
+    def visit(self, session: requests.Session, path: str) -> requests.Response:
+        """GET a page of the hub or a server, confirming the hub's OAuth "Authorize" page
+        (shown when a teacher opens someone else's server) the way a person would."""
+        r = session.get(f"{self.url}{path}", timeout=120)
+        if "/hub/api/oauth2/authorize" in r.url and r.status_code == 200:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.text)
+            scopes = re.findall(r'type="hidden" name="scopes" value="([^"]+)"', r.text)
+            assert xsrf, "no _xsrf on the authorize page"
+            r = session.post(r.url, data={"_xsrf": xsrf.group(1), "scopes": scopes},
+                             timeout=120)
+        return r
+
     def xsrf_headers(self, session: requests.Session, owner: str) -> dict[str, str]:
         """The XSRF header for ``owner``'s single-user server (cookie set by the lab page)."""
         for cookie in session.cookies:

@@ -75,7 +75,9 @@ def test_teacher_visiting_a_student_server_is_not_forwarded(hub_users):
     student, spass = hub_users.make_user()
     hub_users.open_lab(hub_users.login(student, spass), student)
     session = hub_users.login(teacher, tpass)
-    # admin access: the teacher may open the student's server ...
+    # admin access: the teacher may open the student's server (OAuth with the hub) ...
+    page = hub_users.visit(session, f"/user/{student}/lab")
+    assert page.status_code == 200 and page.url.endswith(f"/user/{student}/lab"), page.url
     r = session.get(f"{hub_users.url}/user/{student}/classroom/api/whoami", timeout=60)
     assert r.status_code == 200 and r.json()["owner"] is False and r.json()["teacher"] is True
     # ... but the student's server never forwards on the teacher's behalf
