@@ -221,12 +221,7 @@ def add_class_snippet(
 
 def _escape_string(value: str) -> str:
     # Both Python and Java snippets put string placeholders inside "double quotes".
-    return (
-        value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def fill(body: str, values: Mapping[str, Any], language: str, *, code: bool = True) -> str:
@@ -245,8 +240,10 @@ def fill(body: str, values: Mapping[str, Any], language: str, *, code: bool = Tr
         if key == "tls":
             if not code:
                 return "on" if value else "off"
-            return ("True" if value else "False") if language == "python" else (
-                "true" if value else "false"
+            return (
+                ("True" if value else "False")
+                if language == "python"
+                else ("true" if value else "false")
             )
         if key == "port":
             return str(int(value))

@@ -100,7 +100,9 @@ def list_templates(search_path: list[tuple[Path, str]] | None = None) -> list[Te
 def get_template(name: str, search_path: list[tuple[Path, str]] | None = None) -> dict[str, Any]:
     """One template with its notebook JSON (``{"template": {...}, "notebook": {...}}``)."""
     if not isinstance(name, str) or not NAME_RE.match(name):
-        raise ClassroomError("Template names are made of a-z, 0-9, '_' and '-'.", code="invalid_name")
+        raise ClassroomError(
+            "Template names are made of a-z, 0-9, '_' and '-'.", code="invalid_name"
+        )
     found = _scan(search_path).get(name)
     if found is None:
         raise NotFound(f"There is no template called {name!r}.")
@@ -116,7 +118,9 @@ def class_templates_dir(paths: ClassroomPaths) -> Path:
 def validate_notebook(notebook: Any) -> dict[str, Any]:
     """Check that ``notebook`` is an nbformat 4 notebook; return a copy without outputs."""
     if not isinstance(notebook, dict):
-        raise ClassroomError("The template must be a notebook (JSON object).", code="invalid_notebook")
+        raise ClassroomError(
+            "The template must be a notebook (JSON object).", code="invalid_notebook"
+        )
     import nbformat
 
     try:
@@ -161,11 +165,18 @@ def add_class_template(
         raise ClassroomError("Give the template a title.", code="invalid_title")
     title = title.strip()
     if len(title) > 120 or any(ord(c) < 32 for c in title):
-        raise ClassroomError("The title must be one line of at most 120 characters.", code="invalid_title")
+        raise ClassroomError(
+            "The title must be one line of at most 120 characters.", code="invalid_title"
+        )
     if not isinstance(description, str) or len(description) > 500:
-        raise ClassroomError("The description must be text of at most 500 characters.", code="invalid_description")
+        raise ClassroomError(
+            "The description must be text of at most 500 characters.", code="invalid_description"
+        )
     clean = validate_notebook(notebook)
-    clean.setdefault("metadata", {})["classroom"] = {"title": title, "description": description.strip()}
+    clean.setdefault("metadata", {})["classroom"] = {
+        "title": title,
+        "description": description.strip(),
+    }
     text = json.dumps(clean, indent=1, ensure_ascii=False) + "\n"
     if len(text.encode("utf-8")) > MAX_NOTEBOOK:
         raise ClassroomError("The notebook is larger than 2 MB.", code="too_large")

@@ -167,6 +167,9 @@ def handlers() -> list[tuple[str, type]]:
         ("whoami", WhoamiHandler),
         ("admin/(.*)", AdminForwardHandler),
     ]
+    from .mqtt import HANDLERS as mqtt_handlers  # snippets and templates (issue 5)
+
+    routes += mqtt_handlers
     return routes
 
 

@@ -46,7 +46,7 @@ class BrokerHandler(ClassroomHandler):
             lambda: broker.write_class_broker(paths, body),
             # the audit line says what was changed, never the password itself
             fields=sorted(k for k in body if k != "password"),
-            password_changed="password" in body,
+            credentials_changed="password" in body,
         )
         self.send(result)
 

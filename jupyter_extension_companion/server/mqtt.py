@@ -1,0 +1,68 @@
+"""Snippets and templates for every user of the single-user server (students too).
+
+- ``GET /classroom/api/snippets[?language=python|java]`` -> ``{"snippets": [...], "placeholders": [...]}``
+- ``GET /classroom/api/templates`` -> ``{"templates": [...]}``
+- ``GET /classroom/api/templates/{name}`` -> ``{"template": {...}, "notebook": {...}}``
+
+Read from the package and the Jupyter data path on every request, so a snippet the teacher
+adds shows up on the next page load without restarting anyone's server.
+"""
+
+from __future__ import annotations
+
+import json
+
+import tornado
+from jupyter_server.base.handlers import APIHandler
+
+from ..provision import snippets, templates
+from ..provision.errors import ClassroomError
+
+
+class _Base(APIHandler):
+    def fail(self, error: ClassroomError) -> None:
+        self.set_status(error.status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": error.message, "code": error.code}))
+
+
+class SnippetsHandler(_Base):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        language = self.get_query_argument("language", None) or None
+        try:
+            found = snippets.list_snippets(language)
+        except ClassroomError as error:
+            return self.fail(error)
+        self.finish(
+            json.dumps(
+                {
+                    "snippets": [s.to_json() for s in found],
+                    "languages": list(snippets.LANGUAGES),
+                    "placeholders": list(snippets.PLACEHOLDERS),
+                }
+            )
+        )
+
+
+class TemplatesHandler(_Base):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        self.finish(json.dumps({"templates": [t.to_json() for t in templates.list_templates()]}))
+
+
+class TemplateHandler(_Base):
+    @tornado.web.authenticated
+    def get(self, name: str) -> None:
+        try:
+            self.finish(json.dumps(templates.get_template(name)))
+        except ClassroomError as error:
+            self.fail(error)
+
+
+#: (pattern below /classroom/api, handler), added to the table in ``server/routes.py``.
+HANDLERS: list[tuple[str, type]] = [
+    ("snippets", SnippetsHandler),
+    ("templates", TemplatesHandler),
+    ("templates/([^/]+)", TemplateHandler),
+]
