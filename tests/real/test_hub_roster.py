@@ -1,0 +1,86 @@
+"""A hostile roster through the service on the real hub: refused row by row, nothing changes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.real, pytest.mark.slow]
+
+HOSTILE = [
+    "a;rm -rf /",
+    "$(id)",
+    "`id`",
+    "x|cat /etc/shadow",
+    "-rf",
+    "--help",
+    "../etc",
+    "a/b",
+    "a\\b",
+    "a:b",
+    "root",
+    "daemon",
+    "nobody",
+    "a" * 33,
+    "   ",
+    "jürgen",
+    "Anna-Lena",
+    "a b",
+    "a\nb",
+]
+
+
+def _csv(rows: list[str], dup: str) -> str:
+    lines = ["\ufeffusername;full name;password"]
+    for name in rows:
+        lines.append('"' + name.replace('"', '""') + '";;')
+    lines.append(";;Only-A-Pass-42")  # no username, no full name
+    lines.append(f"{dup};;")
+    lines.append(f"{dup};;")  # the same student twice in one file
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_hostile_roster_is_refused_row_by_row(hub_users):
+    teacher, _ = hub_users.make_user(teacher=True)
+    dup, _ = hub_users.make_user()
+    token = hub_users.user_token(teacher)
+    before = hub_users.snapshot()
+
+    r = hub_users.service("POST", "/roster/preview", token, json={"csv": _csv(HOSTILE, dup)})
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert len(rows) == len(HOSTILE) + 3
+    for row in rows[: len(HOSTILE) + 1]:
+        assert row["action"] == "refuse", row
+        assert row["reason"] and len(row["reason"]) > 10, row
+    first, second = rows[-2:]
+    assert first["action"] == "exists" and second["action"] == "refuse"
+    assert "line" in second["reason"]
+    # a suggestion is offered where one can be made, never applied by itself
+    by_input = {row["input"]["username"]: row for row in rows}
+    assert by_input["jürgen"]["suggested"] == "juergen"
+    assert by_input["Anna-Lena"]["suggested"]
+    assert hub_users.snapshot() == before
+
+    # a client that skips the preview and applies the hostile rows anyway
+    r = hub_users.service("POST", "/roster/apply", token,
+                          json={"rows": [{"username": n} for n in HOSTILE if n.strip()]})
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 120
+    while True:
+        state = hub_users.service("GET", f"/jobs/{r.json()['job']}", token).json()
+        if state["state"] != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert state["state"] == "done", state
+    results = state["result"]["results"]
+    assert len(results) == len([n for n in HOSTILE if n.strip()])
+    assert all(not res["ok"] and res["message"] for res in results), results
+    assert all(res["password"] is None for res in results)
+    assert hub_users.snapshot() == before
+
+    # another teacher cannot read that job's result
+    other, _ = hub_users.make_user(teacher=True)
+    r2 = hub_users.service("GET", f"/jobs/{r.json()['job']}", hub_users.user_token(other))
+    assert r2.status_code == 404
