@@ -54,7 +54,7 @@ def usable_by_everyone(path: Path) -> bool:
     return True
 
 
-def hub_venv() -> Path:
+def hub_venv(students_spawn: bool = True) -> Path:
     """The environment that runs the hub, the service and the students' servers.
 
     The students' servers run as the students, so its Python must be executable by them: a
@@ -65,7 +65,7 @@ def hub_venv() -> Path:
     venv = Path(configured) if configured else Path(sys.prefix)
     python = venv / "bin" / "python"
     stdlib = Path(os.path.realpath(python)).parent.parent / "lib"
-    if not (usable_by_everyone(python) and usable_by_everyone(stdlib)):
+    if students_spawn and not (usable_by_everyone(python) and usable_by_everyone(stdlib)):
         raise ClassroomError(
             f"{python} (-> {os.path.realpath(python)}) cannot be run by the students' accounts "
             "(a folder on the way is closed to others, e.g. /root). Make a venv with "
@@ -94,12 +94,20 @@ class HubLauncher:
         admin_users: list[str] | None = None,
         log_level: str = "INFO",
         spawn_timeout: int = 60,
+        students_spawn: bool = True,
+        use_venv_paths: bool = False,
     ):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.workdir, 0o700)
+        # Others may pass through (shared libs below it); the state folder itself is root-only.
+        os.chmod(self.workdir, 0o711)
+        self.venv = hub_venv(students_spawn)
         paths = ClassroomPaths().with_prefix(self.workdir)
-        self.paths = replace(paths, home_root=Path("/home"))
+        # Homes stay in /home (PAM and the spawner read the real account database). With
+        # use_venv_paths the venv's own kernels and Lab settings are used (the demo), so what
+        # the teacher changes reaches the students; tests keep them in the scratch folder.
+        paths = replace(paths, home_root=Path("/home"))
+        self.paths = replace(paths, venv=self.venv) if use_venv_paths else paths
         proxy = shutil.which("configurable-http-proxy")
         if proxy is None:
             raise ClassroomError(
@@ -107,7 +115,6 @@ class HubLauncher:
                 code="no_proxy",
             )
         self.port = port or free_port()
-        self.venv = hub_venv()
         self.settings = HubSettings(
             paths=self.paths,
             admin_users=list(admin_users or []),
@@ -273,7 +280,7 @@ def run_demo(port: int = 8000, workdir: Path | None = None, *, keep_running: boo
                 code="demo_account_exists", status=409)
     own_tmp = workdir is None
     work = Path(workdir or tempfile.mkdtemp(prefix="classroom-demo-"))
-    launcher = HubLauncher(work, port=port, admin_users=[])
+    launcher = HubLauncher(work, port=port, admin_users=[], use_venv_paths=True)
     created: list[str] = []
     cleaned = False
 
