@@ -83,6 +83,10 @@ if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
   fi
 fi
 
+# Python puts the working folder on sys.path for -c and -m: run from / so that only the venv
+# (or, from a checkout, PYTHONPATH) decides which installer runs.
+cd /
+
 # 4. The venv the installer runs from. A dry run or an uninstall never creates the real one.
 pip_opts=(--disable-pip-version-check --no-input -q)
 [ -z "$INDEX" ] || pip_opts+=(--index-url "$INDEX")
