@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import types
 from dataclasses import dataclass, field
@@ -146,7 +147,8 @@ async def service(tmp_path: Path):
 
 
 def concrete(pattern: str) -> str:
-    return pattern.replace("{name}", "anna").replace("{job_id}", "abc")
+    return re.sub(r"\{[a-z_]+\}", lambda m: "anna" if m.group(0) == "{name}" else "abc1",
+                  pattern)
 
 
 def every_route_call():
