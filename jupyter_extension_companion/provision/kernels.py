@@ -470,6 +470,11 @@ class KernelCatalog:
         env = dict(os.environ)
         spawner = spawner_environment(HubSettings(paths=self.paths))
         env.update({k: v for k, v in spawner.items() if k != "CLASSROOM_SERVICE_URL"})
+        site = env.get("R_LIBS_SITE")
+        if site and "%S" not in site.split(":"):
+            # as the installer configures the hub (installer/steps_hub.py): without R's own
+            # default (%S) Debian's site library, where r-cran-irkernel lives, is hidden
+            env["R_LIBS_SITE"] = f"{site}:%S"
         return env
 
     def test(self, name: str, timeout: float = 120) -> KernelTestResult:
