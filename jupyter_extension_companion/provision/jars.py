@@ -7,6 +7,7 @@ nothing behind. Removed jars go to ``paths.trash/jars`` and can be restored.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import io
 import os
@@ -52,7 +53,9 @@ class JarInfo:
     size: int
     sha256: str
     maven: dict[str, str] | None  # {"group", "artifact", "version"} from pom.properties
-    kernels: list[str] = field(default_factory=list)  # kernelspecs with it on their class path
+    kernels: builtins.list[str] = field(
+        default_factory=list
+    )  # kernelspecs with it on their class path
     modified: float = 0.0
 
     @property
@@ -173,9 +176,9 @@ def _describe(path: Path) -> tuple[int, str, dict[str, str] | None, float]:
     return st.st_size, sha, coords, st.st_mtime
 
 
-def on_classpath(jar: Path, entries: list[str]) -> bool:
+def on_classpath(jar: Path | PurePosixPath, entries: list[str]) -> bool:
     """Does a Java class path (entries: files, ``dir/*``, or globs as JJava reads them) include ``jar``?"""
-    jar = PurePosixPath(jar)
+    jar = PurePosixPath(str(jar))
     for e in entries:
         if e.endswith("/*") and PurePosixPath(e[:-2]) == jar.parent:
             return True
@@ -207,10 +210,10 @@ class JarStore:
     def trash(self) -> Path:
         return self.paths.trash / "jars"
 
-    def _java_kernels(self) -> list[KernelInfo]:
+    def _java_kernels(self) -> builtins.list[KernelInfo]:
         return [k for k in self.catalog.list() if not k.shadowed and k.classpath]
 
-    def list(self) -> list[JarInfo]:
+    def list(self) -> builtins.list[JarInfo]:
         """Every jar in the shared folder with size, SHA-256, Maven coordinates and kernels."""
         if not self.folder.is_dir():
             return []
@@ -232,18 +235,20 @@ class JarStore:
             )
         return out
 
-    def trashed(self) -> list[str]:
+    def trashed(self) -> builtins.list[str]:
         """Jar files in the trash (restorable)."""
         if not self.trash.is_dir():
             return []
         return sorted(p.name for p in self.trash.iterdir() if p.name.endswith(".jar"))
 
-    def kernels_using(self, filename: str) -> list[str]:
+    def kernels_using(self, filename: str) -> builtins.list[str]:
         """Kernelspecs whose class path includes ``filename`` in the shared folder."""
         path = self.folder / filename
         return [k.name for k in self._java_kernels() if on_classpath(path, k.classpath)]
 
-    def restart_needed(self, filenames: list[str] | None = None) -> list[dict[str, Any]]:
+    def restart_needed(
+        self, filenames: builtins.list[str] | None = None
+    ) -> builtins.list[dict[str, Any]]:
         """Running Java kernels that must restart to see a class path change.
 
         What root can see: the kernelspecs whose class path includes the changed jars, and the
@@ -260,7 +265,7 @@ class JarStore:
                 for k in kernels
                 if any(on_classpath(self.folder / f, k.classpath) for f in filenames)
             ]
-        out: list[dict[str, Any]] = []
+        out: builtins.list[dict[str, Any]] = []
         procs = _kernel_processes()
         for k in kernels:
             running = [p for p in procs if k.location in p["cmdline"]]
@@ -274,21 +279,23 @@ class JarStore:
 
     # -- adding -----------------------------------------------------------------------------
 
-    def _install(self, staged: list[tuple[str, bytes]], action: str, details: dict) -> list[Change]:
+    def _install(
+        self, staged: builtins.list[tuple[str, bytes]], action: str, details: dict
+    ) -> builtins.list[Change]:
         """Write each (name, bytes) through a temp file in the shared folder, then rename."""
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o755)
-        temps: list[tuple[str, Path, bytes]] = []
-        changes: list[Change] = []
+        temps: builtins.list[tuple[str, Path, bytes]] = []
+        changes: builtins.list[Change] = []
         try:
             for name, data in staged:
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".part")
+                fd, tmp_name = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".part")
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
-                os.chmod(tmp, 0o644)
-                temps.append((name, Path(tmp), data))
+                os.chmod(tmp_name, 0o644)
+                temps.append((name, Path(tmp_name), data))
             for name, tmp, data in temps:
                 dest = self.folder / name
                 if dest.is_file() and dest.read_bytes() == data:
@@ -320,8 +327,8 @@ class JarStore:
                     )
                 )
         finally:
-            for _, tmp, _ in temps:
-                tmp.unlink(missing_ok=True)
+            for _, leftover, _ in temps:
+                leftover.unlink(missing_ok=True)
         return changes
 
     def add_maven(
@@ -330,7 +337,7 @@ class JarStore:
         repository: str = MAVEN_CENTRAL,
         with_dependencies: bool = False,
         progress: Progress | None = None,
-    ) -> list[Change]:
+    ) -> builtins.list[Change]:
         """Download ``group:artifact:version`` (and, optionally, its runtime dependencies) from
         ``repository``, verify each against the checksums the repository publishes, then put them
         in the shared folder. A mismatch or a missing artifact refuses the whole request and
@@ -342,7 +349,7 @@ class JarStore:
         if with_dependencies:
             progress(f"resolving the runtime dependencies of {root}", 0.0)
             wanted = repo.resolve(root, progress=progress)
-        staged: list[tuple[str, bytes]] = []
+        staged: builtins.list[tuple[str, bytes]] = []
         details: dict[str, dict] = {}
         for i, c in enumerate(wanted):
             progress(f"downloading {c} ({i + 1}/{len(wanted)})", i / len(wanted))

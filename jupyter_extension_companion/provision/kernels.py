@@ -18,6 +18,7 @@ holding files literally named ``add`` or ``jar`` would have those put on the cla
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import re
@@ -78,9 +79,9 @@ class KernelInfo:
     display_name: str
     language: str
     location: str
-    argv: list[str]
+    argv: builtins.list[str]
     env: dict[str, str]
-    classpath: list[str]
+    classpath: builtins.list[str]
     kind: str  # "jjava", "ijava", "python", "r" or "other"
     shadowed: bool = False  # another kernelspec of the same name comes first
 
@@ -135,7 +136,7 @@ class KernelCatalog:
     def __init__(
         self,
         paths: ClassroomPaths | None = None,
-        system_dirs: tuple[Path, ...] | list[Path] = SYSTEM_KERNEL_DIRS,
+        system_dirs: tuple[Path, ...] | builtins.list[Path] = SYSTEM_KERNEL_DIRS,
     ):
         self.paths = paths or ClassroomPaths()
         self.system_dirs = tuple(Path(d) for d in system_dirs)
@@ -143,7 +144,7 @@ class KernelCatalog:
     # -- reading ----------------------------------------------------------------------------
 
     @property
-    def dirs(self) -> list[Path]:
+    def dirs(self) -> builtins.list[Path]:
         """Kernel folders in the order Jupyter searches them for students."""
         return [self.paths.kernels, *self.system_dirs]
 
@@ -156,9 +157,9 @@ class KernelCatalog:
             raise ClassroomError(f"{folder}/kernel.json is not a JSON object", status=500)
         return spec
 
-    def list(self) -> list[KernelInfo]:
+    def list(self) -> builtins.list[KernelInfo]:
         """Every kernelspec in :attr:`dirs`; a later one of the same name is marked ``shadowed``."""
-        found: list[KernelInfo] = []
+        found: builtins.list[KernelInfo] = []
         names: set[str] = set()
         for d in self.dirs:
             if not d.is_dir():
@@ -228,7 +229,7 @@ class KernelCatalog:
             restart=[name],
         )
 
-    def set_classpath(self, name: str, entries: list[str]) -> Change:
+    def set_classpath(self, name: str, entries: builtins.list[str]) -> Change:
         """Set the class path of Java kernelspec ``name`` (absolute paths or ``dir/*`` globs)."""
         info = self.get(name)
         if info.kind not in ("jjava", "ijava"):
@@ -504,8 +505,8 @@ class KernelCatalog:
             kc.start_channels()
             kc.wait_for_ready(timeout=timeout)
             result.seconds_to_ready = round(time.monotonic() - t0, 3)
-            out: list[str] = []
-            errors: list[str] = []
+            out: builtins.list[str] = []
+            errors: builtins.list[str] = []
 
             def hook(msg: dict) -> None:
                 c, t = msg["content"], msg["msg_type"]
@@ -545,7 +546,7 @@ class KernelCatalog:
 
     def test_all(
         self, timeout: float = 120, progress: Progress | None = None
-    ) -> list[KernelTestResult]:
+    ) -> builtins.list[KernelTestResult]:
         """:meth:`test` for every kernel students get, one result per kernel."""
         progress = progress or _no_progress
         kernels = [k for k in self.list() if not k.shadowed]

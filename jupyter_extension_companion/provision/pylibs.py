@@ -7,6 +7,7 @@ a requirement can never make pip read a file or reach another index.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import os
 import re
@@ -93,7 +94,7 @@ class SharedPythonLibs:
                 out[canonical(meta[0])] = d
         return out
 
-    def list(self) -> list[PyLib]:
+    def list(self) -> builtins.list[PyLib]:
         """Installed distributions with their (pinned) versions."""
         out = []
         for d in self._dist_infos().values():

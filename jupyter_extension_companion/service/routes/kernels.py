@@ -42,7 +42,7 @@ class KernelInstallHandler(ClassroomHandler):
         actor = self.actor
 
         def work(progress: Any) -> dict[str, Any]:
-            fn = {
+            fn: Any = {
                 "python": catalog.install_python,
                 "java": catalog.install_java,
                 "r": catalog.install_r,
