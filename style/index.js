@@ -1,2 +1,3 @@
 import './base.css';
 import './libs.css';
+import './mqtt.css';
