@@ -176,3 +176,68 @@ def _java_version() -> str:
         if line.strip().startswith("java.version ="):
             return line.split("=", 1)[1].strip()
     return "?"
+
+
+def test_restart_needed_names_the_running_kernel(catalog):
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    java = catalog.get("java")
+    km = KernelManager(
+        kernel_name="java",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(Path(java.location).parent)]),
+    )
+    km.start_kernel(env=catalog.kernel_env())
+    try:
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
+        kc.stop_channels()
+        rows = JarStore(catalog.paths, catalog).restart_needed(["gson-2.10.1.jar"])
+        pids = {r["pid"] for r in rows if r["kernel"] == "java"}
+        assert pids and None not in pids
+        assert any(r["user"] == "root" and r["started"] for r in rows)
+    finally:
+        km.shutdown_kernel(now=True)
+    rows = JarStore(catalog.paths, catalog).restart_needed(["gson-2.10.1.jar"])
+    assert rows == [{"kernel": "java", "pid": None, "user": None, "started": None}]
+
+
+async def test_kernel_test_job_through_the_service(catalog):
+    import json
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    from jupyter_extension_companion.provision.audit import AuditLog
+    from jupyter_extension_companion.service.app import ServiceContext, make_app
+
+    async def identify(token):
+        return {"kind": "user", "name": "teach", "admin": True} if token == "t" else None
+
+    ctx = ServiceContext(
+        paths=catalog.paths,
+        identify=identify,
+        roster_factory=lambda: None,
+        audit=AuditLog(catalog.paths.audit_log),
+    )
+    sockets = bind_sockets(0, "127.0.0.1")
+    server = HTTPServer(make_app(ctx, prefix="/services/classroom/"))
+    server.add_sockets(sockets)
+    base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/services/classroom/api/v1"
+    client = AsyncHTTPClient()
+    try:
+        r = await client.fetch(
+            f"{base}/kernels/python3/test",
+            method="POST",
+            body=b"{}",
+            headers={"Authorization": "token t"},
+        )
+        job = json.loads(r.body)["job"]
+        state = ctx.jobs.wait(job, timeout=120)
+        assert state["state"] == "done", state
+        assert state["result"]["ok"] and state["result"]["output"] == "paho-mqtt 2.1.0"
+        assert state["result"]["seconds_to_ready"] > 0
+    finally:
+        server.stop()
