@@ -358,7 +358,7 @@ class JarStore:
             staged.append((c.filename, data))
             details[c.filename] = {"coords": str(c), "verified": sums, "repository": repo.url}
             progress(f"verified {c.filename} ({', '.join(sorted(sums))})", (i + 1) / len(wanted))
-        changes = self._install(staged, "jar_add_maven", details)
+        changes = self._install(staged, "jar.add_maven", details)
         progress("done", 1.0)
         return changes
 
@@ -368,7 +368,7 @@ class JarStore:
         if not isinstance(data, (bytes, bytearray)):
             raise ClassroomError("upload data must be bytes")
         check_jar_bytes(bytes(data), filename)
-        return self._install([(filename, bytes(data))], "jar_upload", {})[0]
+        return self._install([(filename, bytes(data))], "jar.upload", {})[0]
 
     # -- removing ---------------------------------------------------------------------------
 
@@ -388,13 +388,13 @@ class JarStore:
         path = self.folder / filename
         if not path.is_file():
             if (self.trash / filename).is_file():
-                return Change(filename, "jar_remove", False, f"{filename}: already in the trash")
+                return Change(filename, "jar.remove", False, f"{filename}: already in the trash")
             raise NotFound(f"No shared jar named {filename}")
         restart = self.kernels_using(filename)
         dest = self._to_trash(path)
         return Change(
             filename,
-            "jar_remove",
+            "jar.remove",
             True,
             f"{filename}: moved to the trash"
             + (f"; restart running {', '.join(restart)} kernels" if restart else ""),
@@ -409,7 +409,7 @@ class JarStore:
         dest = self.folder / filename
         if not src.is_file():
             if dest.is_file():
-                return Change(filename, "jar_restore", False, f"{filename}: nothing to change")
+                return Change(filename, "jar.restore", False, f"{filename}: nothing to change")
             raise NotFound(f"No jar named {filename} in the trash")
         if dest.exists():
             raise ClassroomError(
@@ -422,7 +422,7 @@ class JarStore:
         os.chmod(dest, 0o644)
         return Change(
             filename,
-            "jar_restore",
+            "jar.restore",
             True,
             f"{filename}: restored",
             str(dest),

@@ -217,12 +217,12 @@ class KernelCatalog:
         folder = Path(info.location)
         spec = self._read(folder)
         if (spec.get("env") or {}) == clean:
-            return Change(name, "kernel_env", False, f"{name}: nothing to change", str(folder))
+            return Change(name, "kernel.env", False, f"{name}: nothing to change", str(folder))
         spec["env"] = clean
         self._write_spec(folder, spec)
         return Change(
             name,
-            "kernel_env",
+            "kernel.env",
             True,
             f"{name}: env updated; restart running {name} kernels",
             str(folder),
@@ -257,7 +257,7 @@ class KernelCatalog:
         note = ""
         if info.location.startswith("/usr/share/"):
             note = " (it came from an apt package; reinstalling the package brings it back)"
-        return Change(name, "kernel_remove", True, f"{name}: moved to {dest}{note}", str(dest))
+        return Change(name, "kernel.remove", True, f"{name}: moved to {dest}{note}", str(dest))
 
     # -- installing -------------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ class KernelCatalog:
             changed = self._sync_folder(src, dest)
         return Change(
             "python3",
-            "kernel_install",
+            "kernel.install",
             changed,
             "python3: installed" if changed else "python3: nothing to change",
             str(dest),
@@ -389,7 +389,7 @@ class KernelCatalog:
             changed = self._sync_folder(src, self.paths.kernels / "java")
         return Change(
             "java",
-            "kernel_install",
+            "kernel.install",
             changed,
             "java (JJava): installed" if changed else "java (JJava): nothing to change",
             str(self.paths.kernels / "java"),
@@ -438,7 +438,7 @@ class KernelCatalog:
             changed = self._sync_folder(staged, self.paths.kernels / "java")
         return Change(
             "java",
-            "kernel_install",
+            "kernel.install",
             changed,
             "java (IJava 1.3.0): installed" if changed else "java (IJava): nothing to change",
             str(self.paths.kernels / "java"),
@@ -451,7 +451,7 @@ class KernelCatalog:
         progress = progress or _no_progress
         missing = [p for p in R_PACKAGES if not _dpkg_installed(p)]
         if not missing:
-            return Change("ir", "kernel_install", False, "ir: nothing to change (R installed)")
+            return Change("ir", "kernel.install", False, "ir: nothing to change (R installed)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         progress("apt-get update", 0.1)
         run(["apt-get", "update"], env=env, timeout=900)
@@ -459,7 +459,7 @@ class KernelCatalog:
         run(
             ["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env, timeout=3600
         )
-        return Change("ir", "kernel_install", True, f"ir: installed {' '.join(missing)}")
+        return Change("ir", "kernel.install", True, f"ir: installed {' '.join(missing)}")
 
     # -- testing ----------------------------------------------------------------------------
 

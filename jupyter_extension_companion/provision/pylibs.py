@@ -108,7 +108,7 @@ class SharedPythonLibs:
         name, version = parse_requirement(requirement)
         current = {canonical(p.name): p.version for p in self.list()}
         if version and current.get(canonical(name)) == version:
-            return Change(name, "pylib_install", False, f"{name}=={version}: nothing to change")
+            return Change(name, "pylib.install", False, f"{name}=={version}: nothing to change")
         if not self.python.exists():
             raise ClassroomError(f"No venv python at {self.python} (run the installer first)")
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -161,7 +161,7 @@ class SharedPythonLibs:
         progress("done", 1.0)
         return Change(
             name,
-            "pylib_install",
+            "pylib.install",
             new or bool(installed),
             f"installed {summary}" if installed else f"{name}: nothing to change",
             str(self.folder),
@@ -180,7 +180,7 @@ class SharedPythonLibs:
         removed = self._remove_dist(d)
         return Change(
             meta[0],
-            "pylib_remove",
+            "pylib.remove",
             True,
             f"removed {meta[0]}=={meta[1]} ({removed} files)",
             str(self.folder),

@@ -185,3 +185,32 @@ def test_add_maven_with_fake_repo_and_tamper(store):
         store.add_maven("g:a:1", repository="https://r.example/m2")
     assert e.value.code == "checksum_mismatch"
     assert [p.name for p in store.folder.iterdir()] == []
+
+
+def test_cli_upload_list_remove(tmp_path, capsys, monkeypatch):
+    from jupyter_extension_companion.cli import jars as cli_jars
+    from jupyter_extension_companion.cli.main import main
+
+    monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
+    good = tmp_path / "good.jar"
+    good.write_bytes(make_jar(pom=("org.example", "good", "1.0")))
+    text = tmp_path / "notes.jar"
+    text.write_text("not a jar\n")
+    prefix = ["--prefix", str(tmp_path / "host")]
+    assert main([*prefix, "jars", "upload", str(good)]) == 0
+    assert "good.jar: added" in capsys.readouterr().out
+    assert main([*prefix, "jars", "upload", str(text)]) == 1
+    assert "not a jar" in capsys.readouterr().err
+    assert main([*prefix, "jars", "list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [j["coords"] for j in data["jars"]] == ["org.example:good:1.0"]
+    assert main([*prefix, "jars", "remove", "good.jar"]) == 0
+    assert main([*prefix, "jars", "restore", "good.jar"]) == 0
+    assert main([*prefix, "jars", "add", "not-coordinates"]) == 1
+    assert "group:artifact:version" in capsys.readouterr().err
+    audit = (tmp_path / "host/var/lib/jupyterhub-classroom/audit.log").read_text().splitlines()
+    assert [json.loads(line)["action"] for line in audit] == [
+        "jar.upload",
+        "jar.remove",
+        "jar.restore",
+    ]

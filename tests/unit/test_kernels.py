@@ -139,3 +139,23 @@ def test_install_ijava_from_zip(catalog, tmp_path):
     assert k.env == {"IJAVA_CLASSPATH": f"{catalog.paths.java_libs}/*"}
     assert k.argv[2] == "{resource_dir}/ijava-1.3.0.jar"
     assert not catalog.install_java(kind="ijava", ijava_zip=z).changed
+
+
+def test_cli_env_and_list(catalog, capsys, monkeypatch):
+    from jupyter_extension_companion.cli import jars as cli_jars
+    from jupyter_extension_companion.cli import kernels as cli_kernels
+
+    monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths: catalog)
+    from jupyter_extension_companion.cli.main import main
+
+    assert main(["kernels", "env", "java", "JJAVA_JVM_OPTS=-Xmx256m"]) == 0
+    assert catalog.get("java").env["JJAVA_JVM_OPTS"] == "-Xmx256m"
+    assert main(["kernels", "env", "java", "JJAVA_JVM_OPTS="]) == 0
+    assert "JJAVA_JVM_OPTS" not in catalog.get("java").env
+    assert main(["kernels", "env", "java", "no-equals"]) == 1
+    assert main(["kernels", "env", "Bad Name", "A=1"]) == 1
+    capsys.readouterr()
+    assert main(["kernels", "list", "--json"]) == 0
+    names = [k["name"] for k in json.loads(capsys.readouterr().out)["kernels"]]
+    assert names[:2] == ["java", "python3"]

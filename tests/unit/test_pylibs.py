@@ -89,3 +89,24 @@ def test_install_refuses_before_running_anything(tmp_path):
     with pytest.raises(ClassroomError):
         libs.install("-e .")
     assert not libs.folder.exists()
+
+
+def test_german_strings_cover_the_sections():
+    """Every UI string of the Libraries and Kernels sections has a German translation."""
+    import json
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    de = json.loads((root / "i18n/de/libs.json").read_text(encoding="utf-8"))
+    files = [
+        "src/components/JarsView.tsx",
+        "src/components/KernelList.tsx",
+        "src/widgets/LibrariesPanel.tsx",
+        "src/widgets/KernelsPanel.tsx",
+    ]
+    ids = set()
+    for f in files:
+        text = (root / f).read_text(encoding="utf-8")
+        ids |= set(re.findall(r"trans\.__\(\s*'((?:[^'\\]|\\.)*)'", text))
+    assert ids and not ids - set(de), sorted(ids - set(de))
+    assert all(v.strip() for v in de.values())
