@@ -46,28 +46,53 @@ def test_write_merges_and_keeps_other_plugins(tmp_path: Path):
     path = paths.lab_settings_overrides
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({**OTHER, B.PLUGIN_ID: {"futureKey": 1}}))
-    r = B.write_class_broker(paths, {"host": "broker.school.example", "port": 8883, "tls": True,
-                                     "password": "s3cret"})
+    r = B.write_class_broker(
+        paths, {"host": "broker.school.example", "port": 8883, "tls": True, "password": "s3cret"}
+    )
     assert r["changed"] and r["settings"]["password"] == "" and r["settings"]["hasPassword"]
     data = json.loads(path.read_text())
-    assert data["@jupyterlab/apputils-extension:themes"] == OTHER["@jupyterlab/apputils-extension:themes"]
+    assert (
+        data["@jupyterlab/apputils-extension:themes"]
+        == OTHER["@jupyterlab/apputils-extension:themes"]
+    )
     entry = data[B.PLUGIN_ID]
     assert entry["futureKey"] == 1
-    assert entry["host"] == "broker.school.example" and entry["port"] == 8883 and entry["tls"] is True
+    assert (
+        entry["host"] == "broker.school.example" and entry["port"] == 8883 and entry["tls"] is True
+    )
     assert entry["topicPrefix"] == "class/{username}/"
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     # a partial update keeps the other class values; the same values again change nothing
     B.write_class_broker(paths, {"port": 1884})
     got = B.read_class_broker(paths)
-    assert (got.host, got.port, got.tls, got.password) == ("broker.school.example", 1884, True, "s3cret")
+    assert (got.host, got.port, got.tls, got.password) == (
+        "broker.school.example",
+        1884,
+        True,
+        "s3cret",
+    )
     assert B.write_class_broker(paths, {"port": 1884})["changed"] is False
 
 
-@pytest.mark.parametrize("values", [
-    {"host": "tcp://x"}, {"host": "a b"}, {"host": ""}, {"host": "x;rm -rf /"}, {"port": 0},
-    {"port": 70000}, {"port": "12a"}, {"port": True}, {"tls": "yes"}, {"topicPrefix": "class/#"},
-    {"topicPrefix": "a/+/b"}, {"topicPrefix": "x" * 201}, {"username": "a\nb"}, {"colour": "red"},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"host": "tcp://x"},
+        {"host": "a b"},
+        {"host": ""},
+        {"host": "x;rm -rf /"},
+        {"port": 0},
+        {"port": 70000},
+        {"port": "12a"},
+        {"port": True},
+        {"tls": "yes"},
+        {"topicPrefix": "class/#"},
+        {"topicPrefix": "a/+/b"},
+        {"topicPrefix": "x" * 201},
+        {"username": "a\nb"},
+        {"colour": "red"},
+    ],
+)
 def test_bad_values_change_nothing(tmp_path: Path, values):
     paths = ClassroomPaths().with_prefix(tmp_path)
     with pytest.raises(ClassroomError):
@@ -90,7 +115,9 @@ def test_check_broker_reports_a_refused_connection():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     out = B.check_broker(B.BrokerSettings(host="127.0.0.1", port=port), timeout=2)
-    assert out["ok"] is False and out["stage"] == "connect" and "Could not connect" in out["message"]
+    assert (
+        out["ok"] is False and out["stage"] == "connect" and "Could not connect" in out["message"]
+    )
 
 
 @pytest.fixture
@@ -99,8 +126,9 @@ async def service(tmp_path: Path):
         return TOKENS.get(token)
 
     paths = ClassroomPaths().with_prefix(tmp_path)
-    ctx = ServiceContext(paths=paths, identify=identify, roster_factory=lambda: None,
-                         audit=AuditLog(paths.audit_log))
+    ctx = ServiceContext(
+        paths=paths, identify=identify, roster_factory=lambda: None, audit=AuditLog(paths.audit_log)
+    )
     app = make_app(ctx, prefix=PREFIX)
     sockets = bind_sockets(0, "127.0.0.1")
     server = HTTPServer(app)
@@ -110,9 +138,13 @@ async def service(tmp_path: Path):
 
     async def call(method: str, path: str, body: Any = None, token: str = "t-admin"):
         data = json.dumps(body or {}).encode() if method in ("POST", "PUT") else None
-        r = await client.fetch(f"http://127.0.0.1:{port}{PREFIX.rstrip('/')}{path}", method=method,
-                               headers={"Authorization": f"token {token}"}, body=data,
-                               raise_error=False)
+        r = await client.fetch(
+            f"http://127.0.0.1:{port}{PREFIX.rstrip('/')}{path}",
+            method=method,
+            headers={"Authorization": f"token {token}"},
+            body=data,
+            raise_error=False,
+        )
         return r.code, (json.loads(r.body) if r.body else None)
 
     yield types.SimpleNamespace(call=call, paths=paths)
@@ -122,15 +154,15 @@ async def service(tmp_path: Path):
 async def test_broker_routes(service):
     code, body = await service.call("GET", "/api/v1/broker")
     assert code == 200 and body["settings"]["port"] == 1883
-    code, body = await service.call("PUT", "/api/v1/broker",
-                                    {"host": "10.0.0.5", "port": 1884, "password": "pw-Zq9"})
+    code, body = await service.call(
+        "PUT", "/api/v1/broker", {"host": "10.0.0.5", "port": 1884, "password": "pw-Zq9"}
+    )
     assert code == 200 and body["changed"]
     code, body = await service.call("GET", "/api/v1/broker")
     assert body["settings"]["port"] == 1884 and body["settings"]["password"] == ""
     assert body["settings"]["hasPassword"] is True
     # the sidebar sends the settings back without the password: the stored one is kept
-    code, body = await service.call("PUT", "/api/v1/broker",
-                                    {**body["settings"], "port": 1885})
+    code, body = await service.call("PUT", "/api/v1/broker", {**body["settings"], "port": 1885})
     assert code == 200
     assert B.read_class_broker(service.paths).password == "pw-Zq9"
     code, body = await service.call("PUT", "/api/v1/broker", {"port": "x"})
@@ -144,39 +176,63 @@ async def test_broker_test_route_reports_failure(service):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code, body = await service.call("POST", "/api/v1/broker/test",
-                                    {"host": "127.0.0.1", "port": port, "timeout": 1})
+    code, body = await service.call(
+        "POST", "/api/v1/broker/test", {"host": "127.0.0.1", "port": port, "timeout": 1}
+    )
     assert code == 200 and body["ok"] is False and body["stage"] == "connect"
     code, body = await service.call("POST", "/api/v1/broker/test", {"timeout": 99})
     assert code == 400
 
 
 async def test_snippet_and_template_routes(service):
-    code, body = await service.call("POST", "/api/v1/snippets", {
-        "language": "python", "name": "read_sensor", "title": "Read the sensor",
-        "description": "From lesson 4", "body": "print(42)"})
+    code, body = await service.call(
+        "POST",
+        "/api/v1/snippets",
+        {
+            "language": "python",
+            "name": "read_sensor",
+            "title": "Read the sensor",
+            "description": "From lesson 4",
+            "body": "print(42)",
+        },
+    )
     assert code == 201, body
     assert (class_snippets_dir(service.paths) / "python" / "read_sensor.py").is_file()
-    code, body = await service.call("POST", "/api/v1/snippets", {
-        "language": "python", "name": "../../etc/x", "title": "t", "body": "x"})
+    code, body = await service.call(
+        "POST",
+        "/api/v1/snippets",
+        {"language": "python", "name": "../../etc/x", "title": "t", "body": "x"},
+    )
     assert code == 400 and body["code"] == "invalid_name"
     nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    code, body = await service.call("POST", "/api/v1/templates",
-                                    {"name": "lab4", "title": "Lab 4", "notebook": nb})
+    code, body = await service.call(
+        "POST", "/api/v1/templates", {"name": "lab4", "title": "Lab 4", "notebook": nb}
+    )
     assert code == 201, body
     assert (class_templates_dir(service.paths) / "lab4.ipynb").is_file()
-    code, body = await service.call("POST", "/api/v1/templates",
-                                    {"name": "lab5", "title": "Lab 5", "notebook": {"x": 1}})
+    code, body = await service.call(
+        "POST", "/api/v1/templates", {"name": "lab5", "title": "Lab 5", "notebook": {"x": 1}}
+    )
     assert code == 400 and not (class_templates_dir(service.paths) / "lab5.ipynb").exists()
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/api/v1/broker"), ("PUT", "/api/v1/broker"), ("POST", "/api/v1/broker/test"),
-    ("POST", "/api/v1/snippets"), ("POST", "/api/v1/templates"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/api/v1/broker"),
+        ("PUT", "/api/v1/broker"),
+        ("POST", "/api/v1/broker/test"),
+        ("POST", "/api/v1/snippets"),
+        ("POST", "/api/v1/templates"),
+    ],
+)
 async def test_students_are_refused(service, method, path):
-    code, body = await service.call(method, path, {"port": 1, "name": "x", "language": "python",
-                                                   "title": "t", "body": "x"}, token="t-student")
+    code, body = await service.call(
+        method,
+        path,
+        {"port": 1, "name": "x", "language": "python", "title": "t", "body": "x"},
+        token="t-student",
+    )
     assert code == 403
     assert not service.paths.lab_settings_overrides.exists()
     assert not class_snippets_dir(service.paths).exists()

@@ -14,7 +14,15 @@ from jupyter_extension_companion.provision.errors import ClassroomError
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
-MENU = {"connect", "publish", "subscribe", "publish_json", "receive_json", "disconnect", "roundtrip"}
+MENU = {
+    "connect",
+    "publish",
+    "subscribe",
+    "publish_json",
+    "receive_json",
+    "disconnect",
+    "roundtrip",
+}
 VALUES = {
     "host": "broker.example",
     "port": 1884,
@@ -56,7 +64,9 @@ def test_java_snippets_use_memory_persistence_and_no_exit():
 
 
 def test_fill_python_and_java():
-    py = S.fill('H = "{{host}}"\nP = {{port}}\nT = {{tls}}\nW = "{{password}}"\n{{nope}}', VALUES, "python")
+    py = S.fill(
+        'H = "{{host}}"\nP = {{port}}\nT = {{tls}}\nW = "{{password}}"\n{{nope}}', VALUES, "python"
+    )
     assert py == 'H = "broker.example"\nP = 1884\nT = True\nW = "pa\\"ss\\\\word"\n{{nope}}'
     assert "true" in S.fill("{{tls}}", VALUES, "java")
     assert S.fill("{{ topic_prefix }}", VALUES, "java") == "class/anna/"
@@ -89,25 +99,51 @@ def test_unknown_language_is_refused():
 
 def test_add_class_snippet(tmp_path: Path):
     paths = ClassroomPaths().with_prefix(tmp_path)
-    r = S.add_class_snippet(paths, language="java", name="blink-led", title="Blink",
-                            description="Blinks", body='System.out.println("x");')
+    r = S.add_class_snippet(
+        paths,
+        language="java",
+        name="blink-led",
+        title="Blink",
+        description="Blinks",
+        body='System.out.println("x");',
+    )
     path = Path(r["path"])
     assert r["changed"] and path == S.class_snippets_dir(paths) / "java" / "blink-led.java"
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o755
     parsed = S.parse_snippet(path.read_text(), name="blink-led", language="java", source="class")
     assert parsed.title == "Blink" and parsed.body == 'System.out.println("x");\n'
-    again = S.add_class_snippet(paths, language="java", name="blink-led", title="Blink",
-                                description="Blinks", body='System.out.println("x");')
+    again = S.add_class_snippet(
+        paths,
+        language="java",
+        name="blink-led",
+        title="Blink",
+        description="Blinks",
+        body='System.out.println("x");',
+    )
     assert again["changed"] is False
 
 
-@pytest.mark.parametrize("kw", [
-    {"name": "../evil"}, {"name": "a/b"}, {"name": "Caps"}, {"name": "-x"}, {"name": ""},
-    {"name": "x" * 65}, {"language": "r"}, {"language": "../python"}, {"title": ""},
-    {"title": "two\nlines"}, {"body": "   "}, {"body": "x" * 70000}, {"description": "a\nb"},
-    {"name": None}, {"title": 5},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"name": "../evil"},
+        {"name": "a/b"},
+        {"name": "Caps"},
+        {"name": "-x"},
+        {"name": ""},
+        {"name": "x" * 65},
+        {"language": "r"},
+        {"language": "../python"},
+        {"title": ""},
+        {"title": "two\nlines"},
+        {"body": "   "},
+        {"body": "x" * 70000},
+        {"description": "a\nb"},
+        {"name": None},
+        {"title": 5},
+    ],
+)
 def test_add_class_snippet_refuses_bad_input(tmp_path: Path, kw):
     paths = ClassroomPaths().with_prefix(tmp_path)
     args = {"language": "python", "name": "ok", "title": "T", "description": "", "body": "x = 1"}
@@ -127,7 +163,8 @@ def test_server_lists_snippets_with_class_ones(jp_fetch, io_loop, tmp_path, monk
     data = tmp_path / "data"
     (data / "classroom" / "snippets" / "java").mkdir(parents=True)
     (data / "classroom" / "snippets" / "java" / "publish.java").write_text(
-        "// title: Class publish\n// description: ours\nclient.publish();\n")
+        "// title: Class publish\n// description: ours\nclient.publish();\n"
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(data))
     r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "snippets"))
     body = json.loads(r.body)
@@ -135,7 +172,9 @@ def test_server_lists_snippets_with_class_ones(jp_fetch, io_loop, tmp_path, monk
     pairs = {(s["language"], s["name"]): s for s in body["snippets"]}
     assert pairs[("java", "publish")]["title"] == "Class publish"
     assert pairs[("python", "publish")]["source"] == "package"
-    r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "snippets", params={"language": "python"}))
+    r = io_loop.run_sync(
+        lambda: jp_fetch("classroom", "api", "snippets", params={"language": "python"})
+    )
     assert {s["language"] for s in json.loads(r.body)["snippets"]} == {"python"}
 
 
@@ -143,5 +182,7 @@ def test_server_refuses_unknown_language(jp_fetch, io_loop):
     from tornado.httpclient import HTTPClientError
 
     with pytest.raises(HTTPClientError) as e:
-        io_loop.run_sync(lambda: jp_fetch("classroom", "api", "snippets", params={"language": "cobol"}))
+        io_loop.run_sync(
+            lambda: jp_fetch("classroom", "api", "snippets", params={"language": "cobol"})
+        )
     assert e.value.code == 400

@@ -37,7 +37,11 @@ def test_shipped_templates():
 
 def sample_notebook() -> dict:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell("print(1)")
     cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
     cell.execution_count = 3
@@ -61,11 +65,21 @@ def test_add_class_template_clears_outputs_and_overrides(tmp_path: Path):
     assert again["changed"] is False
 
 
-@pytest.mark.parametrize("kw", [
-    {"name": "../x"}, {"name": "A"}, {"name": "a b"}, {"title": " "}, {"title": "a\nb"},
-    {"notebook": "not a notebook"}, {"notebook": {"cells": "x"}}, {"notebook": {"nbformat": 3}},
-    {"notebook": None}, {"description": "x" * 501},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"name": "../x"},
+        {"name": "A"},
+        {"name": "a b"},
+        {"title": " "},
+        {"title": "a\nb"},
+        {"notebook": "not a notebook"},
+        {"notebook": {"cells": "x"}},
+        {"notebook": {"nbformat": 3}},
+        {"notebook": None},
+        {"description": "x" * 501},
+    ],
+)
 def test_add_class_template_refuses_bad_input(tmp_path: Path, kw):
     paths = ClassroomPaths().with_prefix(tmp_path)
     args = {"name": "lab3", "title": "Lab 3", "notebook": sample_notebook()}
@@ -100,7 +114,9 @@ def test_server_templates(jp_fetch, io_loop, tmp_path, monkeypatch):
     names = {t["name"]: t for t in body["templates"]}
     assert {"mqtt_python", "mqtt_java", "lab3"} <= set(names)
     assert names["lab3"]["source"] == "class"
-    one = json.loads((io_loop.run_sync(lambda: jp_fetch("classroom", "api", "templates", "mqtt_java"))).body)
+    one = json.loads(
+        (io_loop.run_sync(lambda: jp_fetch("classroom", "api", "templates", "mqtt_java"))).body
+    )
     assert one["notebook"]["metadata"]["kernelspec"]["name"] == "java"
     with pytest.raises(HTTPClientError) as e:
         io_loop.run_sync(lambda: jp_fetch("classroom", "api", "templates", "nope"))
