@@ -74,6 +74,7 @@ print(json.dumps({
     "bind_url": value("JupyterHub", "bind_url"),
     "port": port if isinstance(port, int) else None,
     "authenticator_class": str(value("JupyterHub", "authenticator_class") or ""),
+    "db_url": str(value("JupyterHub", "db_url") or ""),
 }))
 """
 
@@ -89,6 +90,7 @@ class OldConfig:
     bind_url: str | None = None
     port: int | None = None
     authenticator_class: str = ""
+    db_url: str = ""
 
     @property
     def classpath(self) -> str | None:
@@ -141,4 +143,46 @@ def read_old_config(path: Path, python: Path | None = None, timeout: float = 60)
         bind_url=data.get("bind_url") or None,
         port=data.get("port"),
         authenticator_class=data.get("authenticator_class", ""),
+        db_url=data.get("db_url", ""),
     )
+
+
+def hub_db_candidates(old: OldConfig, unit: Path | None = None) -> list[Path]:
+    """Where a hand-started hub kept its sqlite database (its users added in the admin page).
+
+    ``db_url`` defaults to ``sqlite:///jupyterhub.sqlite``, relative to the folder the hub was
+    started in: the config's folder, the unit's ``WorkingDirectory``, ``/`` (systemd's default)
+    or root's home.
+    """
+    folders = [old.path.parent]
+    if unit is not None and unit.is_file():
+        for line in unit.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.strip().startswith("WorkingDirectory="):
+                folders.append(Path(line.split("=", 1)[1].strip()))
+    folders += [Path("/"), Path("/root")]
+    url = old.db_url or "sqlite:///jupyterhub.sqlite"
+    if not url.startswith("sqlite:///"):
+        return []
+    name = url[len("sqlite:///"):]
+    if name.startswith("/"):
+        return [Path(name)]
+    return list(dict.fromkeys(f / name for f in folders))
+
+
+def read_hub_db_users(db: Path) -> tuple[list[str], list[str]]:
+    """(users, admins) from a JupyterHub sqlite database, opened read-only."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return [], []
+    try:
+        rows = conn.execute("SELECT name, admin FROM users").fetchall()
+    except sqlite3.Error:
+        return [], []
+    finally:
+        conn.close()
+    users = sorted(str(n) for n, _ in rows)
+    admins = sorted(str(n) for n, a in rows if a)
+    return users, admins

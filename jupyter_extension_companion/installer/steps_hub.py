@@ -11,7 +11,7 @@ from pathlib import Path
 from ..provision.atomic import write_text_atomic
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
-from .adopt import read_old_config
+from .adopt import hub_db_candidates, read_hub_db_users, read_old_config
 from .engine import Context, Step
 from .state import load_state, sha256_file, sha256_text, update_state
 from .steps_system import chosen_admin, find_proxy
@@ -53,8 +53,15 @@ class AdoptStep(Step):
             return []  # the config we wrote last time, untouched
         venv_python = ctx.paths.venv / "bin" / "python"
         old = read_old_config(config, python=venv_python if venv_python.exists() else None)
-        users = sorted(set(ctx.facts["adopted_users"]) | set(old.allowed_users))
-        admins = sorted(set(ctx.facts["adopted_admins"]) | set(old.admin_users))
+        db_users: set[str] = set()
+        db_admins: set[str] = set()
+        for db in hub_db_candidates(old, ctx.options.unit_path):
+            if db.is_file() and db.resolve() != (ctx.paths.state / "jupyterhub.sqlite").resolve():
+                found_users, found_admins = read_hub_db_users(db)
+                db_users.update(found_users)
+                db_admins.update(found_admins)
+        users = sorted(set(ctx.facts["adopted_users"]) | set(old.allowed_users) | db_users)
+        admins = sorted(set(ctx.facts["adopted_admins"]) | set(old.admin_users) | db_admins)
         classpath = list(ctx.facts["adopted_classpath"])
         for entry in _split_classpath(old.classpath):
             if entry not in classpath:
@@ -69,6 +76,8 @@ class AdoptStep(Step):
             ctx.facts["admin"] = chosen_admin(ctx)
         changes = [f"back up {config} next to it", f"keep its users ({len(users)}) and admins "
                    f"({', '.join(admins) or 'none'})"]
+        if db_users:
+            changes.append(f"keep {len(db_users)} users from the old hub database")
         if old.classpath:
             changes.append(f"move CLASSPATH={old.classpath} into the Java kernelspec")
         if (ctx.paths.venv / "bin" / "jupyterhub").exists() and not state.get("venv_created"):

@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -417,8 +418,14 @@ def test_guide_built_host_is_adopted_without_losing_users(
     prefix = scratch / "guide-host"
     (prefix / "etc/jupyterhub").mkdir(parents=True)
     (prefix / "etc/systemd/system").mkdir(parents=True)
-    admin, s1, s2 = system_user_prefix(), system_user_prefix(), system_user_prefix()
+    admin, s1, s2, s3 = (system_user_prefix() for _ in range(4))
     users.extend([admin])
+    # s3 was added in the old hub's admin page only: it lives in the hub's database
+    db = sqlite3.connect(prefix / "etc/jupyterhub/jupyterhub.sqlite")
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(255), admin BOOLEAN)")
+    db.executemany("INSERT INTO users (name, admin) VALUES (?, ?)", [(s1, 0), (s3, 0)])
+    db.commit()
+    db.close()
     libs = prefix / "opt/jupyterhub-libs"
     guide = GUIDE_CONFIG.format(admin=admin, s1=s1, s2=s2, libs=libs, extra="/opt/extra/lib.jar")
     config = prefix / "etc/jupyterhub/jupyterhub_config.py"
@@ -437,12 +444,12 @@ def test_guide_built_host_is_adopted_without_losing_users(
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
         assert proc.returncode == 0, _out(proc)
-        assert "keep its users (2)" in proc.stdout and f"admins ({admin})" in proc.stdout
+        assert f"kept 3 users and admins {admin}" in proc.stdout, proc.stdout
         backups = list(config.parent.glob("jupyterhub_config.py.backup-*"))
         assert len(backups) == 1 and backups[0].read_text() == guide
         assert list((prefix / "etc/systemd/system").glob("jupyterhub.service.backup-*"))
         new = read_old_config(config)
-        assert {s1, s2} <= set(new.allowed_users)
+        assert {s1, s2, s3} <= set(new.allowed_users)
         assert admin in new.admin_users
         assert "CLASSPATH" not in new.environment
         spec = json.loads(java_spec.read_text())
@@ -451,7 +458,7 @@ def test_guide_built_host_is_adopted_without_losing_users(
         again = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
         assert again.returncode == 0, _out(again)
         assert "(nothing to change)" in again.stdout, again.stdout
-        assert {s1, s2} <= set(read_old_config(config).allowed_users)
+        assert {s1, s2, s3} <= set(read_old_config(config).allowed_users)
     finally:
         java_spec.write_bytes(saved)
 

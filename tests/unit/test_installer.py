@@ -255,3 +255,24 @@ def test_https_warning_only_for_plain_http_beyond_loopback() -> None:
     assert checks.check_https("http://10.0.0.5:8000").level == "warn"
     assert checks.check_https("http://127.0.0.1:8000").level == "ok"
     assert checks.check_https("https://hub.example.org").level == "ok"
+
+
+def test_users_of_the_old_hub_database_are_found(tmp_path: Path) -> None:
+    import sqlite3
+
+    from jupyter_extension_companion.installer.adopt import hub_db_candidates, read_hub_db_users
+
+    config = tmp_path / "jupyterhub_config.py"
+    config.write_text(GUIDE_CONFIG)
+    unit = tmp_path / "jupyterhub.service"
+    unit.write_text("[Service]\nWorkingDirectory=/srv/hub\nExecStart=x\n")
+    old = read_old_config(config)
+    candidates = hub_db_candidates(old, unit)
+    assert candidates[:2] == [tmp_path / "jupyterhub.sqlite", Path("/srv/hub/jupyterhub.sqlite")]
+    db = sqlite3.connect(tmp_path / "jupyterhub.sqlite")
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, admin BOOLEAN)")
+    db.executemany("INSERT INTO users (name, admin) VALUES (?, ?)", [("dora", 0), ("teacher", 1)])
+    db.commit()
+    db.close()
+    assert read_hub_db_users(tmp_path / "jupyterhub.sqlite") == (["dora", "teacher"], ["teacher"])
+    assert read_hub_db_users(tmp_path / "missing.sqlite") == ([], [])
