@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
@@ -131,8 +132,8 @@ def validate(values: Mapping[str, Any], base: BrokerSettings | None = None) -> B
     )
 
 
-def _read_overrides(paths: ClassroomPaths) -> dict[str, Any]:
-    path = paths.lab_settings_overrides
+def _read_overrides(paths: ClassroomPaths | Path) -> dict[str, Any]:
+    path = paths if isinstance(paths, Path) else paths.lab_settings_overrides
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -152,8 +153,12 @@ def _read_overrides(paths: ClassroomPaths) -> dict[str, Any]:
     return data
 
 
-def read_class_broker(paths: ClassroomPaths) -> BrokerSettings:
-    """The class broker as set in ``overrides.json`` (defaults where nothing is set)."""
+def read_class_broker(paths: ClassroomPaths | Path) -> BrokerSettings:
+    """The class broker as set in ``overrides.json`` (defaults where nothing is set).
+
+    ``paths`` may also be the ``overrides.json`` path itself (the single-user server passes
+    the one its JupyterLab reads).
+    """
     entry = _read_overrides(paths).get(PLUGIN_ID) or {}
     known = {k: v for k, v in entry.items() if k in _KEYS}
     try:

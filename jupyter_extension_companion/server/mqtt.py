@@ -3,6 +3,10 @@
 - ``GET /classroom/api/snippets[?language=python|java]`` -> ``{"snippets": [...], "placeholders": [...]}``
 - ``GET /classroom/api/templates`` -> ``{"templates": [...]}``
 - ``GET /classroom/api/templates/{name}`` -> ``{"template": {...}, "notebook": {...}}``
+- ``GET /classroom/api/broker`` -> ``{"settings": {...}}``: the class broker as the teacher last
+  set it. JupyterLab reads ``overrides.json`` only when the server starts, so a student whose
+  server kept running would otherwise get the old broker; the MQTT menu asks here on every
+  page load (the student's own settings still win).
 
 Read from the package and the Jupyter data path on every request, so a snippet the teacher
 adds shows up on the next page load without restarting anyone's server.
@@ -11,11 +15,13 @@ adds shows up on the next page load without restarting anyone's server.
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import tornado
 from jupyter_server.base.handlers import APIHandler
 
-from ..provision import snippets, templates
+from ..provision import broker, snippets, templates
 from ..provision.errors import ClassroomError
 
 
@@ -60,9 +66,30 @@ class TemplateHandler(_Base):
             self.fail(error)
 
 
+def lab_overrides_path() -> Path:
+    """The ``overrides.json`` this server's JupyterLab reads (``{app_dir}/settings``)."""
+    try:
+        from jupyterlab.commands import get_app_dir
+
+        return Path(get_app_dir()) / "settings" / "overrides.json"
+    except ImportError:  # a plain jupyter_server without JupyterLab
+        return Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+class BrokerHandler(_Base):
+    @tornado.web.authenticated
+    def get(self) -> None:
+        try:
+            settings = broker.read_class_broker(lab_overrides_path())
+        except ClassroomError as error:
+            return self.fail(error)
+        self.finish(json.dumps({"settings": settings.to_settings()}))
+
+
 #: (pattern below /classroom/api, handler), added to the table in ``server/routes.py``.
 HANDLERS: list[tuple[str, type]] = [
     ("snippets", SnippetsHandler),
     ("templates", TemplatesHandler),
     ("templates/([^/]+)", TemplateHandler),
+    ("broker", BrokerHandler),
 ]

@@ -59,6 +59,12 @@ export namespace MqttAPI {
     return requestAPI(`templates/${encodeURIComponent(name)}`);
   }
 
+  /** The class broker as the teacher last set it (read fresh by the user's own server). */
+  export async function classBroker(): Promise<IClassBroker> {
+    const data = await requestAPI<{ settings: IClassBroker }>('broker');
+    return data.settings;
+  }
+
   export async function getBroker(): Promise<IClassBroker> {
     const data = await requestAPI<{ settings: IClassBroker }>('admin/broker');
     return data.settings;

@@ -79,18 +79,34 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
     const state = new MqttState(app, tracker, trans);
     state.registerCommands();
 
+    // The broker: schema defaults < class values (overrides.json) < the user's own settings.
+    // JupyterLab reads overrides.json only when the user's server starts, so the class values
+    // are also fetched fresh from our server extension on every page load.
+    let composite: Partial<IBrokerSettings> = {};
+    let own: Partial<IBrokerSettings> = {};
+    let fresh: Partial<IBrokerSettings> = {};
+    const update = () => {
+      state.broker = { ...DEFAULT_BROKER, ...composite, ...fresh, ...own };
+    };
+    void MqttAPI.classBroker()
+      .then(values => {
+        fresh = values;
+        update();
+      })
+      .catch(reason =>
+        console.warn('Classroom MQTT: no class broker from the server', reason)
+      );
     if (settingRegistry) {
       void settingRegistry
         .load(MQTT_PLUGIN_ID)
         .then(settings => {
-          const update = () => {
-            state.broker = {
-              ...DEFAULT_BROKER,
-              ...(settings.composite as Partial<IBrokerSettings>)
-            };
+          const read = () => {
+            composite = settings.composite as Partial<IBrokerSettings>;
+            own = settings.user as Partial<IBrokerSettings>;
+            update();
           };
-          update();
-          settings.changed.connect(update);
+          read();
+          settings.changed.connect(read);
         })
         .catch(reason =>
           console.warn(

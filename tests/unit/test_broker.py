@@ -236,3 +236,33 @@ async def test_students_are_refused(service, method, path):
     assert code == 403
     assert not service.paths.lab_settings_overrides.exists()
     assert not class_snippets_dir(service.paths).exists()
+
+
+# pytest-jupyter runs its server on its own loop: requests go through io_loop.run_sync.
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    return {"ServerApp": {"jpserver_extensions": {"jupyter_extension_companion": True}}}
+
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+def test_server_answers_the_class_broker_fresh(jp_fetch, io_loop, tmp_path, monkeypatch):
+    """JupyterLab caches overrides.json at server start; our route reads it on every call."""
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path / "lab"))
+    settings = tmp_path / "lab" / "settings"
+    settings.mkdir(parents=True)
+
+    def fetch():
+        return json.loads(io_loop.run_sync(lambda: jp_fetch("classroom", "api", "broker")).body)
+
+    assert fetch()["settings"]["port"] == 1883
+    (settings / "overrides.json").write_text(
+        json.dumps({B.PLUGIN_ID: {"host": "h.example", "port": 1999}})
+    )
+    got = fetch()["settings"]
+    assert (got["host"], got["port"], got["topicPrefix"]) == (
+        "h.example",
+        1999,
+        "class/{username}/",
+    )
