@@ -73,7 +73,6 @@ function sourceRows(
 export function RosterImport(props: IRosterImportProps): JSX.Element {
   const { model, trans } = props;
   const [step, setStep] = React.useState<Step>('choose');
-  const [fileName, setFileName] = React.useState('');
   const [error, setError] = React.useState<string | null>(null);
   const [busy, setBusy] = React.useState(false);
   const [source, setSource] = React.useState<ISourceRow[]>([]);
@@ -109,7 +108,6 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     if (!file) {
       return;
     }
-    setFileName(file.name);
     setError(null);
     setBusy(true);
     try {
@@ -224,11 +222,6 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               onChange={event => void onFile(event.target.files?.[0])}
             />
           </label>
-          {fileName ? (
-            <span className="jp-classroom-RosterImport-fileName">
-              {fileName}
-            </span>
-          ) : null}
         </div>
       ) : null}
       {error ? (
@@ -276,7 +269,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               </Button>
             ) : null}
             <Button
-              className="jp-classroom-RosterImport-apply jp-mod-accept"
+              className="jp-classroom-RosterImport-apply jp-classroom-primary"
               data-testid="classroom-import-apply"
               disabled={busy || dirty || applying === 0}
               title={
@@ -316,6 +309,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
           </div>
           <div className="jp-classroom-RosterImport-buttons">
             <Button
+              className="jp-classroom-primary"
               data-testid="classroom-download-credentials"
               disabled={credentials().length === 0}
               onClick={() => downloadCredentials(credentials())}

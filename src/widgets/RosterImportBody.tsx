@@ -1,5 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { RosterImport } from '../components/RosterImport';
@@ -25,12 +26,14 @@ export class RosterImportBody extends ReactWidget {
     return this._running;
   }
 
-  protected onAfterAttach(): void {
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
     window.addEventListener('keydown', this._guard, true);
   }
 
-  protected onBeforeDetach(): void {
+  protected onBeforeDetach(msg: Message): void {
     window.removeEventListener('keydown', this._guard, true);
+    super.onBeforeDetach(msg);
   }
 
   protected render(): JSX.Element {

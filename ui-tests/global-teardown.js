@@ -1,0 +1,34 @@
+// Stop the hub started by global-setup.js; start_hub.py then removes this run's accounts.
+const fs = require('fs');
+
+const { STATE_FILE, readState } = require('./hub-state');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+module.exports = async function globalTeardown() {
+  if (process.env.CLASSROOM_UI_STATE || !fs.existsSync(STATE_FILE)) {
+    return;
+  }
+  const { pid } = readState();
+  if (!pid || !alive(pid)) {
+    return;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 90_000;
+  while (alive(pid) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 300));
+  }
+  if (alive(pid)) {
+    console.warn(`start_hub.py (pid ${pid}) did not stop in 90 s`);
+    return;
+  }
+  const state = readState();
+  console.log(`JupyterHub stopped; removed accounts: ${(state.removed || []).join(', ')}`);
+};

@@ -1,0 +1,150 @@
+"""Start a real JupyterHub with the classroom extension and service for the Galata tests.
+
+Run as root (PAM logins, useradd) with a Python that has this package installed:
+
+    .venv/bin/python ui-tests/start_hub.py --state /tmp/classroom-ui-hub/state.json
+
+It uses :class:`jupyter_extension_companion.demo.HubLauncher` (the generated hub config from
+``provision/hubconfig.py``, PAM, LocalProcessSpawner, configurable-http-proxy, the classroom
+service, scratch state, free ports). The students' servers run as the students, so the hub's
+venv must be usable by every account: if this Python lives under /root (pyenv), set
+``CLASSROOM_HUB_VENV`` to a venv made with ``/usr/bin/python3 -m venv`` that has this package
+installed (``pip install -e .``) - the launcher says so if it is needed.
+
+What it does:
+- picks this run's user prefix, ``clt`` + 5 random letters (unique to the run);
+- starts the hub, creates the teacher ``<prefix>t`` (hub admin) with a random password;
+- writes ``--state`` (JSON: url, prefix, teacher login, pid) and keeps running;
+- on SIGTERM/SIGINT: removes every account whose name starts with the run's prefix (the
+  teacher and the students the tests made: server stopped, hub user deleted, home archived into
+  the scratch folder, account deleted), stops the hub and deletes the scratch folder. With
+  ``CLASSROOM_UI_KEEP_LOGS=DIR`` the hub's log is copied to DIR first.
+
+Nothing else on the host is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import string
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from jupyter_extension_companion.demo import HubLauncher
+from jupyter_extension_companion.provision.errors import ClassroomError
+
+
+def run_accounts(prefix: str) -> list[str]:
+    """The system accounts of this run (the prefix is unique to it)."""
+    return sorted(
+        e.pw_name for e in pwd.getpwall() if e.pw_name.startswith(prefix) and e.pw_uid >= 1000
+    )
+
+
+def cleanup(launcher: HubLauncher, prefix: str) -> list[str]:
+    """Remove this run's accounts through the Roster, then stop the hub; userdel what is left."""
+    removed = run_accounts(prefix)
+    if launcher.process is not None and launcher.process.poll() is None:
+        roster = launcher.roster("ui-tests")
+        for user in launcher.hub().list_users():
+            name = user["name"]
+            if name.startswith(prefix) and name not in removed:
+                removed.append(name)
+        for name in removed:
+            try:
+                roster.remove(name)
+            except ClassroomError as exc:
+                print(f"start_hub: could not remove {name}: {exc.message}", flush=True)
+    launcher.stop()
+    for name in run_accounts(prefix):  # whatever the Roster could not remove
+        subprocess.run(["pkill", "-KILL", "-u", name], check=False)  # noqa: S603,S607
+        subprocess.run(["userdel", "--remove", "--", name], check=False,  # noqa: S603,S607
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return sorted(set(removed))
+
+
+def write_state(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--state", required=True, type=Path, help="JSON file the tests read")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("start_hub.py must run as root (PAM logins and useradd).")
+
+    prefix = "clt" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(5))
+    teacher = prefix + "t"
+    scratch = Path(tempfile.mkdtemp(prefix="classroom-ui-"))
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    launcher = HubLauncher(scratch, spawn_timeout=90)
+    removed: list[str] = []
+    try:
+        started = time.monotonic()
+        launcher.start(timeout=args.timeout)
+        password = secrets.token_urlsafe(12)
+        launcher.roster("ui-tests").add(
+            teacher, password=password, full_name="UI Test Teacher", teacher=True
+        )
+        state = {
+            "ready": True,
+            "url": launcher.url,
+            "prefix": prefix,
+            "teacher": {"name": teacher, "password": password},
+            "pid": os.getpid(),
+            "scratch": str(scratch),
+            "log": str(launcher.log_path),
+            "startup_seconds": round(time.monotonic() - started, 1),
+        }
+        write_state(args.state, state)
+        print(f"start_hub: ready at {launcher.url} (teacher {teacher}) in "
+              f"{state['startup_seconds']} s", flush=True)
+        while not stopping and launcher.process is not None and launcher.process.poll() is None:
+            time.sleep(0.5)
+        if not stopping:
+            print("start_hub: the hub exited:\n" + launcher.log_tail(), flush=True)
+    except ClassroomError as exc:
+        print(f"start_hub: {exc.message}", flush=True)
+        raise SystemExit(1) from exc
+    finally:
+        keep = os.environ.get("CLASSROOM_UI_KEEP_LOGS")
+        try:
+            removed = cleanup(launcher, prefix)
+        finally:
+            print(f"start_hub: removed accounts {removed}", flush=True)
+            if keep and launcher.log_path.exists():
+                Path(keep).mkdir(parents=True, exist_ok=True)
+                shutil.copy(launcher.log_path, Path(keep) / "jupyterhub.log")
+            if args.state.exists():
+                try:
+                    data = json.loads(args.state.read_text())
+                    data.update(ready=False, stopped=True, removed=removed)
+                    write_state(args.state, data)
+                except (OSError, ValueError):
+                    pass
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+/**
+ * Helpers for specs that run against the real JupyterHub started by global-setup.js.
+ *
+ * Galata's own fixtures expect a plain Jupyter server; under a hub we log in through the
+ * hub's login form ourselves and then wait for JupyterLab.
+ */
+import { expect, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { readState } = require('../hub-state');
+
+export interface IHubState {
+  url: string;
+  /** clt + 5 random letters, unique to this run; every account the tests make starts with it. */
+  prefix: string;
+  teacher: { name: string; password: string };
+}
+
+export function hubState(): IHubState {
+  return readState() as IHubState;
+}
+
+/** Where screenshots go (kept by CI as artefacts). */
+export const SCREENSHOTS = path.join(__dirname, '..', 'test-results', 'screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Log in through the hub form and wait until the user's JupyterLab is ready. */
+export async function loginToLab(
+  page: Page,
+  name: string,
+  password: string
+): Promise<void> {
+  const { url } = hubState();
+  await page.goto(`${url}/hub/login`);
+  await page.locator('#username_input').fill(name);
+  await page.locator('#password_input').fill(password);
+  await page.locator('#login_submit').click();
+  // Fail fast on a refused login or a failed spawn instead of waiting for the timeout.
+  const lab = page.waitForURL(new RegExp(`/user/${name}/lab`), {
+    timeout: 120_000
+  });
+  const problem = page
+    .locator('text=/Invalid username or password|Internal Server Error|Spawn failed/')
+    .first()
+    .waitFor({ timeout: 120_000 })
+    .then(async () => {
+      throw new Error(
+        `hub login or spawn failed for ${name}: ${await page.locator('body').innerText()}`
+      );
+    });
+  await Promise.race([lab, problem]);
+  problem.catch(() => undefined);
+  await waitForLab(page);
+}
+
+/** Wait for JupyterLab's shell, and for the Classroom extension's decision about its sidebar. */
+export async function waitForLab(page: Page): Promise<void> {
+  await page.waitForSelector('#jp-main-dock-panel', { timeout: 120_000 });
+  await page.waitForSelector('body[data-classroom-sidebar]', {
+    state: 'attached',
+    timeout: 60_000
+  });
+}
+
+/** The left side bar tab of the Classroom sidebar. */
+export function classroomTab(page: Page) {
+  return page.locator('.jp-SideBar .lm-TabBar-tab[data-id="jp-classroom-sidebar"]');
+}
+
+/** Open the Classroom sidebar (teachers only). */
+export async function openClassroom(page: Page): Promise<void> {
+  const tab = classroomTab(page);
+  await expect(tab).toHaveCount(1);
+  if (!(await page.locator('#jp-classroom-sidebar').isVisible())) {
+    await tab.click();
+  }
+  await expect(page.locator('#jp-classroom-sidebar')).toBeVisible();
+}
+
+/**
+ * Call the Classroom API of the logged-in user's own server from the page (cookie + XSRF, as
+ * the extension does), e.g. `classroomApi(page, 'admin/users')`.
+ */
+export async function classroomApi<T = any>(
+  page: Page,
+  endPoint: string,
+  init: { method?: string; body?: unknown } = {}
+): Promise<{ status: number; data: T }> {
+  return page.evaluate(
+    async ({ endPoint, init }) => {
+      const config = JSON.parse(
+        document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+      );
+      const base: string = config.baseUrl ?? '/';
+      const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+      const response = await fetch(`${base}classroom/api/${endPoint}`, {
+        method: init.method ?? 'GET',
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        headers: {
+          'Content-Type': 'application/json',
+          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+        },
+        credentials: 'same-origin'
+      });
+      const text = await response.text();
+      let data: any = text;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        // keep text
+      }
+      return { status: response.status, data };
+    },
+    { endPoint, init }
+  );
+}
+
+/** Parse CSV text (quoted fields, BOM) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const src = text.replace(/^\ufeff/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') {
+        i++;
+      }
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
