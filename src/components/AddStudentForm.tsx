@@ -42,7 +42,7 @@ export function AddStudentForm(props: {
         type: 'text',
         autoComplete: 'off',
         spellCheck: false,
-        placeholder: trans.__('e.g. anna.k or mueller'),
+        placeholder: trans.__('e.g. anna or mueller-k'),
         pattern: '[a-z][a-z0-9_-]{0,31}'
       })}
       {field('full_name', trans.__('Full name (optional)'), {
