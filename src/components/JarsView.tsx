@@ -12,7 +12,7 @@ export function notifyChanges(
   changes: Libs.IChange[]
 ): void {
   const restart = Array.from(new Set(changes.flatMap(c => c.restart)));
-  const text = changes.map(c => c.message).join('\n');
+  const text = changes.map(c => c.message).join('; ') + '.';
   const suffix = restart.length
     ? ' ' +
       trans.__(

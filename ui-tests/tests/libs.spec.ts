@@ -1,0 +1,210 @@
+/**
+ * Issue 4 through the Classroom sidebar against a real JupyterHub (global-setup.js):
+ * the teacher adds commons-csv by Maven coordinates (Maven Central, checksum verified) and uses
+ * it in a Java notebook with no magic; uploads a valid jar (listed) and a text file renamed to
+ * .jar (refused with a message).
+ */
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import {
+  classroomApi,
+  hubState,
+  loginToLab,
+  openClassroom,
+  screenshot,
+  waitForLab
+} from './hub';
+
+/** Expand a section of the Classroom sidebar (an accordion) by its title. */
+async function openSection(page: Page, title: string): Promise<void> {
+  const header = page
+    .locator('#jp-classroom-sidebar .jp-AccordionPanel-title')
+    .filter({ hasText: title });
+  await expect(header).toHaveCount(1);
+  if ((await header.getAttribute('aria-expanded')) !== 'true') {
+    await header.click();
+  }
+}
+
+/** A small real jar made with the JDK's `jar` tool. */
+function makeJar(name: string): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classroom-jar-'));
+  fs.mkdirSync(path.join(dir, 'content', 'demo'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'content', 'demo', 'readme.txt'), 'demo\n');
+  const out = path.join(dir, name);
+  execFileSync('jar', ['cf', out, '-C', path.join(dir, 'content'), '.']);
+  const data = fs.readFileSync(out);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return data;
+}
+
+test('jars: add commons-csv by coordinates and use it without magic; uploads', async ({
+  browser
+}) => {
+  test.setTimeout(420_000);
+  const hub = hubState();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginToLab(page, hub.teacher.name, hub.teacher.password);
+  await openClassroom(page);
+  await openSection(page, 'Libraries');
+  const jars = page.getByTestId('classroom-jars');
+  await expect(jars).toBeVisible();
+
+  // --- add by coordinates from Maven Central ---------------------------------------------
+  await jars
+    .getByTestId('classroom-jar-coords')
+    .fill('org.apache.commons:commons-csv:1.10.0');
+  await jars.getByTestId('classroom-jar-add').click();
+  const csvItem = jars.locator(
+    '[data-testid="classroom-jar"][data-file="commons-csv-1.10.0.jar"]'
+  );
+  await expect(csvItem).toBeVisible({ timeout: 120_000 });
+  await expect(csvItem).toContainText('org.apache.commons:commons-csv:1.10.0');
+  await screenshot(page, 'libs-01-commons-csv-added');
+  // Gson too: the Java kernel's smoke test parses JSON with it
+  await jars
+    .getByTestId('classroom-jar-coords')
+    .fill('com.google.code.gson:gson:2.10.1');
+  await jars.getByTestId('classroom-jar-add').click();
+  await expect(
+    jars.locator('[data-testid="classroom-jar"][data-file="gson-2.10.1.jar"]')
+  ).toBeVisible({ timeout: 120_000 });
+
+  // --- the Java kernel (JJava) with the shared jars on its class path ---------------------
+  // Installed from the Kernels section (idempotent: pip finds jjava installed and the
+  // kernelspec gets JJAVA_CLASSPATH=<shared folder>/*).
+  const listing = await classroomApi(page, 'admin/jars');
+  await openSection(page, 'Kernels');
+  const kernelsView = page.getByTestId('classroom-kernels');
+  await kernelsView
+    .getByRole('button', { name: 'Install Java (JJava)' })
+    .click();
+  const javaItem = kernelsView
+    .locator('[data-testid="classroom-kernel"][data-name="java"]')
+    .first();
+  await expect(javaItem).toContainText(
+    `JJAVA_CLASSPATH=${listing.data.folder}/*`,
+    { timeout: 300_000 }
+  );
+  // Kernel Test from the sidebar: a throwaway kernel runs the smoke cell (version + Gson)
+  await javaItem.getByTestId('classroom-kernel-test-button').click();
+  const result = javaItem.getByTestId('classroom-kernel-test');
+  await expect(result).toBeVisible({ timeout: 180_000 });
+  await expect(result).toHaveAttribute('data-ok', 'true');
+  await expect(result).toContainText('ready in');
+  await expect(result).toContainText('{"a":1}');
+  await screenshot(page, 'libs-02-java-kernel-installed-and-tested');
+  {
+    // --- a Java notebook uses the jar with no magic (a freshly started kernel) ----------
+    const nbName = `csv-${hub.prefix}.ipynb`;
+    const notebook = {
+      cells: [
+        {
+          cell_type: 'code',
+          execution_count: null,
+          metadata: {},
+          outputs: [],
+          source:
+            'import org.apache.commons.csv.*;\n' +
+            'var recs = CSVParser.parse("a,b\\n1,2", CSVFormat.DEFAULT).getRecords();\n' +
+            'System.out.println("csv:" + recs.get(1).get(1));'
+        }
+      ],
+      metadata: {
+        kernelspec: { name: 'java', display_name: 'Java', language: 'java' }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    };
+    const created = await page.evaluate(
+      async ({ nbName, notebook }) => {
+        const config = JSON.parse(
+          document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+        );
+        const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ??
+          [])[1];
+        const r = await fetch(`${config.baseUrl}api/contents/${nbName}`, {
+          method: 'PUT',
+          headers: {
+            'Content-Type': 'application/json',
+            ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+          },
+          body: JSON.stringify({
+            type: 'notebook',
+            format: 'json',
+            content: notebook
+          })
+        });
+        return { status: r.status, base: config.baseUrl as string };
+      },
+      { nbName, notebook }
+    );
+    expect(created.status).toBeLessThan(300);
+    await page.goto(`${hub.url}${created.base}lab/tree/${nbName}`);
+    await page.waitForSelector('.jp-NotebookPanel .jp-Cell', {
+      timeout: 120_000
+    });
+    // wait for the kernel to be idle, then restart it (as a student would after a jar change)
+    const status = page
+      .locator('.jp-NotebookPanel [data-status="idle"]')
+      .first();
+    await expect(status).toBeVisible({ timeout: 120_000 });
+    await page
+      .locator('.jp-NotebookPanel .jp-Cell .jp-InputArea-editor')
+      .first()
+      .click();
+    await page.keyboard.press('Shift+Enter');
+    const output = page
+      .locator('.jp-NotebookPanel .jp-OutputArea-output')
+      .first();
+    await expect(output).toContainText('csv:2', { timeout: 120_000 });
+    await screenshot(page, 'libs-03-java-notebook-uses-commons-csv');
+  }
+
+  // --- uploads ------------------------------------------------------------------------------
+  await page.goto(`${hub.url}/user/${hub.teacher.name}/lab`);
+  await waitForLab(page);
+  await openClassroom(page);
+  await openSection(page, 'Libraries');
+  const uploadName = `${hub.prefix}-demo.jar`;
+  await page.getByTestId('classroom-jar-file').setInputFiles({
+    name: uploadName,
+    mimeType: 'application/java-archive',
+    buffer: makeJar(uploadName)
+  });
+  await expect(
+    page.locator(`[data-testid="classroom-jar"][data-file="${uploadName}"]`)
+  ).toBeVisible({ timeout: 30_000 });
+
+  await page.getByTestId('classroom-jar-file').setInputFiles({
+    name: 'notes.jar',
+    mimeType: 'application/java-archive',
+    buffer: Buffer.from('These are my notes, not a jar.\n', 'utf8')
+  });
+  const toast = page
+    .locator('.Toastify__toast')
+    .filter({ hasText: 'notes.jar was refused' });
+  await expect(toast).toBeVisible({ timeout: 30_000 });
+  await expect(toast).toContainText('not a jar');
+  await expect(
+    page.locator('[data-testid="classroom-jar"][data-file="notes.jar"]')
+  ).toHaveCount(0);
+  await screenshot(page, 'libs-04-upload-refused');
+
+  // clean up: the jars go to the (scratch) trash
+  for (const file of [
+    'commons-csv-1.10.0.jar',
+    'gson-2.10.1.jar',
+    uploadName
+  ]) {
+    await classroomApi(page, `admin/jars/${encodeURIComponent(file)}`, {
+      method: 'DELETE'
+    });
+  }
+  await context.close();
+});
