@@ -92,9 +92,15 @@ def preflight(ctx: Context) -> None:
 
 
 def public_url(options: Options) -> str:
+    """The URL to give students: the address of the default route when the hub listens on all."""
     host = options.ip
     if host in ("", "0.0.0.0", "::"):  # noqa: S104
-        host = socket.getfqdn() or "localhost"
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the source address
+                host = s.getsockname()[0]
+        except OSError:
+            host = socket.getfqdn() or "localhost"
     return f"http://{host}:{options.port}"
 
 
@@ -110,6 +116,8 @@ def final_check(ctx: Context, out: IO[str]) -> int:
     if o.no_start:
         ctx.say("Not starting the hub (--no-start).")
     elif manages_unit(ctx):
+        if o.foreground:
+            ctx.say("systemd runs the hub on this host; --foreground is for hosts without it.")
         wait_for_url(api, timeout=90)
     elif already:
         if o.foreground:
@@ -173,10 +181,21 @@ def final_check(ctx: Context, out: IO[str]) -> int:
     if proc is not None and o.foreground:
         ctx.say("The hub runs in the foreground; press Ctrl-C to stop it.")
         ctx.close_log()
-        return run_foreground(proc) if ok else (stop_hub(proc) or 1)
+        if ok:
+            return run_foreground(proc)
+        stop_hub(proc)
+        return 1
     if proc is not None and started_here:
         stop_hub(proc)
     return 0 if ok else 1
+
+
+def _is_entry() -> bool:
+    """True when this process was started as ``python -m jupyter_extension_companion.installer``."""
+    main_module = sys.modules.get("__main__")
+    return getattr(main_module, "__spec__", None) is not None and (
+        main_module.__spec__.name == "jupyter_extension_companion.installer.__main__"  # type: ignore[union-attr]
+    )
 
 
 def _tail(path: Path, n: int) -> list[str]:
@@ -199,6 +218,15 @@ def _kernel_names(ctx: Context) -> list[str]:
 def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     out = out or sys.stdout
     argv = list(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("PYTHONHASHSEED") != "0" and _is_entry():
+        # provision.hubconfig renders Python sets (admin_users, allowed_users) with repr(), whose
+        # order follows the per-process string hash: without a fixed seed a re-run would rewrite
+        # an unchanged config. Fixed for this process only (popped below: the hub it starts
+        # keeps hash randomisation).
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        os.execve(sys.executable, [sys.executable, "-m", "jupyter_extension_companion.installer",
+                                   *argv], env)
+    os.environ.pop("PYTHONHASHSEED", None)
     # bootstrap.sh may run us from a checkout through PYTHONPATH; it is already on sys.path, and
     # must not leak into pip, the kernels or the hub started below.
     os.environ.pop("PYTHONPATH", None)

@@ -52,7 +52,7 @@ class JarsStep(Step):
         missing = self._missing(ctx)
         for i, coords in enumerate(missing):
             ctx.progress(f"{coords}", i / len(missing))
-            store.add_maven(coords, progress=lambda m, f=None: ctx.progress(m, f))
+            store.add_maven(coords, progress=ctx.progress)
         from .steps_system import make_readable
 
         make_readable(ctx.paths.libs)

@@ -196,7 +196,7 @@ class SharedPythonStep(Step):
         libs = SharedPythonLibs(ctx.paths)
         for spec in self._missing(ctx):
             name = Requirement(spec).name
-            libs.install(name, progress=lambda m, f=None: ctx.progress(m, f))
+            libs.install(name, progress=ctx.progress)
         still = self._missing(ctx)
         if still:
             raise ClassroomError(f"pip finished but {', '.join(still)} is still not satisfied")

@@ -135,7 +135,7 @@ def _folders(ctx: Context) -> list[tuple[Path, int]]:
 
 def unreadable_in_libs(libs: Path) -> list[Path]:
     """Files and folders below ``libs`` that a student could not read (or enter)."""
-    bad = []
+    bad: list[Path] = []
     if not libs.is_dir():
         return bad
     for root, dirs, files in os.walk(libs):
