@@ -142,6 +142,8 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
         "PYTHONPATH": str(paths.python_libs),
         "R_LIBS_SITE": str(paths.r_libs),
         "CLASSROOM_SERVICE_URL": settings.service_prefix_url,
+        # where the service writes the class broker, snippets and templates (server/mqtt.py)
+        "CLASSROOM_VENV": str(paths.venv),
     }
     env.update(settings.spawner_env)
     return env

@@ -15,6 +15,7 @@ adds shows up on the next page load without restarting anyone's server.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class SnippetsHandler(_Base):
     def get(self) -> None:
         language = self.get_query_argument("language", None) or None
         try:
-            found = snippets.list_snippets(language)
+            found = snippets.list_snippets(
+                language, snippets.snippet_search_path(class_search_extra("snippets"))
+            )
         except ClassroomError as error:
             return self.fail(error)
         self.finish(
@@ -54,20 +57,43 @@ class SnippetsHandler(_Base):
 class TemplatesHandler(_Base):
     @tornado.web.authenticated
     def get(self) -> None:
-        self.finish(json.dumps({"templates": [t.to_json() for t in templates.list_templates()]}))
+        search = templates.template_search_path(class_search_extra("templates"))
+        self.finish(
+            json.dumps({"templates": [t.to_json() for t in templates.list_templates(search)]})
+        )
 
 
 class TemplateHandler(_Base):
     @tornado.web.authenticated
     def get(self, name: str) -> None:
         try:
-            self.finish(json.dumps(templates.get_template(name)))
+            search = templates.template_search_path(class_search_extra("templates"))
+            self.finish(json.dumps(templates.get_template(name, search)))
         except ClassroomError as error:
             self.fail(error)
 
 
+def _class_venv() -> Path | None:
+    """The venv the classroom service writes into (``CLASSROOM_VENV`` from the spawner
+    environment of the hub config); None outside a classroom hub."""
+    value = os.environ.get("CLASSROOM_VENV")
+    return Path(value) if value else None
+
+
+def class_search_extra(kind: str) -> list[Path]:
+    """The service's class folder for ``kind`` ("snippets"/"templates") when it is not already
+    on this server's Jupyter path (it is on a provisioned host, where it is ``sys.prefix``)."""
+    venv = _class_venv()
+    return [venv / "share" / "jupyter" / "classroom" / kind] if venv else []
+
+
 def lab_overrides_path() -> Path:
-    """The ``overrides.json`` this server's JupyterLab reads (``{app_dir}/settings``)."""
+    """The ``overrides.json`` the classroom service writes: ``{CLASSROOM_VENV}/share/jupyter/
+    lab/settings`` in a classroom hub, else the one this server's JupyterLab reads
+    (``{app_dir}/settings``; the same file on a provisioned host)."""
+    venv = _class_venv()
+    if venv is not None:
+        return venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     try:
         from jupyterlab.commands import get_app_dir
 

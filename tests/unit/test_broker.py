@@ -249,6 +249,7 @@ pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 def test_server_answers_the_class_broker_fresh(jp_fetch, io_loop, tmp_path, monkeypatch):
     """JupyterLab caches overrides.json at server start; our route reads it on every call."""
+    monkeypatch.delenv("CLASSROOM_VENV", raising=False)
     monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path / "lab"))
     settings = tmp_path / "lab" / "settings"
     settings.mkdir(parents=True)
@@ -266,3 +267,12 @@ def test_server_answers_the_class_broker_fresh(jp_fetch, io_loop, tmp_path, monk
         1999,
         "class/{username}/",
     )
+
+
+def test_server_reads_the_broker_the_service_wrote(jp_fetch, io_loop, tmp_path, monkeypatch):
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    B.write_class_broker(paths, {"host": "10.1.2.3", "port": 2883})
+    monkeypatch.setenv("CLASSROOM_VENV", str(paths.venv))
+    r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "broker"))
+    got = json.loads(r.body)["settings"]
+    assert (got["host"], got["port"]) == ("10.1.2.3", 2883)

@@ -186,3 +186,16 @@ def test_server_refuses_unknown_language(jp_fetch, io_loop):
             lambda: jp_fetch("classroom", "api", "snippets", params={"language": "cobol"})
         )
     assert e.value.code == 400
+
+
+def test_server_lists_what_the_service_added(jp_fetch, io_loop, tmp_path, monkeypatch):
+    """The service writes class snippets below paths.venv; the single-user server finds them
+    through CLASSROOM_VENV (spawner environment), also when that is not its own sys.prefix."""
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    S.add_class_snippet(
+        paths, language="java", name="from_teacher", title="From the teacher", body="int x = 1;"
+    )
+    monkeypatch.setenv("CLASSROOM_VENV", str(paths.venv))
+    r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "snippets"))
+    names = {(s["language"], s["name"]): s for s in json.loads(r.body)["snippets"]}
+    assert names[("java", "from_teacher")]["source"] == "class"
