@@ -113,14 +113,18 @@ class HubClient:
 
     # ---- users ---------------------------------------------------------------------------
 
-    def list_users(self, page_limit: int = PAGE_LIMIT) -> list[dict]:
-        """Every hub user model (paged, ``page_limit`` per request)."""
+    def list_users(self, page_limit: int = PAGE_LIMIT, state: str | None = None) -> list[dict]:
+        """Every hub user model (paged, ``page_limit`` per request).
+
+        ``state="active"`` lists only users with a running or pending server (cheap).
+        """
         users: list[dict] = []
         offset = 0
         while True:
-            page = self.request(
-                "GET", "/users", params={"offset": offset, "limit": page_limit}, accept=PAGINATION
-            )
+            params: dict[str, Any] = {"offset": offset, "limit": page_limit}
+            if state:
+                params["state"] = state
+            page = self.request("GET", "/users", params=params, accept=PAGINATION)
             if isinstance(page, list):  # a hub without pagination support
                 return page
             items = page.get("items", [])
@@ -129,6 +133,13 @@ class HubClient:
             if not nxt or not items:
                 return users
             offset = nxt.get("offset", offset + len(items))
+
+    def count_users(self) -> int:
+        """How many users the hub has (one small request)."""
+        page = self.request("GET", "/users", params={"offset": 0, "limit": 1}, accept=PAGINATION)
+        if isinstance(page, list):
+            return len(self.list_users())
+        return int((page.get("_pagination") or {}).get("total", 0))
 
     def get_user(self, name: str) -> dict | None:
         """The hub user model of ``name``, or None."""

@@ -31,6 +31,15 @@ Additions beyond the contract:
   set); an existing system account (uid >= 1000) without a hub user is adopted: it becomes a hub
   user and keeps its password unless one is given (``Credentials.password`` is then None).
 
+How ``list`` stays fast with a large class (target: p95 <= 150 ms for 1000 students): paging
+through every hub user costs ~30 ms per 200 users, so the full hub listing is kept for up to
+``hub_cache_seconds`` (60 s) and shared by ``as_actor`` clones. Each ``list()`` still asks the
+hub two cheap, fresh questions: the users with an active server (``state=active``), which gives
+current server state and activity, and the user count; a count that changed, an unknown active
+user, an expired listing or any change made through this Roster triggers a full listing.
+``list(fresh=True)`` always lists in full. ``/etc/passwd`` and ``/etc/shadow`` are read on
+every call (a few ms).
+
 Which accounts are students (``list``): every hub user (teachers included, ``teacher=True``),
 plus system accounts with a uid of 1000..60000 whose home lies directly in ``paths.home_root``
 but that the hub does not know (``hub_user=False``: "system only", e.g. made by hand).
@@ -39,6 +48,7 @@ but that the hub does not know (``hub_user=False``: "system only", e.g. made by 
 from __future__ import annotations
 
 import builtins
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
@@ -126,6 +136,35 @@ class AddResult:
                            self.message)
 
 
+class _HubUserCache:
+    """The last full hub user listing, shared by a Roster and its ``as_actor`` clones."""
+
+    def __init__(self, max_age: float):
+        self.max_age = max_age
+        self.lock = threading.Lock()
+        self.users: dict[str, dict] | None = None
+        self.taken = 0.0
+
+    def get(self) -> dict[str, dict] | None:
+        with self.lock:
+            if self.users is None or time.monotonic() - self.taken > self.max_age:
+                return None
+            return self.users
+
+    def put(self, users: dict[str, dict], taken: float) -> None:
+        with self.lock:
+            self.users, self.taken = users, taken
+
+    def invalidate(self) -> None:
+        with self.lock:
+            self.users = None
+
+
+def _stopped(model: dict) -> dict:
+    """A user model without a running server (the user is not in the hub's active list)."""
+    return {**model, "server": None, "servers": {}, "pending": None}
+
+
 class Roster:
     """The student operations: system account and hub user kept in step."""
 
@@ -138,6 +177,7 @@ class Roster:
         audit: AuditLog | None = None,
         actor: str = "system",
         stop_timeout: float = 30.0,
+        hub_cache_seconds: float = 60.0,
     ):
         self.hub = hub
         self.paths = paths or ClassroomPaths()
@@ -145,6 +185,7 @@ class Roster:
         self.audit = audit or AuditLog(self.paths.audit_log)
         self.actor = actor
         self.stop_timeout = stop_timeout
+        self._hub_cache = _HubUserCache(hub_cache_seconds)
 
     def as_actor(self, actor: str) -> Roster:
         """The same roster, recording changes under ``actor``."""
@@ -155,16 +196,30 @@ class Roster:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def list(self) -> builtins.list[Student]:
-        """Every student (see the module docstring), sorted by name: ONE paged hub listing and
-        ONE read of /etc/passwd + /etc/shadow."""
-        hub_users = {u["name"]: u for u in self.hub.list_users()}
+    def list(self, fresh: bool = False) -> builtins.list[Student]:
+        """Every student (see the module docstring), sorted by name.
+
+        Reads /etc/passwd + /etc/shadow once and asks the hub as described in the module
+        docstring (``fresh=True``: one full paged listing).
+        """
+        hub_users = self._hub_users(fresh)
         accounts = self.accounts.read_all()
         names = set(hub_users)
         for account in accounts.values():
             if not account.is_system and self.accounts.is_student_home(account):
                 names.add(account.name)
         return [self._student(n, hub_users.get(n), accounts.get(n)) for n in sorted(names)]
+
+    def _hub_users(self, fresh: bool) -> dict[str, dict]:
+        cached = None if fresh else self._hub_cache.get()
+        if cached is not None:
+            active = {u["name"]: u for u in self.hub.list_users(state="active")}
+            if set(active) <= set(cached) and self.hub.count_users() == len(cached):
+                return {n: active.get(n) or _stopped(m) for n, m in cached.items()}
+        taken = time.monotonic()
+        users = {u["name"]: u for u in self.hub.list_users()}
+        self._hub_cache.put(users, taken)
+        return users
 
     def get(self, name: str) -> Student:
         """One student; :class:`NotFound` if neither the hub nor the host knows the name."""
@@ -232,7 +287,11 @@ class Roster:
         report("checking the list", 0.0)
         accounts = self.accounts.read_all()
         uids = {a.name: a.uid for a in accounts.values()}
-        hub_users = {u["name"]: u for u in self.hub.list_users()} if entries else {}
+        if len(entries) <= 5:  # a few names: ask for each rather than list the whole hub
+            found = (self.hub.get_user(e.name) for e in entries if isinstance(e.name, str))
+            hub_users = {u["name"]: u for u in found if u is not None}
+        else:
+            hub_users = {u["name"]: u for u in self.hub.list_users()}
         results: dict[int, AddResult] = {}
         errors: dict[int, ClassroomError] = {}
         seen: set[str] = set()
@@ -311,6 +370,7 @@ class Roster:
             results[i] = AddResult(entry.name, entry.full_name, True, password, generated,
                                    message, changed)
 
+        self._hub_cache.invalidate()
         ordered = [results[i] for i in range(len(entries))]
         for i, result in enumerate(ordered):
             self._audit_add(result, errors.get(i))
@@ -425,6 +485,7 @@ class Roster:
                 deleted, archive = self.accounts.delete(name)
                 changed |= deleted
         except ClassroomError as exc:
+            self._hub_cache.invalidate()
             self.audit.record(self.actor, "remove", name, "failed", message=exc.message)
             raise
         if not changed:
@@ -524,6 +585,8 @@ class Roster:
         self.audit.record(self.actor, action, name, "refused", message=message)
 
     def _done(self, name: str, action: str, changed: bool, message: str, **details: Any) -> Change:
+        if changed:
+            self._hub_cache.invalidate()
         message = message if changed else NOTHING
         self.audit.record(self.actor, action, name, "changed" if changed else "unchanged",
                           message=message, **details)

@@ -29,9 +29,16 @@ class FakeHub:
         self.users[name] = {"name": name, "admin": admin, "server": None, "pending": None,
                             "last_activity": "2026-11-20T10:00:00Z", "servers": {}}
 
-    def list_users(self) -> list[dict]:
-        self.calls.append(("list_users",))
-        return [dict(u) for u in self.users.values()]
+    def list_users(self, page_limit: int = 200, state: str | None = None) -> list[dict]:
+        self.calls.append(("list_users", state) if state else ("list_users",))
+        users = [dict(u) for u in self.users.values()]
+        if state == "active":
+            users = [u for u in users if u["server"] or u["pending"]]
+        return users
+
+    def count_users(self) -> int:
+        self.calls.append(("count_users",))
+        return len(self.users)
 
     def get_user(self, name: str) -> dict | None:
         u = self.users.get(name)

@@ -41,6 +41,8 @@ class Hub(BaseHTTPRequestHandler):
             q = parse_qs(url.query)
             offset, limit = int(q["offset"][0]), int(q["limit"][0])
             names = sorted(self.users)
+            if q.get("state") == ["active"]:
+                names = [n for n in names if self.users[n]["server"]]
             items = [self.users[n] for n in names[offset:offset + limit]]
             nxt = offset + limit
             page = {"items": items, "_pagination": {
@@ -114,6 +116,9 @@ def test_add_many_in_one_post_and_page_through(hub):
     assert [u["name"] for u in users] == names
     assert len(Hub.requests) == 3  # 3 + 3 + 1
     assert hub.add_users(names) == []  # all exist: the hub's 409 is "nothing to do"
+    assert hub.count_users() == 7
+    hub.start_server("s003")
+    assert [u["name"] for u in hub.list_users(state="active")] == ["s003"]
 
 
 def test_user_operations(hub):

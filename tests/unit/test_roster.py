@@ -143,7 +143,42 @@ def test_list_merges_hub_and_system(env, tmp_path):
     assert students["handmade"].locked and not students["handmade"].hub_user
     assert not students["hubonly"].system_account
     assert students["anna"].to_json()["last_activity"] == "2026-11-20T10:00:00Z"
-    assert len(calls(hub, "list_users")) == 2  # one by add, one by list
+    assert calls(hub, "list_users") == [("list_users",)]  # add asked per name; list once
+
+
+def test_list_keeps_the_full_listing_but_server_state_is_fresh(env):
+    roster, hub, accounts = env
+    roster.add("anna")
+    roster.list()
+    hub.calls.clear()
+    hub.users["anna"]["server"] = "/user/anna/"  # the student logged in meanwhile
+    students = {s.name: s for s in roster.list()}
+    assert students["anna"].server_running
+    assert calls(hub, "list_users") == [("list_users", "active")]  # no full listing
+    hub.users["anna"]["server"] = None
+    assert not {s.name: s for s in roster.list()}["anna"].server_running
+    # a user made elsewhere (hub admin page) changes the count: full listing
+    hub._make("outsider", False)
+    hub.calls.clear()
+    assert "outsider" in {s.name for s in roster.list()}
+    assert ("list_users",) in hub.calls
+    # a change through the roster (or a clone) drops the cached listing
+    hub.calls.clear()
+    roster.as_actor("other").set_teacher("anna", True)
+    assert {s.name: s for s in roster.list()}["anna"].teacher
+    assert ("list_users",) in hub.calls
+    hub.calls.clear()
+    roster.list(fresh=True)
+    assert ("list_users",) in hub.calls
+
+
+def test_list_cache_expires(env):
+    paths, hub, accounts = env[0].paths, env[1], env[2]
+    roster = Roster(hub, paths, accounts, hub_cache_seconds=0)
+    roster.list()
+    hub.calls.clear()
+    roster.list()
+    assert ("list_users",) in hub.calls
 
 
 def test_get(env):

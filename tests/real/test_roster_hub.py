@@ -1,0 +1,99 @@
+"""The Roster and HubClient against a real JupyterHub (B's ``hub_users`` fixture): batch add,
+paging, merged state, disable/enable seen by the login form, teacher flag, remove with archive."""
+
+from __future__ import annotations
+
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from jupyter_extension_companion.provision.roster import NewStudent
+
+pytestmark = [pytest.mark.real, pytest.mark.slow]
+
+
+def test_batch_paging_state_and_lifecycle(hub_users):
+    roster = hub_users.launcher.roster("tests")
+    hub = hub_users.launcher.hub()
+    names = [hub_users.new_name() for _ in range(3)]
+
+    # one batch: three accounts, one chpasswd, one POST /users
+    results = roster.add_many([NewStudent(n, f"Student {i}") for i, n in enumerate(names)])
+    assert all(r.ok and r.generated and r.password for r in results), results
+    passwords = {r.username: r.password for r in results}
+
+    # paging: 2 per page gives the same users as one big page
+    small = {u["name"] for u in hub.list_users(page_limit=2)}
+    big = {u["name"] for u in hub.list_users()}
+    assert set(names) <= small and small == big
+
+    a, b, c = names
+    students = {s.name: s for s in roster.list()}
+    assert {a, b, c} <= set(students)
+    assert students[a].hub_user and students[a].system_account
+    assert students[a].full_name == "Student 0" and not students[a].teacher
+    assert not students[a].locked and not students[a].server_running
+
+    # a student logs in with the generated password and gets a server
+    session = hub_users.login(a, passwords[a])
+    hub_users.open_lab(session, a)
+    state = roster.get(a)
+    assert state.server_running and state.last_activity
+
+    # disable: locked, server stopped, the login form refuses; enable: works again
+    change = roster.disable(a)
+    assert change.changed
+    state = roster.get(a)
+    assert state.locked and not state.server_running
+    with pytest.raises(AssertionError):
+        hub_users.login(a, passwords[a])
+    assert not roster.disable(a).changed
+    assert roster.enable(a).changed
+    hub_users.login(a, passwords[a])
+
+    # a reset password works at once, the old one no longer
+    new = roster.set_password(b).password
+    hub_users.login(b, new)
+    with pytest.raises(AssertionError):
+        hub_users.login(b, passwords[b])
+
+    # teacher flag is the hub's admin flag
+    assert roster.set_teacher(c, True).changed and hub.get_user(c)["admin"] is True
+    assert not roster.set_teacher(c, True).changed
+    assert roster.set_teacher(c, False).changed and hub.get_user(c)["admin"] is False
+
+    # start/stop through the roster
+    assert roster.start_server(c).changed
+    hub_users.launcher.wait_for_server(c, timeout=120)
+    assert roster.stop_server(c).changed and not roster.get(c).server_running
+
+    # remove: the running server is stopped, hub user gone, home archived, then deleted
+    home = Path(roster.get(a).home)
+    (home / "notebooks" / "lesson1.ipynb").write_text('{"cells": ["mine"]}')
+    roster.start_server(a)
+    hub_users.launcher.wait_for_server(a, timeout=120)
+    change = roster.remove(a)
+    assert change.changed and change.archive
+    assert hub.get_user(a) is None and roster.accounts.get(a) is None and not home.exists()
+    with tarfile.open(change.archive) as tar:
+        assert b"mine" in tar.extractfile(f"{a}/notebooks/lesson1.ipynb").read()
+    assert not roster.remove(a).changed
+
+    # keep_account: only the hub user goes
+    change = roster.remove(b, keep_account=True)
+    assert change.changed and hub.get_user(b) is None and roster.accounts.get(b) is not None
+
+
+def test_list_latency_small_class(hub_users):
+    """A smoke figure; the 1000-student p95 is measured by bench/roster."""
+    roster = hub_users.launcher.roster("tests")
+    roster.list()
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        roster.list()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    assert times[len(times) // 2] < 0.15, times
