@@ -246,6 +246,11 @@ class JarStore:
         path = self.folder / filename
         return [k.name for k in self._java_kernels() if on_classpath(path, k.classpath)]
 
+    def running_kernels(self, filenames: builtins.list[str]) -> builtins.list[dict[str, Any]]:
+        """The running kernel processes (pid, user, started) that must restart to see a change
+        of ``filenames`` (see :meth:`restart_needed`)."""
+        return [r for r in self.restart_needed(filenames) if r["pid"] is not None]
+
     def restart_needed(
         self, filenames: builtins.list[str] | None = None
     ) -> builtins.list[dict[str, Any]]:
@@ -323,7 +328,7 @@ class JarStore:
                         f"{name}: {'replaced (old one in the trash)' if replaced else 'added'}",
                         str(dest),
                         restart=self.kernels_using(name),
-                        details=details.get(name, {}),
+                        details={**details.get(name, {}), "running": self.running_kernels([name])},
                     )
                 )
         finally:
@@ -400,6 +405,7 @@ class JarStore:
             + (f"; restart running {', '.join(restart)} kernels" if restart else ""),
             str(dest),
             restart=restart,
+            details={"running": self.running_kernels([filename]) if restart else []},
         )
 
     def restore(self, filename: str) -> Change:
@@ -427,6 +433,7 @@ class JarStore:
             f"{filename}: restored",
             str(dest),
             restart=self.kernels_using(filename),
+            details={"running": self.running_kernels([filename])},
         )
 
 

@@ -23,6 +23,9 @@ export namespace Libs {
     changed: boolean;
     message: string;
     restart: string[];
+    details?: {
+      running?: { kernel: string; pid: number; user: string | null }[];
+    };
   }
   export interface IPyLib {
     name: string;

@@ -20,7 +20,15 @@ export function notifyChanges(
         restart.join(', ')
       )
     : '';
-  Notification.success(text + suffix, { autoClose: 8000 });
+  const users = Array.from(
+    new Set(
+      changes.flatMap(c => (c.details?.running ?? []).map(r => r.user ?? '?'))
+    )
+  );
+  const running = users.length
+    ? ' ' + trans.__('Kernels running now for: %1', users.join(', '))
+    : '';
+  Notification.success(text + suffix + running, { autoClose: 8000 });
 }
 
 /**
