@@ -440,7 +440,12 @@ class KernelCatalog:
             "java",
             "kernel.install",
             changed,
-            "java (IJava 1.3.0): installed" if changed else "java (IJava): nothing to change",
+            (
+                "java (IJava 1.3.0): installed. Note: IJava bundles Gson 2.8.5 unrelocated, which "
+                "shadows a shared Gson 2.10.1 (JsonParser.parseString fails); JJava does not."
+            )
+            if changed
+            else "java (IJava): nothing to change",
             str(self.paths.kernels / "java"),
             restart=["java"] if changed else [],
         )
