@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+import sys
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -140,3 +142,59 @@ def test_remove_restore_roundtrip(store, tmp_path):
     store.restore("demo.jar")
     assert [j.file for j in store.list()] == ["demo.jar"]
     shutil.rmtree(store.trash, ignore_errors=True)
+
+
+def test_cli_add_prints_progress_and_lists(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    prefix = str(tmp_path / "host")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_extension_companion.cli.main",
+            "--prefix",
+            prefix,
+            "jars",
+            "add",
+            CSV,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert (
+        "verified commons-csv-1.10.0.jar (sha1)" in out and "commons-csv-1.10.0.jar: added" in out
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_extension_companion.cli.main",
+            "--prefix",
+            prefix,
+            "jars",
+            "list",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert CSV in out
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_extension_companion.cli.main",
+            "--prefix",
+            prefix,
+            "jars",
+            "add",
+            "org.apache.commons:commons-csv:0.0.404",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert bad.returncode == 1 and "does not exist" in bad.stderr

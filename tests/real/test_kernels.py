@@ -241,3 +241,11 @@ async def test_kernel_test_job_through_the_service(catalog):
         assert state["result"]["seconds_to_ready"] > 0
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+def test_install_r_is_idempotent_and_registers_ir(catalog):
+    change = catalog.install_r()
+    assert not change.changed and "nothing to change" in change.message
+    ir = catalog.get("ir")
+    assert ir.location == "/usr/share/jupyter/kernels/ir" and ir.kind == "r"
