@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shlex
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..paths import ClassroomPaths
-from ..provision.commands import run as _run
 from ..provision.errors import ClassroomError, CommandFailed
 
 
@@ -73,10 +74,11 @@ class Context:
         self.out.flush()
         self.log(line)
 
-    def progress(self, message: str, fraction: float | None = None) -> None:
+    def progress(self, message: str, fraction: float | None = None, log: bool = True) -> None:
         """Progress of the current step: logged; on a terminal it rewrites the step's line."""
         pct = f" {int(fraction * 100):3d}%" if fraction is not None else ""
-        self.log(f"  progress{pct}: {message}")
+        if log:
+            self.log(f"  progress{pct}: {message}")
         if self._line_prefix and getattr(self.out, "isatty", lambda: False)():
             text = f"{self._line_prefix} …{pct} {message}"
             width = 100
@@ -100,16 +102,45 @@ class Context:
         if env is not None:
             full_env = dict(os.environ)
             full_env.update(env)
-        self.log("$ " + shlex.join(str(a) for a in argv))
+        argv = [str(a) for a in argv]
+        self.log("$ " + shlex.join(argv))
+        # Like provision.commands.run (argv list, output merged), but each line goes to the log
+        # as it comes, so `tail -f install.log` follows a long pip or apt run, and the step's
+        # screen line shows the latest one.
+        lines: list[str] = []
+        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell
+            argv,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            text=True,
+        )
+        if input is not None and proc.stdin is not None:
+            proc.stdin.write(input)
+            proc.stdin.close()
+        watchdog = threading.Timer(timeout, proc.kill) if timeout is not None else None
+        if watchdog is not None:
+            watchdog.daemon = True
+            watchdog.start()
+        assert proc.stdout is not None
         try:
-            proc = _run(argv, env=full_env, timeout=timeout, check=check, input=input)
-        except CommandFailed as e:
-            self.log(e.output)
-            self.log(f"(exit {e.returncode})")
-            raise
-        if proc.stdout:
-            self.log(proc.stdout)
-        return proc.stdout or ""
+            for line in proc.stdout:
+                lines.append(line)
+                self.log("  " + line.rstrip("\n"))
+                if line.strip():
+                    self.progress(line.strip()[:70], None, log=False)
+            returncode = proc.wait()
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+        if returncode < 0 and timeout is not None:
+            lines.append(f"(stopped: no result after {timeout:.0f} s)\n")
+        output = "".join(lines)
+        if check and returncode != 0:
+            self.log(f"(exit {returncode})")
+            raise CommandFailed(argv, returncode, output)
+        return output
 
 
 class StepFailed(ClassroomError):
