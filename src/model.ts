@@ -149,11 +149,14 @@ export class ClassroomModel {
   /** Start or stop a student's server. */
   async setServer(name: string, running: boolean): Promise<Classroom.IChange> {
     const path = `admin/users/${encodeURIComponent(name)}/server`;
-    return this._act(name, () =>
+    const change = await this._act(name, () =>
       running
         ? this._post<Classroom.IChange>(path, {})
         : requestAPI<Classroom.IChange>(path, { method: 'DELETE' })
     );
+    // A server may still be starting or stopping: look again shortly.
+    setTimeout(() => void this.refresh(), 3000);
+    return change;
   }
 
   /** Make a user a teacher (hub admin) or take it back. */

@@ -9,6 +9,8 @@ export namespace Classroom {
     teacher: boolean;
     hub: boolean;
     service: boolean;
+    /** false when the visitor is not this server's owner (admin access, sharing) */
+    owner?: boolean;
   }
 
   /** A student (or teacher) as the service lists them: hub and system state merged. */

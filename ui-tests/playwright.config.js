@@ -1,6 +1,15 @@
-// Galata/Playwright configuration: a real JupyterHub (started by global-setup.js through
-// start_hub.py) and Debian's Chromium. Never run `playwright install`.
+// Galata/Playwright configuration. Two kinds of specs:
+// - project "hub": against a real JupyterHub started by global-setup.js (start_hub.py);
+// - project "lab": Galata's own fixtures against a plain JupyterLab (webServer below),
+//   for what the extension does outside a hub.
+// Debian's Chromium is used; never run `playwright install`.
+const path = require('path');
 const { defineConfig } = require('@playwright/test');
+
+const LAB_PORT = process.env.CLASSROOM_UI_LAB_PORT || '18888';
+const PYTHON =
+  process.env.CLASSROOM_LAB_PYTHON ||
+  path.resolve(__dirname, '..', '.venv', 'bin', 'python');
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -33,5 +42,21 @@ module.exports = defineConfig({
         '--no-first-run'
       ]
     }
+  },
+  projects: [
+    { name: 'hub', testIgnore: /nohub\.spec\.ts/ },
+    {
+      name: 'lab',
+      testMatch: /nohub\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${LAB_PORT}` }
+    }
+  ],
+  webServer: {
+    command: `${PYTHON} -m jupyter lab --config ${path.join(__dirname, 'jupyter_server_test_config.py')}`,
+    url: `http://127.0.0.1:${LAB_PORT}/lab`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe'
   }
 });

@@ -17,6 +17,7 @@ import {
   refreshIcon,
   SidePanel
 } from '@jupyterlab/ui-components';
+import { AccordionPanel } from '@lumino/widgets';
 import { createElement } from 'react';
 
 import { addStudent, importRoster } from '../actions';
@@ -74,9 +75,17 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     void model
       .whoami()
       .then(who => {
-        const mode = !who.hub ? 'no-hub' : who.teacher ? 'teacher' : 'none';
+        // A teacher visiting a student's server (admin access) manages the class from
+        // their own server: the forwarder refuses visitors anyway.
+        const mode = !who.hub
+          ? 'no-hub'
+          : !who.teacher
+            ? 'none'
+            : who.owner === false
+              ? 'visitor'
+              : 'teacher';
         document.body.dataset.classroomSidebar = mode;
-        if (mode === 'none') {
+        if (mode === 'none' || mode === 'visitor') {
           return;
         }
         setup(app, trans, model, who, translator, palette, restorer);
@@ -155,4 +164,10 @@ function setup(
 
   shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });
   restorer?.add(sidebar, SIDEBAR_ID);
+  if (who.hub) {
+    // The class list gets the most room (once the sections are laid out).
+    requestAnimationFrame(() =>
+      (sidebar.content as AccordionPanel).setRelativeSizes([3, 1, 1, 1])
+    );
+  }
 }

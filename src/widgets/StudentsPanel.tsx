@@ -13,6 +13,9 @@ import { studentAction } from '../actions';
 import { StudentsView } from '../components/StudentsView';
 import { ClassroomModel } from '../model';
 
+/** How often the visible class list is reloaded (ms). */
+const REFRESH_INTERVAL = 30_000;
+
 /** Commands shown in the section's title bar. */
 export const STUDENT_TOOLBAR_COMMANDS = [
   'classroom:add-student',
@@ -55,5 +58,12 @@ export function createStudentsPanel(
   );
   view.addClass('jp-classroom-StudentsPanel-content');
   panel.addWidget(view);
+  // Keep server state and last activity current while the list is on screen.
+  const timer = window.setInterval(() => {
+    if (panel.isVisible && !model.loading) {
+      void model.refresh();
+    }
+  }, REFRESH_INTERVAL);
+  panel.disposed.connect(() => window.clearInterval(timer));
   return panel;
 }

@@ -133,3 +133,90 @@ test('teacher imports a roster; a new student logs in without the sidebar', asyn
   await studentContext.close();
   await teacherContext.close();
 });
+
+test('teacher adds a student and manages it from the class list', async ({
+  browser
+}) => {
+  const hub = hubState();
+  const name = `${hub.prefix}d`;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginToLab(page, hub.teacher.name, hub.teacher.password);
+  await openClassroom(page);
+  const dialog = page.locator('.jp-Dialog');
+  const accept = dialog.locator('.jp-Dialog-button.jp-mod-accept');
+
+  // Add one student; the password is shown once.
+  await page
+    .locator('#jp-classroom-sidebar [data-command="classroom:add-student"]')
+    .click();
+  await dialog.getByTestId('classroom-add-name').fill(name);
+  await dialog.getByTestId('classroom-add-full_name').fill('Dora Delta');
+  await accept.click();
+  const shown = dialog.getByTestId('classroom-credentials-password');
+  await expect(shown).toBeVisible({ timeout: 60_000 });
+  const firstPassword = (await shown.textContent()) ?? '';
+  expect(firstPassword.length).toBeGreaterThanOrEqual(8);
+  await accept.click();
+
+  // Search narrows the list to that student.
+  await page.getByTestId('classroom-student-search').fill(name);
+  const list = page.getByTestId('classroom-student-list');
+  await expect(list.locator('> li')).toHaveCount(1);
+  const item = page.getByTestId(`classroom-student-${name}`);
+  await item.locator('.jp-classroom-StudentItem-header').click();
+  const act = (action: string) => item.locator(`[data-action="${action}"]`);
+  const refresh = page.locator(
+    '#jp-classroom-sidebar [data-command="classroom:refresh"]'
+  );
+
+  // Start the server, then stop it.
+  await act('start').click();
+  await expect(async () => {
+    await refresh.click();
+    await expect(item.locator('.jp-classroom-StudentItem-dot')).toHaveClass(
+      /jp-mod-running/,
+      { timeout: 2000 }
+    );
+  }).toPass({ timeout: 120_000 });
+  await expect(act('open')).toBeEnabled();
+  await screenshot(page, 'students-07-running');
+  await act('stop').click();
+  await expect(async () => {
+    await refresh.click();
+    await expect(item.locator('.jp-classroom-StudentItem-dot')).not.toHaveClass(
+      /jp-mod-running/,
+      { timeout: 2000 }
+    );
+  }).toPass({ timeout: 60_000 });
+
+  // New password: confirmed, shown once, different from the first.
+  await act('reset-password').click();
+  await accept.click();
+  await expect(shown).toBeVisible({ timeout: 30_000 });
+  expect(await shown.textContent()).not.toBe(firstPassword);
+  await accept.click();
+
+  // Disable (locked badge) and enable again.
+  await act('disable').click();
+  await accept.click();
+  await expect(item.locator('.jp-classroom-badge-locked')).toBeVisible();
+  await act('enable').click();
+  await expect(item.locator('.jp-classroom-badge-locked')).toHaveCount(0);
+
+  // Make teacher and back.
+  await act('make-teacher').click();
+  await accept.click();
+  await expect(item.locator('.jp-classroom-badge-teacher')).toBeVisible();
+  await act('unmake-teacher').click();
+  await accept.click();
+  await expect(item.locator('.jp-classroom-badge-teacher')).toHaveCount(0);
+
+  // Remove: the confirm dialog says that the home is archived.
+  await act('remove').click();
+  await expect(dialog).toContainText('/var/lib/jupyterhub-classroom/archive');
+  await screenshot(page, 'students-08-remove-confirm');
+  await accept.click();
+  await expect(item).toHaveCount(0, { timeout: 60_000 });
+  await context.close();
+});
