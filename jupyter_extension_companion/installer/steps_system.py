@@ -184,7 +184,7 @@ def make_readable(libs: Path) -> int:
     fixed = 0
     for path in unreadable_in_libs(libs):
         mode = path.lstat().st_mode
-        os.chmod(path, (mode & 0o7777) | (0o005 if stat.S_ISDIR(mode) else 0o004))
+        os.chmod(path, (mode & 0o7777) | (0o055 if stat.S_ISDIR(mode) else 0o044))
         fixed += 1
     return fixed
 

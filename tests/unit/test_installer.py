@@ -276,3 +276,32 @@ def test_users_of_the_old_hub_database_are_found(tmp_path: Path) -> None:
     db.close()
     assert read_hub_db_users(tmp_path / "jupyterhub.sqlite") == (["dora", "teacher"], ["teacher"])
     assert read_hub_db_users(tmp_path / "missing.sqlite") == ([], [])
+
+
+def test_libs_writable_by_students_is_a_failure(tmp_path: Path) -> None:
+    from jupyter_extension_companion.paths import ClassroomPaths
+
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    for folder in (paths.libs, paths.java_libs, paths.python_libs, paths.r_libs):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+    if os.geteuid() == 0:
+        assert checks.check_libs_permissions(paths).level == "ok"
+    os.chmod(paths.java_libs, 0o777)
+    finding = checks.check_libs_permissions(paths)
+    assert finding.level == "fail" and "writable by group/others" in finding.what
+    assert "chmod -R go-w" in finding.fix
+
+
+def test_unreadable_entries_in_libs_are_made_readable(tmp_path: Path) -> None:
+    from jupyter_extension_companion.installer.steps_system import make_readable, unreadable_in_libs
+
+    (tmp_path / "java").mkdir()
+    jar = tmp_path / "java" / "x.jar"
+    jar.write_bytes(b"PK")
+    os.chmod(jar, 0o600)
+    os.chmod(tmp_path / "java", 0o700)
+    assert set(unreadable_in_libs(tmp_path)) == {jar, tmp_path / "java"}
+    assert make_readable(tmp_path) == 2
+    assert unreadable_in_libs(tmp_path) == []
+    assert jar.stat().st_mode & 0o777 == 0o644
