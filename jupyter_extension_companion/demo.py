@@ -311,7 +311,8 @@ def run_demo(port: int = 8000, workdir: Path | None = None, *, keep_running: boo
         raise KeyboardInterrupt
 
     atexit.register(cleanup)
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # Both explicitly: a process started in the background may inherit an ignored SIGINT.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         print(f"Starting JupyterHub on {launcher.url} (log: {launcher.log_path}) ...", flush=True)
         launcher.start()
@@ -336,7 +337,8 @@ def run_demo(port: int = 8000, workdir: Path | None = None, *, keep_running: boo
         return 0
     finally:
         cleanup()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         atexit.unregister(cleanup)
 
 
