@@ -289,6 +289,8 @@ def run_demo(port: int = 8000, workdir: Path | None = None, *, keep_running: boo
         if cleaned:
             return
         cleaned = True
+        for sig in (signal.SIGTERM, signal.SIGINT):  # a second Ctrl-C must not cut cleanup short
+            signal.signal(sig, signal.SIG_IGN)
         print("\nStopping the demo: removing the demo accounts ...", flush=True)
         if launcher.process is not None:
             roster = launcher.roster()
