@@ -37,12 +37,16 @@ def test_student_from_service_logs_in_and_gets_lab_in_notebooks(hub_users):
         hub_users.login(name, creds["password"] + "x")
     session = hub_users.login(name, creds["password"])
 
-    # markers: one in ~/notebooks (must be visible at the server's root), one in ~ (must not)
-    (notebooks / "in-notebooks.txt").write_text("x")
-    (Path(account.pw_dir) / "in-home.txt").write_text("x")
+    # the hub's pre-spawn hook makes ~/notebooks again if it went missing
+    notebooks.rmdir()
     page = hub_users.open_lab(session, name)
     assert page.url.rstrip("/").endswith(f"/user/{name}/lab"), page.url  # default_url = /lab
     assert "JupyterLab" in page.text
+    st = notebooks.stat()
+    assert stat.S_ISDIR(st.st_mode) and st.st_uid == account.pw_uid
+    # markers: one in ~/notebooks (must be visible at the server's root), one in ~ (must not)
+    (notebooks / "in-notebooks.txt").write_text("x")
+    (Path(account.pw_dir) / "in-home.txt").write_text("x")
     root = session.get(f"{hub_users.url}/user/{name}/api/contents", timeout=30).json()
     names = {item["name"] for item in root["content"]}
     assert "in-notebooks.txt" in names and "in-home.txt" not in names
