@@ -75,6 +75,7 @@ class HubClient:
         params: dict[str, Any] | None = None,
         accept: str = "application/json",
         ok_missing: bool = False,
+        timeout: float | None = None,
     ) -> Any:
         """Send one request; returns the decoded JSON (or None for an empty answer).
 
@@ -90,7 +91,7 @@ class HubClient:
         if data is not None:
             req.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:  # noqa: S310
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             message = _hub_message(exc)
@@ -100,6 +101,11 @@ class HubClient:
                 raise NotFound(f"The hub does not know it: {message}") from None
             raise HubError(
                 f"The hub refused {method} {path} ({exc.code}): {message}", hub_status=exc.code
+            ) from None
+        except TimeoutError:
+            raise HubError(
+                f"The hub did not answer {method} {path} within {timeout or self.timeout:.0f} s.",
+                code="hub_timeout",
             ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -149,8 +155,13 @@ class HubClient:
         """Create many hub users in ONE request (names that exist already are skipped)."""
         if not names:
             return []
+        # The hub commits each new user on its own (tens of ms each on a busy host): give a
+        # large class the time it needs instead of giving up while the hub is still working.
+        timeout = max(self.timeout, 60.0 + 0.5 * len(names))
         try:
-            return self.request("POST", "/users", {"usernames": list(names), "admin": admin}) or []
+            return self.request(
+                "POST", "/users", {"usernames": list(names), "admin": admin}, timeout=timeout
+            ) or []
         except HubError as exc:
             if exc.hub_status == 409:  # all of them exist already
                 return []
