@@ -2,9 +2,11 @@
 // CLASSROOM_UI_STATE names the state file of a hub that is already running.
 const { spawn } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
-const { STATE_FILE, readState } = require('./hub-state');
+const { readState } = require('./hub-state');
+const { OUTPUT_DIR } = require('./output-dir');
 
 module.exports = async function globalSetup() {
   if (process.env.CLASSROOM_UI_STATE) {
@@ -18,9 +20,10 @@ module.exports = async function globalSetup() {
     (process.env.CLASSROOM_HUB_VENV
       ? path.join(process.env.CLASSROOM_HUB_VENV, 'bin', 'python')
       : path.resolve(__dirname, '..', '.venv', 'bin', 'python'));
-  fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
-  fs.rmSync(STATE_FILE, { force: true });
-  const logFile = path.join(path.dirname(STATE_FILE), 'start_hub.log');
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classroom-ui-run-'));
+  const STATE_FILE = path.join(runDir, 'state.json');
+  process.env.CLASSROOM_UI_RUN_STATE = STATE_FILE;
+  const logFile = path.join(runDir, 'start_hub.log');
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     python,
@@ -33,7 +36,7 @@ module.exports = async function globalSetup() {
         ...process.env,
         CLASSROOM_UI_KEEP_LOGS:
           process.env.CLASSROOM_UI_KEEP_LOGS ||
-          path.join(__dirname, 'test-results', 'hub-logs')
+          path.join(OUTPUT_DIR, 'hub-logs')
       }
     }
   );

@@ -1,7 +1,10 @@
 // Stop the hub started by global-setup.js; start_hub.py then removes this run's accounts.
 const fs = require('fs');
+const path = require('path');
 
-const { STATE_FILE, readState } = require('./hub-state');
+const { OUTPUT_DIR } = require('./output-dir');
+
+const { stateFile, readState } = require('./hub-state');
 
 function alive(pid) {
   try {
@@ -13,7 +16,11 @@ function alive(pid) {
 }
 
 module.exports = async function globalTeardown() {
-  if (process.env.CLASSROOM_UI_STATE || !fs.existsSync(STATE_FILE)) {
+  if (
+    process.env.CLASSROOM_UI_STATE ||
+    !process.env.CLASSROOM_UI_RUN_STATE ||
+    !fs.existsSync(stateFile())
+  ) {
     return;
   }
   const { pid } = readState();
@@ -31,4 +38,10 @@ module.exports = async function globalTeardown() {
   }
   const state = readState();
   console.log(`JupyterHub stopped; removed accounts: ${(state.removed || []).join(', ')}`);
+  // Keep the launcher's own log with the hub's log, then drop this run's folder.
+  const runDir = path.dirname(stateFile());
+  const logs = path.join(OUTPUT_DIR, 'hub-logs');
+  fs.mkdirSync(logs, { recursive: true });
+  fs.copyFileSync(path.join(runDir, 'start_hub.log'), path.join(logs, 'start_hub.log'));
+  fs.rmSync(runDir, { recursive: true, force: true });
 };

@@ -10,6 +10,6 @@ from jupyterlab.galata import configure_jupyter_server
 
 c = get_config()  # noqa: F821
 configure_jupyter_server(c)
-c.ServerApp.port = int(os.environ.get("CLASSROOM_UI_LAB_PORT", "18888"))
+c.ServerApp.port = int(os.environ["CLASSROOM_UI_LAB_PORT"])
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.allow_root = True

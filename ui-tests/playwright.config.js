@@ -6,14 +6,22 @@
 const path = require('path');
 const { defineConfig } = require('@playwright/test');
 
-const LAB_PORT = process.env.CLASSROOM_UI_LAB_PORT || '18888';
+const { OUTPUT_DIR } = require('./output-dir');
+
+// The plain lab's port: chosen once in the main process; the workers inherit the variable.
+if (!process.env.CLASSROOM_UI_LAB_PORT) {
+  process.env.CLASSROOM_UI_LAB_PORT = String(
+    20000 + Math.floor(Math.random() * 20000)
+  );
+}
+const LAB_PORT = process.env.CLASSROOM_UI_LAB_PORT;
 const PYTHON =
   process.env.CLASSROOM_LAB_PYTHON ||
   path.resolve(__dirname, '..', '.venv', 'bin', 'python');
 
 module.exports = defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  outputDir: OUTPUT_DIR,
   timeout: 240_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,

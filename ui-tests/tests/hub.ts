@@ -10,6 +10,8 @@ import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { readState } = require('../hub-state');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { OUTPUT_DIR } = require('../output-dir');
 
 export interface IHubState {
   url: string;
@@ -23,7 +25,7 @@ export function hubState(): IHubState {
 }
 
 /** Where screenshots go (kept by CI as artefacts). */
-export const SCREENSHOTS = path.join(__dirname, '..', 'test-results', 'screenshots');
+export const SCREENSHOTS = path.join(OUTPUT_DIR, 'screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
