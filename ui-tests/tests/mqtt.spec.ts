@@ -1,0 +1,376 @@
+/**
+ * The students' MQTT menu against a real JupyterHub and a real Mosquitto broker:
+ * - the teacher sets the class broker in the Classroom sidebar and tests it;
+ * - a student inserts "Publish a JSON object" in a Java notebook (after "Connect"), runs it and
+ *   an independent mosquitto_sub sees the message on class/<student>/sensor;
+ * - in a Python notebook the same entry inserts Python; in a notebook of another language the
+ *   entry is disabled and its tooltip says why;
+ * - the teacher changes the port; the student's next page load inserts the new port;
+ * - with JupyterLab in German, the menu and the sidebar read German (screenshot).
+ */
+import { expect, Page, test } from '@playwright/test';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+
+import {
+  classroomApi,
+  hubState,
+  loginToLab,
+  openClassroom,
+  screenshot,
+  waitForLab
+} from './hub';
+
+/** The notebook of the current tab (hidden tabs may still count as visible). */
+const CURRENT = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+
+const VENV =
+  process.env.CLASSROOM_HUB_VENV || path.resolve(__dirname, '..', '..', '.venv');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>(resolve => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) {
+      return;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** mosquitto_sub -v on class/#, collecting "topic payload" lines. */
+class Subscriber {
+  lines: string[] = [];
+  private proc: ChildProcess;
+  constructor(port: number) {
+    this.proc = spawn('mosquitto_sub', ['-p', String(port), '-v', '-t', 'class/#']);
+    let buffer = '';
+    this.proc.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      this.lines.push(...parts);
+    });
+  }
+  async waitFor(topic: string, timeout = 30_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const line = this.lines.find(l => l.startsWith(topic + ' '));
+      if (line) {
+        return line.slice(topic.length + 1);
+      }
+      await new Promise(r => setTimeout(r, 200));
+    }
+    throw new Error(`mosquitto_sub saw nothing on ${topic}: ${this.lines.join('\n')}`);
+  }
+  stop(): void {
+    this.proc.kill();
+  }
+}
+
+/** A user-level kernelspec in the student's home (owned by the student). */
+function writeKernelspec(user: string, name: string, spec: object): void {
+  const dir = path.join('/home', user, '.local', 'share', 'jupyter', 'kernels', name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 1));
+  execFileSync('chown', ['-R', `${user}:`, path.join('/home', user, '.local')]);
+}
+
+/** Save a notebook into the logged-in user's server (contents API) and open it. */
+async function openNotebook(
+  page: Page,
+  name: string,
+  kernel: { name: string; display_name: string; language: string }
+): Promise<void> {
+  const notebook = {
+    cells: [
+      {
+        cell_type: 'markdown',
+        metadata: {},
+        source: `# ${name}`
+      }
+    ],
+    metadata: { kernelspec: kernel },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+  const base = await page.evaluate(
+    async ({ name, notebook }) => {
+      const config = JSON.parse(
+        document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+      );
+      const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+      const r = await fetch(`${config.baseUrl}api/contents/${name}`, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+        },
+        body: JSON.stringify({ type: 'notebook', format: 'json', content: notebook })
+      });
+      if (!r.ok) {
+        throw new Error(`saving ${name}: ${r.status}`);
+      }
+      return config.baseUrl as string;
+    },
+    { name, notebook }
+  );
+  // ?reset: a fresh workspace, so this notebook is the only (and current) one
+  await page.goto(`${hubState().url}${base}lab/tree/${name}?reset`);
+  await waitForLab(page);
+  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
+  await expect(
+    page.locator(`${CURRENT} [data-status="idle"]`).first()
+  ).toBeVisible({ timeout: 120_000 });
+  // the markdown cell is the active cell: snippets go below it
+  await page.locator(`${CURRENT} .jp-Cell`).first().click();
+}
+
+/** Open the MQTT menu of the main menu bar and return the entry `label`. */
+async function mqttEntry(page: Page, label: string) {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^MQTT$/ }).click();
+  const menu = page.locator('#jp-classroom-mqtt-menu');
+  await expect(menu).toBeVisible();
+  return menu.locator('.lm-Menu-item', { hasText: label });
+}
+
+async function insert(page: Page, label: string): Promise<void> {
+  const entry = await mqttEntry(page, label);
+  await expect(entry).not.toHaveClass(/lm-mod-disabled/);
+  await entry.click();
+}
+
+/** The source of the active cell (CodeMirror's text). */
+async function activeSource(page: Page): Promise<string> {
+  return page
+    .locator(`${CURRENT} .jp-Cell.jp-mod-active .cm-content`)
+    .innerText();
+}
+
+async function brokerSection(page: Page) {
+  await openClassroom(page);
+  const form = page.locator('#jp-classroom-broker');
+  // SidePanel sections are accordion panes: collapse the others, expand ours
+  const titles = page.locator('#jp-classroom-sidebar .jp-AccordionPanel-title');
+  for (let i = 0; i < (await titles.count()); i++) {
+    const title = titles.nth(i);
+    const ours = /MQTT broker|MQTT-Broker/i.test(await title.innerText());
+    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
+    if (ours !== expanded) {
+      await title.click();
+    }
+  }
+  await expect(form.locator('input[name="host"]')).toBeVisible();
+  return form;
+}
+
+async function setLocale(page: Page, locale: string): Promise<void> {
+  const result = await page.evaluate(async locale => {
+    const config = JSON.parse(
+      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+    );
+    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+    const r = await fetch(
+      `${config.baseUrl}lab/api/settings/@jupyterlab/translation-extension:plugin`,
+      {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+        },
+        body: JSON.stringify({ raw: JSON.stringify({ locale }) })
+      }
+    );
+    return r.status;
+  }, locale);
+  expect(result).toBeLessThan(300);
+}
+
+test('MQTT menu, class broker and German', async ({ browser }) => {
+  const hub = hubState();
+  const brokerPort = await freePort();
+  const mosquitto = spawn('mosquitto', ['-p', String(brokerPort)], {
+    stdio: 'ignore'
+  });
+  let subscriber: Subscriber | null = null;
+  const teacherContext = await browser.newContext();
+  const studentContext = await browser.newContext();
+  try {
+    await waitForPort(brokerPort);
+    subscriber = new Subscriber(brokerPort);
+
+    // --- the teacher sets and tests the class broker ------------------------------------
+    const teacher = await teacherContext.newPage();
+    await loginToLab(teacher, hub.teacher.name, hub.teacher.password);
+    let form = await brokerSection(teacher);
+    await form.locator('input[name="host"]').fill('127.0.0.1');
+    await form.locator('input[name="port"]').fill(String(brokerPort));
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(form.locator('.jp-classroom-Broker-status')).toContainText(
+      /Saved|Nothing to change/
+    );
+    await form.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect(form.locator('.jp-classroom-Broker-status')).toContainText(
+      'The broker works',
+      { timeout: 30_000 }
+    );
+    await screenshot(teacher, 'mqtt-01-teacher-broker-tested');
+
+    // the shared jars the Java snippets use (Maven Central, through the Libraries routes)
+    for (const coords of [
+      'org.eclipse.paho:org.eclipse.paho.client.mqttv3:1.2.5',
+      'com.google.code.gson:gson:2.10.1'
+    ]) {
+      const started = await classroomApi<{ job: string }>(teacher, 'admin/jars/maven', {
+        method: 'POST',
+        body: { coords }
+      });
+      expect(started.status).toBeLessThan(300);
+      await expect
+        .poll(
+          async () =>
+            (await classroomApi(teacher, `admin/jobs/${started.data.job}`)).data.state,
+          { timeout: 120_000 }
+        )
+        .toBe('done');
+    }
+    const jars = await classroomApi<{ folder: string }>(teacher, 'admin/jars');
+    expect(jars.status).toBe(200);
+
+    // --- a student --------------------------------------------------------------------
+    // the run prefix makes start_hub.py remove this account at the end; the suffix lets the
+    // spec run more than once against one hub
+    const suffix = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 3);
+    const student = `${hub.prefix}m${suffix}`;
+    const made = await classroomApi<{ credentials: { password: string } }>(
+      teacher,
+      'admin/users',
+      { method: 'POST', body: { name: student } }
+    );
+    expect(made.status).toBe(201);
+    const javaSpec = JSON.parse(
+      fs.readFileSync(
+        path.join(VENV, 'share', 'jupyter', 'kernels', 'java', 'kernel.json'),
+        'utf8'
+      )
+    );
+    const javaDir = path.join(VENV, 'share', 'jupyter', 'kernels', 'java');
+    writeKernelspec(student, 'java', {
+      ...javaSpec,
+      argv: javaSpec.argv.map((a: string) => a.split('{resource_dir}').join(javaDir)),
+      env: { ...(javaSpec.env ?? {}), JJAVA_CLASSPATH: `${jars.data.folder}/*` }
+    });
+    // a kernel of a language without snippets (it is Python underneath; only the spec counts)
+    writeKernelspec(student, 'clt-ruby', {
+      argv: [path.join(VENV, 'bin', 'python'), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: 'Ruby (test)',
+      language: 'ruby'
+    });
+
+    const page = await studentContext.newPage();
+    await loginToLab(page, student, made.data.credentials.password);
+
+    // Java: connect + publish JSON, run, the broker gets it on the student's topic
+    await openNotebook(page, 'mqtt-java.ipynb', {
+      name: 'java',
+      display_name: 'Java',
+      language: 'java'
+    });
+    await insert(page, 'Connect to the broker');
+    expect(await activeSource(page)).toContain(`int brokerPort = ${brokerPort};`);
+    expect(await activeSource(page)).toContain(`String topicPrefix = "class/${student}/";`);
+    await insert(page, 'Publish a JSON object');
+    const javaSource = await activeSource(page);
+    expect(javaSource).toContain('JsonObject reading = new JsonObject();');
+    await screenshot(page, 'mqtt-02-java-snippets-inserted');
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+    await page.locator('.lm-Menu-item', { hasText: /^Run All Cells/ }).first().click();
+    await expect(
+      page.locator(`${CURRENT} .jp-OutputArea-output`, {
+        hasText: `to class/${student}/sensor`
+      })
+    ).toBeVisible({ timeout: 120_000 });
+    const payload = JSON.parse(await subscriber.waitFor(`class/${student}/sensor`));
+    expect(payload.value).toBe(21.5);
+    await screenshot(page, 'mqtt-03-java-published');
+
+    // Python: the same entry inserts Python
+    await openNotebook(page, 'mqtt-python.ipynb', {
+      name: 'python3',
+      display_name: 'Python 3',
+      language: 'python'
+    });
+    await insert(page, 'Publish a JSON object');
+    const pythonSource = await activeSource(page);
+    expect(pythonSource).toContain('json.dumps(reading)');
+    expect(pythonSource).not.toContain('JsonObject');
+
+    // another language: disabled, and the tooltip says why
+    await openNotebook(page, 'other.ipynb', {
+      name: 'clt-ruby',
+      display_name: 'Ruby (test)',
+      language: 'ruby'
+    });
+    const disabled = await mqttEntry(page, 'Publish a JSON object');
+    await expect(disabled).toHaveClass(/lm-mod-disabled/);
+    await expect(disabled).toHaveAttribute('title', /no MQTT snippet for Ruby/);
+    await screenshot(page, 'mqtt-04-disabled-for-ruby');
+    await page.keyboard.press('Escape');
+
+    // --- the teacher changes the port; the student's next page load uses it ------------
+    const newPort = brokerPort + 1;
+    form = await brokerSection(teacher);
+    await form.locator('input[name="port"]').fill(String(newPort));
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(form.locator('.jp-classroom-Broker-status')).toContainText('Saved');
+    await page.reload();
+    await waitForLab(page);
+    await openNotebook(page, 'mqtt-python.ipynb', {
+      name: 'python3',
+      display_name: 'Python 3',
+      language: 'python'
+    });
+    await insert(page, 'Connect to the broker');
+    expect(await activeSource(page)).toContain(`BROKER_PORT = ${newPort}`);
+
+    // --- German ----------------------------------------------------------------------
+    await setLocale(teacher, 'de_DE');
+    await teacher.reload();
+    await waitForLab(teacher);
+    form = await brokerSection(teacher);
+    await expect(form.getByRole('button', { name: 'Speichern', exact: true })).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Testen', exact: true })).toBeVisible();
+    await expect(
+      teacher.locator('#jp-classroom-sidebar', { hasText: 'MQTT-Broker' })
+    ).toBeVisible();
+    const german = await mqttEntry(teacher, 'JSON-Objekt veröffentlichen');
+    await expect(german).toBeVisible();
+    await screenshot(teacher, 'mqtt-05-german-menu-and-sidebar');
+    await teacher.keyboard.press('Escape');
+    await setLocale(teacher, 'default');
+  } finally {
+    subscriber?.stop();
+    mosquitto.kill();
+    await teacherContext.close();
+    await studentContext.close();
+  }
+});
