@@ -27,7 +27,8 @@ import {
 const CURRENT = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
 const VENV =
-  process.env.CLASSROOM_HUB_VENV || path.resolve(__dirname, '..', '..', '.venv');
+  process.env.CLASSROOM_HUB_VENV ||
+  path.resolve(__dirname, '..', '..', '.venv');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,7 +63,13 @@ class Subscriber {
   lines: string[] = [];
   private proc: ChildProcess;
   constructor(port: number) {
-    this.proc = spawn('mosquitto_sub', ['-p', String(port), '-v', '-t', 'class/#']);
+    this.proc = spawn('mosquitto_sub', [
+      '-p',
+      String(port),
+      '-v',
+      '-t',
+      'class/#'
+    ]);
     let buffer = '';
     this.proc.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -80,7 +87,9 @@ class Subscriber {
       }
       await new Promise(r => setTimeout(r, 200));
     }
-    throw new Error(`mosquitto_sub saw nothing on ${topic}: ${this.lines.join('\n')}`);
+    throw new Error(
+      `mosquitto_sub saw nothing on ${topic}: ${this.lines.join('\n')}`
+    );
   }
   stop(): void {
     this.proc.kill();
@@ -89,9 +98,20 @@ class Subscriber {
 
 /** A user-level kernelspec in the student's home (owned by the student). */
 function writeKernelspec(user: string, name: string, spec: object): void {
-  const dir = path.join('/home', user, '.local', 'share', 'jupyter', 'kernels', name);
+  const dir = path.join(
+    '/home',
+    user,
+    '.local',
+    'share',
+    'jupyter',
+    'kernels',
+    name
+  );
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 1));
+  fs.writeFileSync(
+    path.join(dir, 'kernel.json'),
+    JSON.stringify(spec, null, 1)
+  );
   execFileSync('chown', ['-R', `${user}:`, path.join('/home', user, '.local')]);
 }
 
@@ -125,7 +145,11 @@ async function openNotebook(
           'Content-Type': 'application/json',
           ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
         },
-        body: JSON.stringify({ type: 'notebook', format: 'json', content: notebook })
+        body: JSON.stringify({
+          type: 'notebook',
+          format: 'json',
+          content: notebook
+        })
       });
       if (!r.ok) {
         throw new Error(`saving ${name}: ${r.status}`);
@@ -137,7 +161,9 @@ async function openNotebook(
   // ?reset: a fresh workspace, so this notebook is the only (and current) one
   await page.goto(`${hubState().url}${base}lab/tree/${name}?reset`);
   await waitForLab(page);
-  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
+  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', {
+    timeout: 120_000
+  });
   await expect(
     page.locator(`${CURRENT} [data-status="idle"]`).first()
   ).toBeVisible({ timeout: 120_000 });
@@ -240,15 +266,20 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       'org.eclipse.paho:org.eclipse.paho.client.mqttv3:1.2.5',
       'com.google.code.gson:gson:2.10.1'
     ]) {
-      const started = await classroomApi<{ job: string }>(teacher, 'admin/jars/maven', {
-        method: 'POST',
-        body: { coords }
-      });
+      const started = await classroomApi<{ job: string }>(
+        teacher,
+        'admin/jars/maven',
+        {
+          method: 'POST',
+          body: { coords }
+        }
+      );
       expect(started.status).toBeLessThan(300);
       await expect
         .poll(
           async () =>
-            (await classroomApi(teacher, `admin/jobs/${started.data.job}`)).data.state,
+            (await classroomApi(teacher, `admin/jobs/${started.data.job}`)).data
+              .state,
           { timeout: 120_000 }
         )
         .toBe('done');
@@ -259,7 +290,10 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     // --- a student --------------------------------------------------------------------
     // the run prefix makes start_hub.py remove this account at the end; the suffix lets the
     // spec run more than once against one hub
-    const suffix = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 3);
+    const suffix = Math.random()
+      .toString(36)
+      .replace(/[^a-z]/g, '')
+      .slice(0, 3);
     const student = `${hub.prefix}m${suffix}`;
     const made = await classroomApi<{ credentials: { password: string } }>(
       teacher,
@@ -276,12 +310,20 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     const javaDir = path.join(VENV, 'share', 'jupyter', 'kernels', 'java');
     writeKernelspec(student, 'java', {
       ...javaSpec,
-      argv: javaSpec.argv.map((a: string) => a.split('{resource_dir}').join(javaDir)),
+      argv: javaSpec.argv.map((a: string) =>
+        a.split('{resource_dir}').join(javaDir)
+      ),
       env: { ...(javaSpec.env ?? {}), JJAVA_CLASSPATH: `${jars.data.folder}/*` }
     });
     // a kernel of a language without snippets (it is Python underneath; only the spec counts)
     writeKernelspec(student, 'clt-ruby', {
-      argv: [path.join(VENV, 'bin', 'python'), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      argv: [
+        path.join(VENV, 'bin', 'python'),
+        '-m',
+        'ipykernel_launcher',
+        '-f',
+        '{connection_file}'
+      ],
       display_name: 'Ruby (test)',
       language: 'ruby'
     });
@@ -296,20 +338,29 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       language: 'java'
     });
     await insert(page, 'Connect to the broker');
-    expect(await activeSource(page)).toContain(`int brokerPort = ${brokerPort};`);
-    expect(await activeSource(page)).toContain(`String topicPrefix = "class/${student}/";`);
+    expect(await activeSource(page)).toContain(
+      `int brokerPort = ${brokerPort};`
+    );
+    expect(await activeSource(page)).toContain(
+      `String topicPrefix = "class/${student}/";`
+    );
     await insert(page, 'Publish a JSON object');
     const javaSource = await activeSource(page);
     expect(javaSource).toContain('JsonObject reading = new JsonObject();');
     await screenshot(page, 'mqtt-02-java-snippets-inserted');
     await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
-    await page.locator('.lm-Menu-item', { hasText: /^Run All Cells/ }).first().click();
+    await page
+      .locator('.lm-Menu-item', { hasText: /^Run All Cells/ })
+      .first()
+      .click();
     await expect(
       page.locator(`${CURRENT} .jp-OutputArea-output`, {
         hasText: `to class/${student}/sensor`
       })
     ).toBeVisible({ timeout: 120_000 });
-    const payload = JSON.parse(await subscriber.waitFor(`class/${student}/sensor`));
+    const payload = JSON.parse(
+      await subscriber.waitFor(`class/${student}/sensor`)
+    );
     expect(payload.value).toBe(21.5);
     await screenshot(page, 'mqtt-03-java-published');
 
@@ -341,7 +392,9 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     form = await brokerSection(teacher);
     await form.locator('input[name="port"]').fill(String(newPort));
     await form.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(form.locator('.jp-classroom-Broker-status')).toContainText('Saved');
+    await expect(form.locator('.jp-classroom-Broker-status')).toContainText(
+      'Saved'
+    );
     await page.reload();
     await waitForLab(page);
     await openNotebook(page, 'mqtt-python.ipynb', {
@@ -357,8 +410,12 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     await teacher.reload();
     await waitForLab(teacher);
     form = await brokerSection(teacher);
-    await expect(form.getByRole('button', { name: 'Speichern', exact: true })).toBeVisible();
-    await expect(form.getByRole('button', { name: 'Testen', exact: true })).toBeVisible();
+    await expect(
+      form.getByRole('button', { name: 'Speichern', exact: true })
+    ).toBeVisible();
+    await expect(
+      form.getByRole('button', { name: 'Testen', exact: true })
+    ).toBeVisible();
     await expect(
       teacher.locator('#jp-classroom-sidebar', { hasText: 'MQTT-Broker' })
     ).toBeVisible();
