@@ -71,7 +71,10 @@ export async function addStudent(
       credentials
     );
   } catch (error) {
-    await showErrorMessage(trans.__('Could not add the student'), error as Error);
+    await showErrorMessage(
+      trans.__('Could not add the student'),
+      error as Error
+    );
   }
 }
 
@@ -108,9 +111,7 @@ async function confirm(
     body,
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
-      warn
-        ? Dialog.warnButton({ label })
-        : Dialog.okButton({ label })
+      warn ? Dialog.warnButton({ label }) : Dialog.okButton({ label })
     ]
   });
   return result.button.accept;
@@ -181,7 +182,9 @@ export async function studentAction(
             name
           ),
           checkbox: {
-            label: trans.__('Keep the system account (only remove the hub user)'),
+            label: trans.__(
+              'Keep the system account (only remove the hub user)'
+            ),
             checked: false
           },
           buttons: [

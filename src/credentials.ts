@@ -27,9 +27,7 @@ export function loginUrl(): string {
 /** The URL of a user's JupyterLab (admin access for teachers). */
 export function userLabUrl(name: string): string {
   const host = PageConfig.getOption('hubHost') || '';
-  return (
-    host + URLExt.join(hubBase(), 'user', encodeURIComponent(name), 'lab')
-  );
+  return host + URLExt.join(hubBase(), 'user', encodeURIComponent(name), 'lab');
 }
 
 function csvField(value: string): string {

@@ -37,11 +37,16 @@ module.exports = async function globalTeardown() {
     return;
   }
   const state = readState();
-  console.log(`JupyterHub stopped; removed accounts: ${(state.removed || []).join(', ')}`);
+  console.log(
+    `JupyterHub stopped; removed accounts: ${(state.removed || []).join(', ')}`
+  );
   // Keep the launcher's own log with the hub's log, then drop this run's folder.
   const runDir = path.dirname(stateFile());
   const logs = path.join(OUTPUT_DIR, 'hub-logs');
   fs.mkdirSync(logs, { recursive: true });
-  fs.copyFileSync(path.join(runDir, 'start_hub.log'), path.join(logs, 'start_hub.log'));
+  fs.copyFileSync(
+    path.join(runDir, 'start_hub.log'),
+    path.join(logs, 'start_hub.log')
+  );
   fs.rmSync(runDir, { recursive: true, force: true });
 };

@@ -20,7 +20,10 @@ export function Credentials(props: {
     password: c.password
   };
   return (
-    <div className="jp-classroom-Credentials" data-testid="classroom-credentials">
+    <div
+      className="jp-classroom-Credentials"
+      data-testid="classroom-credentials"
+    >
       <dl>
         <dt>{trans.__('Address')}</dt>
         <dd>{loginUrl()}</dd>

@@ -2,11 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import {
-  downloadCredentials,
-  ICredentialRow,
-  openSlips
-} from '../credentials';
+import { downloadCredentials, ICredentialRow, openSlips } from '../credentials';
 import { findColumn, parseCsv, rosterCsv } from '../csv';
 import { ClassroomModel } from '../model';
 import { Classroom } from '../tokens';
@@ -87,10 +83,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     Classroom.IApplyResultRow[] | null
   >(null);
 
-  const showPreview = (
-    reply: Classroom.IPreview,
-    rows: ISourceRow[]
-  ): void => {
+  const showPreview = (reply: Classroom.IPreview, rows: ISourceRow[]): void => {
     setPreview(reply);
     setSource(rows);
     const suggested: { [index: number]: string } = {};
@@ -229,7 +222,9 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
           {error}
         </div>
       ) : null}
-      {busy ? <ProgressBar message={trans.__('Checking…')} fraction={null} /> : null}
+      {busy ? (
+        <ProgressBar message={trans.__('Checking…')} fraction={null} />
+      ) : null}
       {step === 'preview' && preview ? (
         <>
           <div

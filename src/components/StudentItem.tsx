@@ -109,7 +109,9 @@ export function StudentItem(props: IStudentItemProps): JSX.Element {
             (s.server_running ? ' jp-mod-running' : '')
           }
           title={
-            s.server_running ? trans.__('Server running') : trans.__('Server stopped')
+            s.server_running
+              ? trans.__('Server running')
+              : trans.__('Server stopped')
           }
         />
         <span className="jp-classroom-StudentItem-name">
@@ -135,7 +137,10 @@ export function StudentItem(props: IStudentItemProps): JSX.Element {
       {props.expanded ? (
         <div className="jp-classroom-StudentItem-details">
           <div className="jp-classroom-StudentItem-state">
-            {trans.__('Last activity: %1', relativeTime(s.last_activity, trans))}
+            {trans.__(
+              'Last activity: %1',
+              relativeTime(s.last_activity, trans)
+            )}
             {!s.system_account ? ' · ' + trans.__('no system account') : ''}
             {!s.hub_user ? ' · ' + trans.__('not a hub user') : ''}
           </div>
@@ -161,7 +166,11 @@ export function StudentItem(props: IStudentItemProps): JSX.Element {
               s.system_account
             )}
             {s.locked
-              ? action('enable', trans.__('Enable'), trans.__('Allow login again'))
+              ? action(
+                  'enable',
+                  trans.__('Enable'),
+                  trans.__('Allow login again')
+                )
               : action(
                   'disable',
                   trans.__('Disable'),

@@ -32,5 +32,9 @@ export class AddStudentBody
     return <AddStudentForm values={this._values} trans={this._trans} />;
   }
 
-  private _values: IAddStudentValues = { name: '', full_name: '', password: '' };
+  private _values: IAddStudentValues = {
+    name: '',
+    full_name: '',
+    password: ''
+  };
 }

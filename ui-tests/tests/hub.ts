@@ -50,7 +50,9 @@ export async function loginToLab(
     timeout: 120_000
   });
   const problem = page
-    .locator('text=/Invalid username or password|Internal Server Error|Spawn failed/')
+    .locator(
+      'text=/Invalid username or password|Internal Server Error|Spawn failed/'
+    )
     .first()
     .waitFor({ timeout: 120_000 })
     .then(async () => {
@@ -74,7 +76,9 @@ export async function waitForLab(page: Page): Promise<void> {
 
 /** The left side bar tab of the Classroom sidebar. */
 export function classroomTab(page: Page) {
-  return page.locator('.jp-SideBar .lm-TabBar-tab[data-id="jp-classroom-sidebar"]');
+  return page.locator(
+    '.jp-SideBar .lm-TabBar-tab[data-id="jp-classroom-sidebar"]'
+  );
 }
 
 /** Open the Classroom sidebar (teachers only). */

@@ -59,7 +59,9 @@ test('teacher imports a roster; a new student logs in without the sidebar', asyn
   await expect(rows.nth(0)).toHaveAttribute('data-action', 'create');
   await expect(rows.nth(1)).toHaveAttribute('data-action', 'create');
   await expect(rows.nth(2)).toHaveAttribute('data-action', 'refuse');
-  await expect(rows.nth(2).locator('.jp-classroom-PreviewTable-reason')).not.toBeEmpty();
+  await expect(
+    rows.nth(2).locator('.jp-classroom-PreviewTable-reason')
+  ).not.toBeEmpty();
   await screenshot(page, 'students-02-preview');
 
   const edit = dialog.getByTestId('classroom-preview-username-2');
