@@ -85,3 +85,50 @@ def test_teacher_forwarder(hub_users):
     assert r.status_code == 400 and r.json()["code"] and r.json()["message"]
     r = session.get(f"{base}/admin/users/..%2F..%2Fhub", timeout=30)
     assert r.status_code in (400, 404)
+
+
+def test_manage_a_student_through_the_service(hub_users):
+    teacher, _ = hub_users.make_user(teacher=True)
+    token = hub_users.user_token(teacher)
+    name, old_password = hub_users.make_user()
+
+    r = hub_users.service("GET", f"/users/{name}", token)
+    assert r.status_code == 200 and r.json()["name"] == name and r.json()["teacher"] is False
+
+    r = hub_users.service("POST", f"/users/{name}/password", token, json={})
+    assert r.status_code == 200, r.text
+    new_password = r.json()["credentials"]["password"]
+    assert new_password and new_password != old_password
+    with pytest.raises(AssertionError):
+        hub_users.login(name, old_password)
+    hub_users.login(name, new_password)
+
+    r = hub_users.service("POST", f"/users/{name}/disable", token)
+    assert r.status_code == 200 and r.json()["changed"] is True, r.text
+    with pytest.raises(AssertionError):
+        hub_users.login(name, new_password)
+    assert hub_users.service("GET", f"/users/{name}", token).json()["locked"] is True
+    r = hub_users.service("POST", f"/users/{name}/enable", token)
+    assert r.status_code == 200 and r.json()["changed"] is True
+    hub_users.login(name, new_password)
+
+    r = hub_users.service("PUT", f"/users/{name}/teacher", token, json={"teacher": True})
+    assert r.status_code == 200 and r.json()["changed"] is True
+    assert hub_users.launcher.hub().get_user(name)["admin"] is True
+    r = hub_users.service("PUT", f"/users/{teacher}/teacher", token, json={"teacher": False})
+    assert r.status_code >= 400  # nobody takes their own teacher rights away
+
+    home = Path(pwd.getpwnam(name).pw_dir)
+    (home / "notebooks" / "work.ipynb").write_text("{}")
+    r = hub_users.service("DELETE", f"/users/{name}", token)
+    assert r.status_code == 200, r.text
+    archive = Path(r.json()["archive"])
+    assert archive.is_file() and archive.name.startswith(f"{name}-")
+    with pytest.raises(KeyError):
+        pwd.getpwnam(name)
+    assert not home.exists()
+    assert hub_users.launcher.hub().get_user(name) is None
+    assert hub_users.service("GET", f"/users/{name}", token).status_code == 404
+    actions = [json.loads(line) for line in
+               hub_users.launcher.paths.audit_log.read_text().splitlines()]
+    assert {a["actor"] for a in actions if a["target"] == name} >= {teacher}
