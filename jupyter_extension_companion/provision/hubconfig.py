@@ -140,13 +140,20 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
     paths = settings.paths
     env = {
         "PYTHONPATH": str(paths.python_libs),
-        "R_LIBS_SITE": str(paths.r_libs),
+        # %S keeps R's own site libraries (where Debian's r-cran-irkernel lives) after ours.
+        "R_LIBS_SITE": f"{paths.r_libs}:%S",
         "CLASSROOM_SERVICE_URL": settings.service_prefix_url,
         # where the service writes the class broker, snippets and templates (server/mqtt.py)
         "CLASSROOM_VENV": str(paths.venv),
     }
     env.update(settings.spawner_env)
     return env
+
+
+def _set_literal(names: list[str]) -> str:
+    """A set literal in sorted order (``repr(set)`` follows the string hash: not stable)."""
+    unique = sorted(set(names))
+    return "{" + ", ".join(repr(n) for n in unique) + "}" if unique else "set()"
 
 
 def render_hub_config(settings: HubSettings) -> str:
@@ -189,8 +196,8 @@ def render_hub_config(settings: HubSettings) -> str:
         "# Login: system accounts through PAM; the hub's own user list says who may log in",
         "c.JupyterHub.authenticator_class = 'pam'",
         "c.Authenticator.allow_existing_users = True",
-        f"c.Authenticator.admin_users = {r(set(settings.admin_users) or set())}",
-        f"c.Authenticator.allowed_users = {r(set(settings.allowed_users) or set())}",
+        f"c.Authenticator.admin_users = {_set_literal(settings.admin_users)}",
+        f"c.Authenticator.allowed_users = {_set_literal(settings.allowed_users)}",
         "# JupyterHub 5: the built-in admin role's access:servers scope lets admins open any",
         "# user's server; the deprecated flag is kept for tools that still read it.",
         "c.JupyterHub.admin_access = True",

@@ -43,7 +43,7 @@ def test_written_config_loads_with_traitlets(tmp_path):
     assert cfg.JupyterHub.log_level == "DEBUG"
     env = cfg.Spawner.environment
     assert env["PYTHONPATH"] == str(s.paths.python_libs)
-    assert env["R_LIBS_SITE"] == str(s.paths.r_libs)
+    assert env["R_LIBS_SITE"] == f"{s.paths.r_libs}:%S"
     assert env["CLASSROOM_SERVICE_URL"] == "http://127.0.0.1:10999/services/classroom/"
     assert "CLASSPATH" not in env
     (service,) = cfg.JupyterHub.services
@@ -69,6 +69,22 @@ def test_hub_access_is_root_only_and_token_is_kept(tmp_path):
     assert len(token) >= 32
     assert write_hub_config(s) is False  # second run: nothing to change
     assert json.loads(s.paths.hub_access.read_text())["token"] == token
+
+
+def test_render_does_not_depend_on_the_string_hash(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; from jupyter_extension_companion.paths import "
+            "ClassroomPaths; from jupyter_extension_companion.provision.hubconfig import "
+            "HubSettings, render_hub_config; print(render_hub_config(HubSettings(paths="
+            f"ClassroomPaths().with_prefix(Path({str(tmp_path)!r})), admin_users=['b', 'a', "
+            "'c', 'd'], allowed_users=['x', 'y', 'z'])))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={"PYTHONHASHSEED": str(seed)}).stdout
+               for seed in (1, 2, 3)}
+    assert len(outputs) == 1
+    assert "admin_users = {'a', 'b', 'c', 'd'}" in outputs.pop()
 
 
 def test_render_is_pure_and_has_no_secret(tmp_path):
