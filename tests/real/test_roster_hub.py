@@ -97,3 +97,55 @@ def test_list_latency_small_class(hub_users):
         times.append(time.perf_counter() - start)
     times.sort()
     assert times[len(times) // 2] < 0.15, times
+
+
+def test_classroom_cli_against_the_real_hub(hub_users, tmp_path):
+    """The ``classroom users`` command as root would run it, on the hub's state files."""
+    import csv
+    import json
+    import os
+    import subprocess
+    import sys
+
+    paths = hub_users.launcher.paths
+    env = {**os.environ, "CLASSROOM_STATE": str(paths.state),
+           "CLASSROOM_HOME_ROOT": str(paths.home_root), "SUDO_USER": "clitester"}
+    env.pop("CLASSROOM_PREFIX", None)
+
+    def classroom(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "jupyter_extension_companion.cli", *args],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert (proc.returncode == 0) == ok, (proc.returncode, proc.stdout, proc.stderr)
+        return proc
+
+    one, two, three = (hub_users.new_name() for _ in range(3))
+    out = classroom("users", "add", one, "--full-name", "Una One").stdout
+    password = out.split(f"password for {one}: ")[1].split()[0]
+    hub_users.login(one, password)
+
+    roster_file = tmp_path / "class.csv"
+    roster_file.write_text(f"Benutzername;Name\n{two};Zwei\n{three};Drei\nroot;Root\n",
+                           encoding="utf-8-sig")
+    proc = classroom("users", "import", str(roster_file), "--dry-run", ok=False)
+    assert "1 refused" in proc.stdout and hub_users.launcher.hub().get_user(two) is None
+    creds_file = tmp_path / "creds.csv"
+    proc = classroom("users", "import", str(roster_file), "--skip-refused",
+                     "--credentials-out", str(creds_file), ok=False)  # exit 1: a row refused
+    rows = {r["username"]: r["password"] for r in csv.DictReader(creds_file.open())}
+    assert set(rows) == {two, three}
+    hub_users.login(three, rows[three])
+
+    listed = json.loads(classroom("users", "list", "--json").stdout)["users"]
+    assert {one, two, three} <= {u["name"] for u in listed}
+    classroom("users", "disable", two)
+    with pytest.raises(AssertionError):
+        hub_users.login(two, rows[two])
+    assert "nothing to change" in classroom("users", "disable", two).stdout
+    classroom("users", "teacher", three)
+    assert hub_users.launcher.hub().get_user(three)["admin"] is True
+    proc = classroom("users", "remove", one, "--yes")
+    assert "archived" in proc.stdout and hub_users.launcher.hub().get_user(one) is None
+    err = classroom("users", "add", "Jürgen", ok=False).stderr
+    assert err.count("\n") == 1 and "Suggested username" in err
+    audit = paths.audit_log.read_text()
+    assert '"actor": "clitester (cli)"' in audit and password not in audit
