@@ -104,7 +104,7 @@ def public_url(options: Options) -> str:
     return f"http://{host}:{options.port}"
 
 
-def final_check(ctx: Context, out: IO[str]) -> int:
+def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
     """Start (or find) the hub, check it, print the summary; run it on with --foreground."""
     o = ctx.options
     paths = ctx.paths
@@ -112,6 +112,7 @@ def final_check(ctx: Context, out: IO[str]) -> int:
     local_url = o.hub_url
     proc = None
     started_here = False
+    skip = False
     already = checks.http_get(api)[0] == 200
     if o.no_start:
         ctx.say("Not starting the hub (--no-start).")
@@ -119,6 +120,13 @@ def final_check(ctx: Context, out: IO[str]) -> int:
         if o.foreground:
             ctx.say("systemd runs the hub on this host; --foreground is for hosts without it.")
         wait_for_url(api, timeout=90)
+    elif not changed and not o.foreground and not already and _checked_before(ctx):
+        # Nothing changed since a run whose check passed; a hub started only to be stopped again
+        # would add 10-20 s to every re-run on hosts without systemd.
+        ctx.say(f"Nothing changed since the check of {load_state(paths)['checked']['time']}; "
+                "not starting a temporary hub (use --foreground, or `classroom doctor` on a "
+                "running hub).")
+        skip = True
     elif already:
         if o.foreground:
             raise ClassroomError(f"a hub already answers at {api}; stop it before --foreground")
@@ -126,9 +134,12 @@ def final_check(ctx: Context, out: IO[str]) -> int:
             ctx.say("A hub is already running: restart it to load the new configuration.")
     else:
         log = None if o.foreground else ensure_log(paths.log_dir / "jupyterhub.log")
+        t0 = time.monotonic()
         proc = start_hub(paths, log=log)
         started_here = True
-        if not wait_for_url(api, proc, timeout=120):
+        answered = wait_for_url(api, proc, timeout=120)
+        ctx.log(f"hub API answered after {time.monotonic() - t0:.1f} s")
+        if not answered:
             code = proc.poll()
             stop_hub(proc)
             where = "above" if o.foreground else str(paths.log_dir / "jupyterhub.log")
@@ -137,7 +148,7 @@ def final_check(ctx: Context, out: IO[str]) -> int:
                 "re-run the same command."
             )
     findings: list[checks.Finding] = []
-    if not o.no_start:
+    if not o.no_start and not skip:
         access = checks.read_access(paths) or {}
         # The hub's API answers a moment before the proxy has its routes and the service is up.
         deadline = time.monotonic() + 45
@@ -148,6 +159,7 @@ def final_check(ctx: Context, out: IO[str]) -> int:
                 checks.check_service(local_url, access.get("token")),
             ]
             died = proc is not None and proc.poll() is not None
+            ctx.log("checks: " + ", ".join(f.level for f in findings))
             if died or time.monotonic() > deadline or all(f.level == "ok" for f in findings):
                 break
             time.sleep(1)
@@ -178,6 +190,9 @@ def final_check(ctx: Context, out: IO[str]) -> int:
         ctx.say("  running. Start it in the foreground with the same command plus --foreground.")
     ctx.say("  Next:    open the URL, log in as the admin, and open the Classroom sidebar (left)")
     ctx.say("           to add your students.")
+    if ok and not o.no_start and not skip:
+        update_state(paths, checked={"time": time.strftime("%Y-%m-%d %H:%M"),
+                                     "config": load_state(paths).get("hub_config_sha")})
     if proc is not None and o.foreground:
         ctx.say("The hub runs in the foreground; press Ctrl-C to stop it.")
         ctx.close_log()
@@ -186,8 +201,16 @@ def final_check(ctx: Context, out: IO[str]) -> int:
         stop_hub(proc)
         return 1
     if proc is not None and started_here:
-        stop_hub(proc)
+        t0 = time.monotonic()
+        stop_hub(proc, whole_group=True)
+        ctx.log(f"temporary hub stopped after {time.monotonic() - t0:.1f} s")
     return 0 if ok else 1
+
+
+def _checked_before(ctx: Context) -> bool:
+    state = load_state(ctx.paths)
+    checked = state.get("checked") or {}
+    return bool(checked.get("config")) and checked.get("config") == state.get("hub_config_sha")
 
 
 def _is_entry() -> bool:
@@ -274,7 +297,7 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
             ctx.say("Kept: /home, the archives and the audit log; apt packages stay installed.")
             return 0
         try:
-            return final_check(ctx, out)
+            return final_check(ctx, out, changed=report.changed)
         except ClassroomError as e:
             ctx.say(f"error: {e.message}")
             return 1
