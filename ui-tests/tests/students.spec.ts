@@ -13,7 +13,8 @@ import {
   loginToLab,
   openClassroom,
   parseCsv,
-  screenshot
+  screenshot,
+  waitForLab
 } from './hub';
 
 test('teacher imports a roster; a new student logs in without the sidebar', async ({
@@ -181,8 +182,33 @@ test('teacher adds a student and manages it from the class list', async ({
       { timeout: 2000 }
     );
   }).toPass({ timeout: 120_000 });
-  await expect(act('open')).toBeEnabled();
   await screenshot(page, 'students-07-running');
+  // Open it (admin access): the student's JupyterLab, where a visiting teacher gets no
+  // Classroom sidebar (the class is managed from the teacher's own server).
+  const [visit] = await Promise.all([
+    context.waitForEvent('page'),
+    act('open').click()
+  ]);
+  // JupyterHub asks the visitor to authorize a visit to another user's server.
+  const lab = new RegExp(`/user/${name}/lab`);
+  await visit.waitForURL(
+    url => /oauth2\/authorize/.test(url.href) || lab.test(url.href),
+    {
+      timeout: 60_000
+    }
+  );
+  if (/oauth2\/authorize/.test(visit.url())) {
+    await visit.getByRole('button', { name: 'Authorize' }).click();
+  }
+  await visit.waitForURL(lab, { timeout: 60_000 });
+  await waitForLab(visit);
+  await expect(visit.locator('body')).toHaveAttribute(
+    'data-classroom-sidebar',
+    'visitor'
+  );
+  await expect(classroomTab(visit)).toHaveCount(0);
+  await screenshot(visit, 'students-08-admin-access');
+  await visit.close();
   await act('stop').click();
   await expect(async () => {
     await refresh.click();
@@ -217,7 +243,7 @@ test('teacher adds a student and manages it from the class list', async ({
   // Remove: the confirm dialog says that the home is archived.
   await act('remove').click();
   await expect(dialog).toContainText('/var/lib/jupyterhub-classroom/archive');
-  await screenshot(page, 'students-08-remove-confirm');
+  await screenshot(page, 'students-09-remove-confirm');
   await accept.click();
   await expect(item).toHaveCount(0, { timeout: 60_000 });
   await context.close();
