@@ -62,7 +62,7 @@ from .hub_api import HubClient, HubError, server_running
 from .jobs import Progress
 from .passwords import generate_password, password_problem
 from .system_accounts import Account, SystemAccounts, _gecos_problem
-from .usernames import UsernameRefused, check_username
+from .usernames import USERNAME_RE, UsernameRefused, check_username
 
 NOTHING = "nothing to change"
 
@@ -288,7 +288,8 @@ class Roster:
         accounts = self.accounts.read_all()
         uids = {a.name: a.uid for a in accounts.values()}
         if len(entries) <= 5:  # a few names: ask for each rather than list the whole hub
-            found = (self.hub.get_user(e.name) for e in entries if isinstance(e.name, str))
+            found = (self.hub.get_user(e.name) for e in entries
+                     if isinstance(e.name, str) and USERNAME_RE.fullmatch(e.name))
             hub_users = {u["name"]: u for u in found if u is not None}
         else:
             hub_users = {u["name"]: u for u in self.hub.list_users()}
