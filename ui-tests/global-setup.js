@@ -59,6 +59,8 @@ module.exports = async function globalSetup() {
     }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
+  // Give up, but let the launcher clean up what it made (it removes the run's accounts).
+  process.kill(child.pid, 'SIGTERM');
   throw new Error(
     'JupyterHub did not start in 180 s:\n' + fs.readFileSync(logFile, 'utf8')
   );
