@@ -223,6 +223,8 @@ class Roster:
 
     def get(self, name: str) -> Student:
         """One student; :class:`NotFound` if neither the hub nor the host knows the name."""
+        if not isinstance(name, str) or not USERNAME_RE.fullmatch(name):
+            raise NotFound(f"There is no student {name!r}.")
         model = self.hub.get_user(name)
         account = self.accounts.get(name)
         if account is not None and account.is_system:

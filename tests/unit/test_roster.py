@@ -187,6 +187,9 @@ def test_get(env):
     assert roster.get("anna").name == "anna"
     with pytest.raises(NotFound):
         roster.get("nobody-here")
+    for bad in ("", "../x", "Anna"):
+        with pytest.raises(NotFound):
+            roster.get(bad)
 
 
 def test_disable_enable(env):
