@@ -88,7 +88,9 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
     const update = () => {
       state.broker = { ...DEFAULT_BROKER, ...composite, ...fresh, ...own };
     };
-    void MqttAPI.classBroker()
+    // Our requests wait until JupyterLab is ready, so they never slow its start down.
+    void app.restored
+      .then(() => MqttAPI.classBroker())
       .then(values => {
         fresh = values;
         update();
@@ -116,8 +118,8 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
         );
     }
 
-    // Nothing here holds up JupyterLab's start: the lists arrive when they arrive.
-    void MqttAPI.snippets()
+    void app.restored
+      .then(() => MqttAPI.snippets())
       .then(snippets => {
         state.setSnippets(snippets);
         const menu = state.buildMenu();
@@ -133,7 +135,8 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
       .catch(reason =>
         console.error('Classroom MQTT: could not load the snippets', reason)
       );
-    void MqttAPI.templates()
+    void app.restored
+      .then(() => MqttAPI.templates())
       .then(templates => {
         state.templates = templates;
         templates.forEach((template, index) => {
@@ -180,7 +183,8 @@ class MqttState {
     private _trans: TranslationBundle
   ) {
     if (!this._user) {
-      void requestAPI<{ name: string }>('whoami')
+      void _app.restored
+        .then(() => requestAPI<{ name: string }>('whoami'))
         .then(who => (this._user = who.name))
         .catch(() => undefined);
     }
