@@ -9,6 +9,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { Credentials } from './components/Credentials';
+import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
 import { userLabUrl } from './credentials';
 import { ClassroomModel } from './model';
@@ -89,6 +90,17 @@ export async function importRoster(
     body,
     buttons: [Dialog.cancelButton({ label: trans.__('Close') })]
   });
+  const unsaved = body.unsaved;
+  if (unsaved.length > 0) {
+    // The passwords exist only in this browser now: one more chance to keep them.
+    await showDialog({
+      title: trans.__('The passwords were not saved'),
+      body: ReactWidget.create(
+        <SaveCredentials rows={unsaved} trans={trans} />
+      ),
+      buttons: [Dialog.warnButton({ label: trans.__('Close without saving') })]
+    });
+  }
   if (body.running) {
     Notification.warning(
       trans.__(

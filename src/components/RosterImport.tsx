@@ -15,6 +15,8 @@ export interface IRosterImportProps {
   trans: TranslationBundle;
   /** Called when the import starts (true) and ends (false). */
   onRunning?: (running: boolean) => void;
+  /** Called with the credentials of an import, and again when they were downloaded or printed. */
+  onCredentials?: (rows: ICredentialRow[], saved: boolean) => void;
 }
 
 /** A row as this dialog keeps it: what the file said plus the password it brought. */
@@ -25,6 +27,19 @@ interface ISourceRow {
 }
 
 type Step = 'choose' | 'preview' | 'applying' | 'done';
+
+/** The rows of an import result that have a password to hand out. */
+export function credentialsOf(
+  results: Classroom.IApplyResultRow[]
+): ICredentialRow[] {
+  return results
+    .filter(r => r.ok && r.password)
+    .map(r => ({
+      username: r.username,
+      full_name: r.full_name,
+      password: r.password as string
+    }));
+}
 
 /** New students, and existing ones whose password the file sets. */
 function isApplied(row: Classroom.IPreviewRow): boolean {
@@ -173,6 +188,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
         setProgress({ message, fraction })
       );
       setResults(result.results);
+      props.onCredentials?.(credentialsOf(result.results), false);
       setStep('done');
     } catch (e) {
       setError((e as Error).message);
@@ -182,14 +198,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     }
   };
 
-  const credentials = (): ICredentialRow[] =>
-    (results ?? [])
-      .filter(r => r.ok && r.password)
-      .map(r => ({
-        username: r.username,
-        full_name: r.full_name,
-        password: r.password as string
-      }));
+  const credentials = (): ICredentialRow[] => credentialsOf(results ?? []);
 
   const creating = preview
     ? preview.rows.filter(r => r.action === 'create').length
@@ -307,7 +316,10 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               className="jp-classroom-primary"
               data-testid="classroom-download-credentials"
               disabled={credentials().length === 0}
-              onClick={() => downloadCredentials(credentials())}
+              onClick={() => {
+                downloadCredentials(credentials());
+                props.onCredentials?.(credentials(), true);
+              }}
             >
               {trans.__('Download credentials (CSV)')}
             </Button>
@@ -315,7 +327,9 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               data-testid="classroom-print-slips"
               disabled={credentials().length === 0}
               onClick={() => {
-                if (!openSlips(credentials(), trans)) {
+                if (openSlips(credentials(), trans)) {
+                  props.onCredentials?.(credentials(), true);
+                } else {
                   setError(
                     trans.__(
                       'The browser blocked the new window; allow pop-ups for this page.'

@@ -4,6 +4,7 @@ import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { RosterImport } from '../components/RosterImport';
+import { ICredentialRow } from '../credentials';
 import { ClassroomModel } from '../model';
 
 /**
@@ -26,6 +27,11 @@ export class RosterImportBody extends ReactWidget {
     return this._running;
   }
 
+  /** Passwords of the import that were neither downloaded nor printed yet. */
+  get unsaved(): ICredentialRow[] {
+    return this._saved ? [] : this._credentials;
+  }
+
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     window.addEventListener('keydown', this._guard, true);
@@ -43,6 +49,10 @@ export class RosterImportBody extends ReactWidget {
         trans={this._trans}
         onRunning={running => {
           this._running = running;
+        }}
+        onCredentials={(rows, saved) => {
+          this._credentials = rows;
+          this._saved = saved;
         }}
       />
     );
@@ -62,4 +72,6 @@ export class RosterImportBody extends ReactWidget {
   };
 
   private _running = false;
+  private _credentials: ICredentialRow[] = [];
+  private _saved = false;
 }

@@ -105,7 +105,9 @@ test('teacher imports a roster; a new student logs in without the sidebar', asyn
   await slips.close();
 
   await dialog.locator('.jp-Dialog-button').last().click();
+  // Saved: no reminder that the passwords would be lost.
   await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('classroom-save-credentials')).toHaveCount(0);
   // The class list now shows the new students.
   for (const name of names) {
     await expect(page.getByTestId(`classroom-student-${name}`)).toBeVisible();
@@ -148,6 +150,24 @@ test('teacher adds a student and manages it from the class list', async ({
   await openClassroom(page);
   const dialog = page.locator('.jp-Dialog');
   const accept = dialog.locator('.jp-Dialog-button.jp-mod-accept');
+
+  // Closing an import whose passwords were neither downloaded nor printed: one reminder.
+  await page
+    .locator('#jp-classroom-sidebar [data-command="classroom:import-roster"]')
+    .click();
+  await dialog.getByTestId('classroom-import-file').setInputFiles({
+    name: 'one.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`username,full name\n${hub.prefix}e,Emil Epsilon\n`)
+  });
+  await dialog.getByTestId('classroom-import-apply').click();
+  await expect(
+    dialog.locator('[data-testid="classroom-results-table"] tr[data-ok="true"]')
+  ).toHaveCount(1, { timeout: 120_000 });
+  await dialog.locator('.jp-Dialog-button').last().click();
+  await expect(dialog.getByTestId('classroom-save-credentials')).toBeVisible();
+  await dialog.locator('.jp-Dialog-button.jp-mod-warn').click();
+  await expect(dialog).toHaveCount(0);
 
   // Add one student; the password is shown once.
   await page
