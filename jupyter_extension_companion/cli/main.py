@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import demo, doctor, jars, kernels, pylibs, users
+from . import broker, demo, doctor, jars, kernels, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -25,6 +25,7 @@ COMMANDS = [
     pylibs,
     kernels,
     doctor,
+    broker,
 ]
 
 

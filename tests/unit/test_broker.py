@@ -276,3 +276,21 @@ def test_server_reads_the_broker_the_service_wrote(jp_fetch, io_loop, tmp_path, 
     r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "broker"))
     got = json.loads(r.body)["settings"]
     assert (got["host"], got["port"]) == ("10.1.2.3", 2883)
+
+
+def test_cli_broker_set_show_and_refusal(tmp_path, capsys, monkeypatch):
+    from jupyter_extension_companion.cli import main as cli
+
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    prefix = ["--prefix", str(tmp_path)]
+    assert cli.main([*prefix, "broker", "set", "--host", "10.0.0.9", "--port", "1884",
+                     "--tls", "on", "--password", "pw-cli"]) == 0  # fmt: skip
+    assert cli.main([*prefix, "broker", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert (shown["host"], shown["port"], shown["tls"], shown["password"]) == (
+        "10.0.0.9", 1884, True, "")  # fmt: skip
+    assert cli.main([*prefix, "broker", "set", "--port", "0"]) == 1
+    assert "65535" in capsys.readouterr().err
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    assert B.read_class_broker(paths).port == 1884
+    assert "pw-cli" not in paths.audit_log.read_text()
