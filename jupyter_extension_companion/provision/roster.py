@@ -208,7 +208,8 @@ class Roster:
         for account in accounts.values():
             if not account.is_system and self.accounts.is_student_home(account):
                 names.add(account.name)
-        return [self._student(n, hub_users.get(n), accounts.get(n)) for n in sorted(names)]
+        root = str(self.paths.home_root).rstrip("/")
+        return [self._student(n, hub_users.get(n), accounts.get(n), root) for n in sorted(names)]
 
     def _hub_users(self, fresh: bool) -> dict[str, dict]:
         cached = None if fresh else self._hub_cache.get()
@@ -233,7 +234,9 @@ class Roster:
             raise NotFound(f"There is no student {name!r}.")
         return self._student(name, model, account)
 
-    def _student(self, name: str, model: dict | None, account: Account | None) -> Student:
+    def _student(
+        self, name: str, model: dict | None, account: Account | None, root: str | None = None
+    ) -> Student:
         account = None if account is None or account.is_system else account
         return Student(
             name=name,
@@ -244,7 +247,7 @@ class Roster:
             hub_user=model is not None,
             server_running=bool(model and server_running(model)),
             last_activity=(model or {}).get("last_activity"),
-            home=account.home if account else str(self.paths.home_of(name)),
+            home=account.home if account else f"{root or str(self.paths.home_root).rstrip('/')}/{name}",
         )
 
     # ---- adding --------------------------------------------------------------------------

@@ -119,7 +119,10 @@ class SystemAccounts:
 
     def is_student_home(self, account: Account) -> bool:
         """True if the account's home lies directly in the classroom's home root."""
-        return Path(account.home).parent == self.paths.home_root
+        # plain string work: this runs for every account on each class listing
+        root = str(self.paths.home_root).rstrip("/") + "/"
+        rest = account.home.rstrip("/")[len(root):]
+        return account.home.startswith(root) and rest not in ("", ".", "..") and "/" not in rest
 
     def _managed(self, name: str) -> Account:
         account = self.get(name)
