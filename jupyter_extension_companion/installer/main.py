@@ -190,9 +190,11 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
         ctx.say("  running. Start it in the foreground with the same command plus --foreground.")
     ctx.say("  Next:    open the URL, log in as the admin, and open the Classroom sidebar (left)")
     ctx.say("           to add your students.")
-    if ok and not o.no_start and not skip:
-        update_state(paths, checked={"time": time.strftime("%Y-%m-%d %H:%M"),
-                                     "config": load_state(paths).get("hub_config_sha")})
+    if not o.no_start and not skip:
+        # only a passed check lets a later unchanged re-run skip the temporary hub
+        checked = {"time": time.strftime("%Y-%m-%d %H:%M"),
+                   "config": load_state(paths).get("hub_config_sha")} if ok else None
+        update_state(paths, checked=checked)
     if proc is not None and o.foreground:
         ctx.say("The hub runs in the foreground; press Ctrl-C to stop it.")
         ctx.close_log()
