@@ -242,3 +242,14 @@ async def test_openapi_comes_from_the_table(service):
     assert set(doc["paths"]) == {r.pattern for r in all_routes()}
     for route in all_routes():
         assert set(route.methods) <= set(doc["paths"][route.pattern])
+
+
+def test_flat_records_match_the_students_own_json():
+    from jupyter_extension_companion.provision.roster import Student
+    from jupyter_extension_companion.service.jsonify import flat_records
+
+    students = [Student(name=f"s{i}", full_name="A B", teacher=i == 0, locked=False,
+                        system_account=True, hub_user=True, server_running=False,
+                        last_activity=None, home=f"/home/s{i}") for i in range(3)]
+    assert flat_records(students) == [s.to_json() for s in students]
+    assert flat_records([{"a": 1}]) == [{"a": 1}]

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...provision.errors import ClassroomError
 from ..base import ClassroomHandler, Route, json_body_schema, op
-from ..jsonify import to_json
+from ..jsonify import flat_records, to_json
 
 
 def _str_field(body: dict[str, Any], key: str, *, required: bool = False) -> str | None:
@@ -38,7 +38,7 @@ class RosterHandler(ClassroomHandler):
 class UsersHandler(RosterHandler):
     async def get(self) -> None:
         students = await self.blocking(self.roster.list)
-        self.send({"users": [to_json(s) for s in students]})
+        self.send({"users": flat_records(students)})
 
     async def post(self) -> None:
         body = self.json_body()
