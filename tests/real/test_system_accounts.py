@@ -216,7 +216,7 @@ def test_read_all_matches_pwd(env):
     _, accounts, _, _, _ = env
     start = time.perf_counter()
     state = accounts.read_all()
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < 0.5  # one parse, no command per user (a loaded CI host is slow)
     assert {p.pw_name for p in pwd.getpwall()} <= set(state) | {""}
     assert state["root"].uid == 0 and state["root"].is_system
 
