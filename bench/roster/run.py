@@ -108,6 +108,7 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--list-students", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--list-only", action="store_true", help="skip the import benchmark")
     args = parser.parse_args()
     prefix = _prefix()
     made: list[str] = []
@@ -119,22 +120,32 @@ def main() -> int:
             hub.roster("bench").add(teacher, teacher=True)
             token = hub.user_token(teacher, note="bench")
 
-            floor_names = [f"{prefix}f{i:04d}" for i in range(args.students)]
-            made += floor_names
-            t_floor = floor(hub, floor_names)
-            _remove(hub, floor_names)
+            if not args.list_only:
+                # A B B A: floor, import, import, floor (the machine's load drifts; each run
+                # starts from the same accounts: what a run made is removed, untimed, after it)
+                floors: list[float] = []
+                imports: list[tuple[float, float]] = []
+                for round_, kind in enumerate("FIIF"):
+                    batch = [f"{prefix}{kind.lower()}{round_}{i:04d}" for i in range(args.students)]
+                    made += batch
+                    if kind == "F":
+                        floors.append(floor(hub, batch))
+                    else:
+                        imports.append(import_via_service(hub, token, batch))
+                    _remove(hub, batch)
+                t_floor = sum(floors) / len(floors)
+                t_import = sum(i[0] for i in imports) / len(imports)
+                t_apply = sum(i[1] for i in imports) / len(imports)
+                print(f"floor (useradd -m loop + 1 chpasswd + 1 POST /users), {args.students} "
+                      f"students: {t_floor:.2f} s (runs: "
+                      f"{', '.join(f'{t:.1f}' for t in floors)})")
+                print(f"import through the service API (preview + apply job), {args.students} "
+                      f"students: {t_import:.2f} s (runs: "
+                      f"{', '.join(f'{t[0]:.1f}' for t in imports)}; apply alone {t_apply:.2f} s)")
+                print(f"ratio import / floor: {t_import / t_floor:.2f}x (target <= 1.5x); "
+                      f"apply alone / floor: {t_apply / t_floor:.2f}x")
 
-            names = [f"{prefix}s{i:04d}" for i in range(args.students)]
-            made += names
-            t_import, t_apply = import_via_service(hub, token, names)
-            print(f"floor (useradd -m loop + 1 chpasswd + 1 POST /users), {args.students} "
-                  f"students: {t_floor:.2f} s")
-            print(f"import through the service API (preview + apply job), {args.students} "
-                  f"students: {t_import:.2f} s (apply alone {t_apply:.2f} s)")
-            print(f"ratio import / floor: {t_import / t_floor:.2f}x (target <= 1.5x); "
-                  f"apply alone / floor: {t_apply / t_floor:.2f}x")
-
-            extra = max(0, args.list_students - len(names) - 1)
+            extra = max(0, args.list_students - 1)
             more = [f"{prefix}l{i:04d}" for i in range(extra)]
             made += more
             t0 = time.perf_counter()
@@ -145,6 +156,14 @@ def main() -> int:
             p50, p95, count = list_latency(hub, token, args.rounds)
             print(f"list latency, GET /api/v1/users with {count} users ({args.rounds} calls): "
                   f"p50 {p50:.0f} ms, p95 {p95:.0f} ms (target p95 <= 150 ms)")
+            roster = hub.roster("bench")
+            times = []
+            for _ in range(20):
+                t0 = time.perf_counter()
+                roster.list(fresh=True)
+                times.append((time.perf_counter() - t0) * 1000)
+            print(f"  for reference, Roster.list(fresh=True) in-process (full hub listing "
+                  f"each time): p50 {statistics.median(times):.0f} ms")
         finally:
             print(f"cleaning up {len(made)} accounts ...", file=sys.stderr)
             _remove(hub, made)
