@@ -75,11 +75,36 @@ class SystemAccounts:
         self.paths = paths
         self.passwd_file = passwd_file
         self.shadow_file = shadow_file
+        self._parsed: tuple[tuple, dict[str, Account]] | None = None
 
     # ---- reading -------------------------------------------------------------------------
 
+    def _file_ids(self) -> tuple:
+        ids: list[tuple[int, int, int] | None] = []
+        for path in (self.passwd_file, self.shadow_file):
+            try:
+                st = path.stat()
+            except OSError:
+                ids.append(None)
+                continue
+            ids.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(ids)
+
     def read_all(self) -> dict[str, Account]:
-        """Every account of the host (name -> Account), from one read of passwd and shadow."""
+        """Every account of the host (name -> Account), from one read of passwd and shadow.
+
+        The parse is reused while neither file changed (same inode, time and size: the shadow
+        tools replace the files on every change), so listing a class costs two ``stat`` calls.
+        """
+        ids = self._file_ids()
+        parsed = self._parsed
+        if parsed is not None and parsed[0] == ids and None not in ids:
+            return dict(parsed[1])
+        accounts = self._parse()
+        self._parsed = (ids, accounts)
+        return dict(accounts)
+
+    def _parse(self) -> dict[str, Account]:
         shadow: dict[str, str] = {}
         try:
             for line in self.shadow_file.read_text(encoding="utf-8", errors="replace").splitlines():

@@ -54,3 +54,17 @@ def test_read_all(accounts):
 def test_is_student_home(accounts, home, expected):
     account = Account("x", 1000, 1000, "", home, "/bin/bash", False, True)
     assert accounts.is_student_home(account) is expected
+
+
+def test_parse_is_reused_until_a_file_changes(accounts, tmp_path):
+    first = accounts.read_all()
+    first.pop("anna")  # callers get their own copy
+    assert "anna" in accounts.read_all()
+    parsed = accounts._parsed
+    accounts.read_all()
+    assert accounts._parsed is parsed  # no new parse
+    # the shadow tools replace the file: new inode
+    new = tmp_path / "shadow.new"
+    new.write_text(SHADOW.replace("anna:$y$", "anna:!$y$"))
+    new.replace(tmp_path / "shadow")
+    assert accounts.read_all()["anna"].locked is True
