@@ -395,3 +395,21 @@ def _end_processes(uid: int, grace: float = 5.0) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def login_disabled(name: str, shadow_file: Path = Path("/etc/shadow")) -> bool:
+    """True if ``name``'s password was locked by ``disable`` (a real hash behind a ``!``).
+
+    For the hub's pre-spawn hook: a disabled student's login cookie stays valid until it
+    expires, so the hub must also refuse to start their server.
+    """
+    try:
+        text = shadow_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) >= 2 and parts[0] == name:
+            hashed = parts[1]
+            return hashed.startswith("!") and hashed.lstrip("!") not in ("", "*")
+    return False

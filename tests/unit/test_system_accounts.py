@@ -68,3 +68,15 @@ def test_parse_is_reused_until_a_file_changes(accounts, tmp_path):
     new.write_text(SHADOW.replace("anna:$y$", "anna:!$y$"))
     new.replace(tmp_path / "shadow")
     assert accounts.read_all()["anna"].locked is True
+
+
+def test_login_disabled(tmp_path):
+    from jupyter_extension_companion.provision.system_accounts import login_disabled
+
+    (tmp_path / "shadow").write_text(SHADOW)
+    shadow = tmp_path / "shadow"
+    assert login_disabled("locked", shadow) is True
+    assert login_disabled("anna", shadow) is False
+    assert login_disabled("fresh", shadow) is False  # no password yet, not disabled
+    assert login_disabled("ghost", shadow) is False
+    assert login_disabled("anna", tmp_path / "missing") is False
