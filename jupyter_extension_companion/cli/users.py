@@ -59,13 +59,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("import", help="add the students of a CSV roster")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="CSV with a header row: username, full name, password (only username "
+                   "or full name needed); ';' or ',' separated, UTF-8")
     p.add_argument("--dry-run", action="store_true", help="only say what would happen")
     p.add_argument("--skip-refused", action="store_true",
                    help="create the acceptable rows even if others are refused")
-    p.add_argument("--credentials-out", type=Path,
+    p.add_argument("--credentials-out", type=Path, metavar="PATH",
                    help="where to write the credentials CSV (default ./credentials-<time>.csv)")
-    p.add_argument("--credentials-html", type=Path,
+    p.add_argument("--credentials-html", type=Path, metavar="PATH",
                    help="also write a printable page with one slip per student")
     p.set_defaults(func=cmd_import)
 
