@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from .errors import ClassroomError, NotFound
 
 MAVEN_CENTRAL = "https://repo1.maven.org/maven2"
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024  # no jar or POM a class needs is larger
 
 #: Checksum files Maven repositories publish next to an artifact, strongest last.
 CHECKSUMS = (("sha1", hashlib.sha1), ("sha256", hashlib.sha256), ("sha512", hashlib.sha512))
@@ -94,7 +95,7 @@ def urllib_fetch(url: str, timeout: float = 60) -> bytes:
     req = urllib.request.Request(url, headers={"User-Agent": "jupyterlab-classroom"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - scheme checked
-            return resp.read()
+            data = resp.read(MAX_DOWNLOAD_BYTES + 1)
     except urllib.error.HTTPError as e:
         if e.code == 404:
             raise NotFound(f"not found: {url}") from e
@@ -105,6 +106,13 @@ def urllib_fetch(url: str, timeout: float = 60) -> bytes:
             code="unreachable",
             status=502,
         ) from e
+    if len(data) > MAX_DOWNLOAD_BYTES:
+        raise ClassroomError(
+            f"{url} is larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refusing it",
+            code="too_large",
+            status=413,
+        )
+    return data
 
 
 def normalize_repository(url: str) -> str:
