@@ -34,7 +34,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --python) PYTHON="$next" ;;
     --python=*) PYTHON="${a#*=}" ;;
     --force-os) FORCE_OS=1 ;;
-    --dry-run) DRY_RUN=1 ;;
+    --dry-run | -h | --help) DRY_RUN=1 ;; # neither creates the real venv
     --uninstall) UNINSTALL=1 ;;
   esac
 done

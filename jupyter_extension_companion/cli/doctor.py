@@ -28,13 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_doctor)
 
 
-def _bind_url(paths: ClassroomPaths) -> str | None:
-    """The hub's bind URL as its config says (the config is read in a sandboxed process)."""
+def _read_config(paths: ClassroomPaths):  # -> OldConfig | None
+    """What the hub config says (read in a sandboxed process), or None if it does not run."""
     from ..installer.adopt import read_old_config
 
     try:
-        return read_old_config(paths.hub_config).bind_url
-    except Exception:  # noqa: BLE001 - reported by the config check instead
+        return read_old_config(paths.hub_config)
+    except Exception:  # noqa: BLE001 - reported by the other checks instead
         return None
 
 
@@ -61,21 +61,29 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
         else:
             found.append(checks.Finding("fail", f"jupyterhub.service is {state or 'unknown'}",
                                         "systemctl start jupyterhub; journalctl -u jupyterhub"))
+    config = _read_config(paths) if paths.hub_config.is_file() else None
     if kernels:
-        found.extend(_kernel_findings(paths, timeout))
+        found.extend(_kernel_findings(paths, timeout, config.environment if config else None))
     found.append(checks.check_jars_readable(paths))
     found.append(checks.check_libs_permissions(paths))
     found.extend(checks.check_disk(paths))
-    bind = _bind_url(paths)
-    if bind:
-        found.append(checks.check_https(bind, NGINX_SITE))
+    if config is not None and config.bind_url:
+        found.append(checks.check_https(config.bind_url, NGINX_SITE))
     return found
 
 
-def _kernel_findings(paths: ClassroomPaths, timeout: float) -> list[checks.Finding]:
+def _kernel_findings(
+    paths: ClassroomPaths, timeout: float, spawner_env: dict[str, str] | None
+) -> list[checks.Finding]:
+    import os
+
     from ..provision.kernels import KernelCatalog
 
     catalog = KernelCatalog(paths)
+    if spawner_env:
+        # test with the environment this hub's config really gives students' servers
+        env = {k: v for k, v in spawner_env.items() if k != "CLASSROOM_SERVICE_URL"}
+        catalog.kernel_env = lambda: {**os.environ, **env}  # type: ignore[method-assign]
     names = [k.name for k in catalog.list() if not k.shadowed]
     if not names:
         return [checks.Finding("fail", "no kernels installed", "re-run the installer")]

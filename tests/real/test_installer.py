@@ -372,11 +372,13 @@ def test_student_from_the_cli_logs_in_and_runs_every_kernel(
 
 def test_doctor_finds_the_running_host_healthy(running_hub: Install) -> None:
     proc = subprocess.run(  # noqa: S603
-        [str(running_hub.venv / "bin/classroom"), "doctor", "--no-kernels"],
-        env=running_hub.env, capture_output=True, text=True, timeout=300, check=False,
+        [str(running_hub.venv / "bin/classroom"), "doctor"],
+        env=running_hub.env, capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, _out(proc)
     assert "OK   hub answers" in proc.stdout and "OK   classroom service answers" in proc.stdout
+    for kernel in ("java", "python3", "ir"):
+        assert re.search(rf"OK   kernel {kernel} starts in [\d.]+ s", proc.stdout), proc.stdout
     assert "jars in" in proc.stdout and "readable by a student" in proc.stdout
     # a jar only root can read is found, with the fix
     jar = running_hub.java_libs / "gson-2.10.1.jar"
@@ -489,8 +491,16 @@ def test_a_run_that_fails_half_way_is_finished_by_the_next(
     assert "Python venv … nothing to change" in proc.stdout
     assert "Python packages in the venv … done" in proc.stdout
     assert (prefix / "etc/jupyterhub/jupyterhub_config.py").is_file()
+    # uninstall: what the installer made goes; archives, the audit log and local additions stay
+    archive = prefix / "var/lib/jupyterhub-classroom/archive/cltgone-20260101.tar.gz"
+    archive.write_bytes(b"archive")
+    (prefix / "etc/jupyterhub/jupyterhub_config.d/local.py").write_text("c.X = 1\n")
     proc = subprocess.run(base + ["--uninstall"], env=env, capture_output=True, text=True,  # noqa: S603
                           timeout=600, check=False)
     assert proc.returncode == 0, _out(proc)
     assert not (prefix / "opt/jupyterhub-venv").exists()
     assert not (prefix / "etc/jupyterhub/jupyterhub_config.py").exists()
+    assert not list((prefix / "opt").glob("jupyterhub-libs/java/*.jar"))
+    assert archive.read_bytes() == b"archive"
+    (kept,) = (prefix / "etc/jupyterhub").glob("jupyterhub_config.d.backup-*/local.py")
+    assert kept.read_text() == "c.X = 1\n"
