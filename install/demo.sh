@@ -23,7 +23,10 @@ case "${ID:-}" in debian|ubuntu) ;; *) echo "warning: tested on Debian 12 and Ub
 
 step "system packages (apt)"
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(python3 python3-venv python3-dev nodejs npm git)
+pkgs=(python3 python3-venv python3-dev git)
+# A Node.js from NodeSource bundles npm and conflicts with Debian's npm package: only ask apt
+# for Node.js when the commands are missing.
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
