@@ -159,3 +159,42 @@ def test_cli_env_and_list(catalog, capsys, monkeypatch):
     assert main(["kernels", "list", "--json"]) == 0
     names = [k["name"] for k in json.loads(capsys.readouterr().out)["kernels"]]
     assert names[:2] == ["java", "python3"]
+
+
+def test_install_jjava_in_place_in_the_venv(tmp_path):
+    """Default layout: pip's JJava kernelspec folder is the one students get; no pip run when
+    jjava is installed already, the env is added, and a second run changes nothing."""
+    import os
+    import sys
+    from dataclasses import replace
+
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    os.symlink(sys.executable, venv / "bin" / "python")
+    (venv / "lib" / "python3.11" / "site-packages" / "jjava-1.0a8.dist-info").mkdir(parents=True)
+    spec_dir = venv / "share" / "jupyter" / "kernels" / "java"
+    spec(
+        spec_dir,
+        argv=[
+            "java",
+            "-jar",
+            "{resource_dir}/jjava-launcher.jar",
+            "{resource_dir}/jjava.jar",
+            "{connection_file}",
+        ],
+        display_name="Java (jjava)",
+        language="java",
+        env={},
+    )
+    (spec_dir / "jjava.jar").write_bytes(b"PK\x03\x04")
+    (spec_dir / "jjava-launcher.jar").write_bytes(b"PK\x03\x04")
+    paths = replace(ClassroomPaths().with_prefix(tmp_path), venv=venv)
+    cat = KernelCatalog(paths, system_dirs=[])
+    assert paths.kernels / "java" == spec_dir
+    ch = cat.install_java()
+    assert ch.changed
+    java = cat.get("java")
+    assert java.env == {"JJAVA_CLASSPATH": f"{paths.java_libs}/*"} and java.kind == "jjava"
+    assert (spec_dir / "jjava.jar").is_file() and (spec_dir / "jjava-launcher.jar").is_file()
+    assert not cat.install_java().changed
+    assert sorted(p.name for p in spec_dir.parent.iterdir()) == ["java"]  # no staging leftovers
