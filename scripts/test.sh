@@ -20,10 +20,12 @@ fi
 if [ "$WHAT" != unit ]; then
   step "system packages (apt)"
   export DEBIAN_FRONTEND=noninteractive
-  apt_pkgs=(python3-venv nodejs npm default-jdk-headless chromium mosquitto mosquitto-clients
+  apt_pkgs=(python3-venv default-jdk-headless chromium mosquitto mosquitto-clients
             r-base-core r-cran-irkernel curl unzip git)
   missing=()
   for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # A Node.js from NodeSource bundles npm and conflicts with Debian's npm: the commands decide.
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
@@ -32,7 +34,9 @@ if [ "$WHAT" != unit ]; then
 fi
 
 step "Python venv (.venv)"
-PY=${PYTHON:-python3}
+# The students' servers of the test hubs run from this venv as the students: its Python must be
+# one they may run (Debian's, not a pyenv build under /root).
+PY=${PYTHON:-/usr/bin/python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 export PATH="$ROOT/.venv/bin:$PATH"
 python -m pip install -q --upgrade pip
@@ -40,7 +44,7 @@ python -m pip install -q --upgrade pip
 step "lab extension (npm ci, build)"
 npm ci --no-audit --no-fund
 npm run build:prod
-python scripts/compile_i18n.py 2>/dev/null || true
+python scripts/compile_i18n.py --check
 
 step "Python package (editable, with hub and test extras)"
 python -m pip install -q -e ".[hub,test]"
