@@ -59,7 +59,9 @@ npm run build:prod
 step "this package into the venv (with JupyterHub and JupyterLab)"
 # Not editable: the venv must not depend on the checkout's folder being readable by students.
 "$VENV/bin/python" -m pip install -q --no-build-isolation "$SRC[hub]"
-"$VENV/bin/jupyter" server extension list 2>&1 | grep -q "jupyter_extension_companion.*enabled" \
+# (output captured first: `grep -q` in a pipe would end jupyter with SIGPIPE under pipefail)
+extensions=$("$VENV/bin/jupyter" server extension list 2>&1 || true)
+grep -q "jupyter_extension_companion.*enabled" <<<"$extensions" \
   || die "the server extension is not enabled in $VENV"
 
 step "starting the demo (Ctrl-C stops it and removes the demo accounts)"
