@@ -12,115 +12,123 @@
 # the checkout (pip builds the wheel; without a prebuilt lab extension that needs Node.js, which
 # the installer's apt step provides, so it is installed here first). Run on its own (curl), it
 # installs the `jupyterlab-classroom` release from PyPI. `--package WHEEL` overrides both.
+if [ -z "${BASH_VERSION:-}" ]; then echo "error: run this script with bash: sudo bash $0" >&2; exit 2; fi
 set -euo pipefail
 
-say() { printf '%s\n' "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+# Everything is inside main(), called on the last line: bash has read the whole file before
+# anything runs, so updating the checkout (git pull) during a run cannot change what runs.
+main() {
 
-VENV="" PREFIX="" PACKAGE="" INDEX="" PYTHON=/usr/bin/python3
-FORCE_OS=0 DRY_RUN=0 UNINSTALL=0
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  a="${args[$i]}" next="${args[$((i + 1))]:-}"
-  case "$a" in
-    --venv) VENV="$next" ;;
-    --venv=*) VENV="${a#*=}" ;;
-    --prefix) PREFIX="$next" ;;
-    --prefix=*) PREFIX="${a#*=}" ;;
-    --package) PACKAGE="$next" ;;
-    --package=*) PACKAGE="${a#*=}" ;;
-    --pip-index-url) INDEX="$next" ;;
-    --pip-index-url=*) INDEX="${a#*=}" ;;
-    --python) PYTHON="$next" ;;
-    --python=*) PYTHON="${a#*=}" ;;
-    --force-os) FORCE_OS=1 ;;
-    --dry-run | -h | --help) DRY_RUN=1 ;; # neither creates the real venv
-    --uninstall) UNINSTALL=1 ;;
+  say() { printf '%s\n' "$*"; }
+  die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+  VENV="" PREFIX="" PACKAGE="" INDEX="" PYTHON=/usr/bin/python3
+  FORCE_OS=0 DRY_RUN=0 UNINSTALL=0
+  args=("$@")
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    a="${args[$i]}" next="${args[$((i + 1))]:-}"
+    case "$a" in
+      --venv) VENV="$next" ;;
+      --venv=*) VENV="${a#*=}" ;;
+      --prefix) PREFIX="$next" ;;
+      --prefix=*) PREFIX="${a#*=}" ;;
+      --package) PACKAGE="$next" ;;
+      --package=*) PACKAGE="${a#*=}" ;;
+      --pip-index-url) INDEX="$next" ;;
+      --pip-index-url=*) INDEX="${a#*=}" ;;
+      --python) PYTHON="$next" ;;
+      --python=*) PYTHON="${a#*=}" ;;
+      --force-os) FORCE_OS=1 ;;
+      --dry-run | -h | --help) DRY_RUN=1 ;; # neither creates the real venv
+      --uninstall) UNINSTALL=1 ;;
+    esac
+  done
+  [ -n "$VENV" ] || VENV="${PREFIX%/}/opt/jupyterhub-venv"
+
+  # 1. The host: root, and an OS the installer was made for.
+  [ "$(id -u)" -eq 0 ] || die "run as root: sudo bash $0 $*"
+  OS_ID="" OS_VERSION="" OS_NAME="unknown"
+  if [ -r /etc/os-release ]; then
+    OS_ID="$(. /etc/os-release && printf '%s' "${ID:-}")"
+    OS_VERSION="$(. /etc/os-release && printf '%s' "${VERSION_ID:-}")"
+    OS_NAME="$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-unknown}")"
+  fi
+  case "$OS_ID:$OS_VERSION" in
+    ubuntu:24.04 | debian:12) ;;
+    *) [ "$FORCE_OS" -eq 1 ] || die "this installer supports Ubuntu 24.04 and Debian 12; this host runs $OS_NAME (--force-os to try anyway)" ;;
   esac
-done
-[ -n "$VENV" ] || VENV="${PREFIX%/}/opt/jupyterhub-venv"
 
-# 1. The host: root, and an OS the installer was made for.
-[ "$(id -u)" -eq 0 ] || die "run as root: sudo bash $0 $*"
-OS_ID="" OS_VERSION="" OS_NAME="unknown"
-if [ -r /etc/os-release ]; then
-  OS_ID="$(. /etc/os-release && printf '%s' "${ID:-}")"
-  OS_VERSION="$(. /etc/os-release && printf '%s' "${VERSION_ID:-}")"
-  OS_NAME="$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-unknown}")"
-fi
-case "$OS_ID:$OS_VERSION" in
-  ubuntu:24.04 | debian:12) ;;
-  *) [ "$FORCE_OS" -eq 1 ] || die "this installer supports Ubuntu 24.04 and Debian 12; this host runs $OS_NAME (--force-os to try anyway)" ;;
-esac
-
-# 2. Where the package comes from.
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CHECKOUT=""
-if [ -f "$HERE/../pyproject.toml" ] && grep -q '^name = "jupyterlab-classroom"' "$HERE/../pyproject.toml"; then
-  CHECKOUT="$(cd "$HERE/.." && pwd)"
-fi
-extra=()
-if [ -z "$PACKAGE" ] && [ -n "$CHECKOUT" ]; then
-  extra=(--package "$CHECKOUT")
-  if [ ! -f "$CHECKOUT/jupyter_extension_companion/labextension/static/style.js" ] && [ "$DRY_RUN$UNINSTALL" = "00" ]; then
-    if ! command -v npm >/dev/null; then
-      say "The lab extension is not built in $CHECKOUT: installing Node.js to build it (apt)"
-      DEBIAN_FRONTEND=noninteractive apt-get update -q
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  # 2. Where the package comes from.
+  HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  CHECKOUT=""
+  if [ -f "$HERE/../pyproject.toml" ] && grep -q '^name = "jupyterlab-classroom"' "$HERE/../pyproject.toml"; then
+    CHECKOUT="$(cd "$HERE/.." && pwd)"
+  fi
+  extra=()
+  if [ -z "$PACKAGE" ] && [ -n "$CHECKOUT" ]; then
+    extra=(--package "$CHECKOUT")
+    if [ ! -f "$CHECKOUT/jupyter_extension_companion/labextension/static/style.js" ] && [ "$DRY_RUN$UNINSTALL" = "00" ]; then
+      if ! command -v npm >/dev/null; then
+        say "The lab extension is not built in $CHECKOUT: installing Node.js to build it (apt)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+      fi
     fi
   fi
-fi
 
-# 3. python3-venv (Debian and Ubuntu ship Python without it).
-if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
-  if [ "$DRY_RUN" -eq 1 ]; then
-    say "(dry run) would apt-get install python3-venv"
-    PYTHON="$(command -v python3)"
-  else
-    say "Installing python3-venv (apt)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-venv
+  # 3. python3-venv (Debian and Ubuntu ship Python without it).
+  if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+    if [ "$DRY_RUN" -eq 1 ]; then
+      say "(dry run) would apt-get install python3-venv"
+      PYTHON="$(command -v python3)"
+    else
+      say "Installing python3-venv (apt)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-venv
+    fi
   fi
-fi
 
-# Python puts the working folder on sys.path for -c and -m: run from / so that only the venv
-# (or, from a checkout, PYTHONPATH) decides which installer runs.
-cd /
+  # Python puts the working folder on sys.path for -c and -m: run from / so that only the venv
+  # (or, from a checkout, PYTHONPATH) decides which installer runs.
+  cd /
 
-# 4. The venv the installer runs from. A dry run or an uninstall never creates the real one.
-pip_opts=(--disable-pip-version-check --no-input -q)
-[ -z "$INDEX" ] || pip_opts+=(--index-url "$INDEX")
-RUN_VENV="$VENV" TMP_VENV=""
-if [ ! -x "$VENV/bin/python" ]; then
-  if [ "$DRY_RUN" -eq 1 ] || [ "$UNINSTALL" -eq 1 ]; then
-    TMP_VENV="$(mktemp -d /tmp/classroom-bootstrap.XXXXXX)"
-    RUN_VENV="$TMP_VENV/venv"
-  else
-    say "Creating the venv $VENV"
-    mkdir -p "$(dirname "$VENV")"
-    export CLASSROOM_BOOTSTRAP_CREATED_VENV="$VENV"
+  # 4. The venv the installer runs from. A dry run or an uninstall never creates the real one.
+  pip_opts=(--disable-pip-version-check --no-input -q)
+  [ -z "$INDEX" ] || pip_opts+=(--index-url "$INDEX")
+  RUN_VENV="$VENV" TMP_VENV=""
+  if [ ! -x "$VENV/bin/python" ]; then
+    if [ "$DRY_RUN" -eq 1 ] || [ "$UNINSTALL" -eq 1 ]; then
+      TMP_VENV="$(mktemp -d /tmp/classroom-bootstrap.XXXXXX)"
+      RUN_VENV="$TMP_VENV/venv"
+    else
+      say "Creating the venv $VENV"
+      mkdir -p "$(dirname "$VENV")"
+      export CLASSROOM_BOOTSTRAP_CREATED_VENV="$VENV"
+    fi
+    "$PYTHON" -m venv "$RUN_VENV"
   fi
-  "$PYTHON" -m venv "$RUN_VENV"
-fi
-fail() { say "$1"; say "Fix the cause and re-run the same command to resume: sudo bash $0 ${args[*]}"; exit 1; }
-if [ -n "$CHECKOUT" ] && [ -z "$PACKAGE" ]; then
-  # The installer runs from the checkout; it only needs these two in the venv.
-  "$RUN_VENV/bin/python" -c 'import packaging, traitlets' 2>/dev/null ||
-    "$RUN_VENV/bin/python" -m pip install "${pip_opts[@]}" packaging traitlets ||
-    fail "pip could not install the installer's requirements (packaging, traitlets)."
-  export PYTHONPATH="$CHECKOUT"
-else
-  "$RUN_VENV/bin/python" -c 'import jupyter_extension_companion.installer' 2>/dev/null ||
-    "$RUN_VENV/bin/python" -m pip install "${pip_opts[@]}" "${PACKAGE:-jupyterlab-classroom}" ||
-    fail "pip could not install ${PACKAGE:-jupyterlab-classroom}."
-fi
+  fail() { say "$1"; say "Fix the cause and re-run the same command to resume: sudo bash $0 ${args[*]}"; exit 1; }
+  if [ -n "$CHECKOUT" ] && [ -z "$PACKAGE" ]; then
+    # The installer runs from the checkout; it only needs these two in the venv.
+    "$RUN_VENV/bin/python" -c 'import packaging, traitlets' 2>/dev/null ||
+      "$RUN_VENV/bin/python" -m pip install "${pip_opts[@]}" packaging traitlets ||
+      fail "pip could not install the installer's requirements (packaging, traitlets)."
+    export PYTHONPATH="$CHECKOUT"
+  else
+    "$RUN_VENV/bin/python" -c 'import jupyter_extension_companion.installer' 2>/dev/null ||
+      "$RUN_VENV/bin/python" -m pip install "${pip_opts[@]}" "${PACKAGE:-jupyterlab-classroom}" ||
+      fail "pip could not install ${PACKAGE:-jupyterlab-classroom}."
+  fi
 
-# 5. Hand over.
-export CLASSROOM_BOOTSTRAP_COMMAND="sudo bash $0"
-if [ -n "$TMP_VENV" ]; then
-  status=0
-  "$RUN_VENV/bin/python" -m jupyter_extension_companion.installer "${args[@]}" "${extra[@]}" || status=$?
-  rm -rf "$TMP_VENV"
-  exit "$status"
-fi
-exec "$RUN_VENV/bin/python" -m jupyter_extension_companion.installer "${args[@]}" "${extra[@]}"
+  # 5. Hand over.
+  export CLASSROOM_BOOTSTRAP_COMMAND="sudo bash $0"
+  if [ -n "$TMP_VENV" ]; then
+    status=0
+    "$RUN_VENV/bin/python" -m jupyter_extension_companion.installer "${args[@]}" "${extra[@]}" || status=$?
+    rm -rf "$TMP_VENV"
+    exit "$status"
+  fi
+  exec "$RUN_VENV/bin/python" -m jupyter_extension_companion.installer "${args[@]}" "${extra[@]}"
+}
+
+main "$@"
