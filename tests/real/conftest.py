@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import requests
 
-from jupyter_extension_companion.demo import HubLauncher
+from jupyter_extension_companion.demo import HubLauncher, hub_venv, usable_by_everyone
 
 PREFIX = "clt"
 
@@ -167,10 +167,63 @@ class RealHub:
         raise AssertionError(f"no _xsrf cookie for /user/{owner}/")
 
 
+def _shared_venv_for_tests() -> None:
+    """Make the hub's Python runnable by the students' accounts when the test runner's is not.
+
+    A venv made from a Python in a root-only folder (pyenv below /root) cannot start the
+    students' servers. Unless ``CLASSROOM_HUB_VENV`` names a venv, this builds a thin one from
+    Debian's ``/usr/bin/python3`` (same Python minor version) that uses this venv's packages
+    (a ``.pth`` file) and its Jupyter config and data (``etc``, ``share``).
+    """
+    try:
+        hub_venv()
+        return
+    except Exception:  # noqa: BLE001 - not shared: build the thin venv below
+        pass
+    import sys
+
+    system = Path("/usr/bin/python3")
+    site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    if not system.exists() or not usable_by_everyone(site):
+        pytest.fail("The test venv's Python cannot be run by other accounts and there is no "
+                    "usable /usr/bin/python3: set CLASSROOM_HUB_VENV (see demo.hub_venv).")
+    version = subprocess.run([str(system), "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    if version != str(tuple(sys.version_info[:2])):
+        pytest.fail(f"/usr/bin/python3 is {version}, the tests run {sys.version_info[:2]}: "
+                    "set CLASSROOM_HUB_VENV to a venv made with /usr/bin/python3.")
+    thin = Path("/var/tmp/classroom-test-hubvenv")
+    if not (thin / "bin" / "python").exists():
+        subprocess.run([str(system), "-m", "venv", "--without-pip", str(thin)], check=True)
+    packages = site / "site-packages"
+    thin_site = thin / "lib" / site.name / "site-packages"
+    # addsitedir (not a plain path line) so that the .pth files there (e.g. the editable
+    # install of this package) are processed too
+    (thin_site / "classroom-test.pth").write_text(
+        f"import site; site.addsitedir({str(packages)!r})\n")
+    for folder in ("etc", "share"):
+        link = thin / folder
+        if not link.is_symlink():
+            if link.exists():
+                import shutil
+
+                shutil.rmtree(link)
+            link.symlink_to(Path(sys.prefix) / folder)
+    for script, module in (("jupyterhub", "jupyterhub.app"),
+                           ("jupyterhub-singleuser", "jupyterhub.singleuser")):
+        path = thin / "bin" / script
+        path.write_text(f"#!{thin / 'bin' / 'python'}\nimport sys\nfrom {module} import main\n"
+                        "sys.exit(main())\n")
+        path.chmod(0o755)
+    os.environ["CLASSROOM_HUB_VENV"] = str(thin)
+    hub_venv()  # fails with the reason if it is still not usable
+
+
 @pytest.fixture(scope="session")
 def real_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealHub]:
     if os.geteuid() != 0:
         pytest.skip("the real hub needs root (PAM logins, system accounts)")
+    _shared_venv_for_tests()
     launcher = HubLauncher(tmp_path_factory.mktemp("realhub"))
     hub = RealHub(launcher.start())
     try:
