@@ -42,6 +42,7 @@ export PATH="$ROOT/.venv/bin:$PATH"
 python -m pip install -q --upgrade pip
 
 step "lab extension (npm ci, build)"
+python -m pip install -q "jupyter-builder>=1.2.0,<2"
 npm ci --no-audit --no-fund
 npm run build:prod
 python scripts/compile_i18n.py --check
