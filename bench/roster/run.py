@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import pwd
 import secrets
+import shutil
 import statistics
 import string
 import subprocess
@@ -112,8 +113,8 @@ def main() -> int:
     args = parser.parse_args()
     prefix = _prefix()
     made: list[str] = []
-    with HubLauncher(Path(tempfile.mkdtemp(prefix="clt-bench-")), students_spawn=False,
-                     log_level="WARN") as hub:
+    workdir = Path(tempfile.mkdtemp(prefix="clt-bench-"))
+    with HubLauncher(workdir, students_spawn=False, log_level="WARN") as hub:
         try:
             teacher = f"{prefix}t"
             made.append(teacher)
@@ -167,6 +168,7 @@ def main() -> int:
         finally:
             print(f"cleaning up {len(made)} accounts ...", file=sys.stderr)
             _remove(hub, made)
+    shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
