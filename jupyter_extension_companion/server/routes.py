@@ -112,7 +112,9 @@ class AdminForwardHandler(ClassroomAPIHandler):
         if not self.is_teacher():
             return self.fail(403, "Only teachers (hub admins) may manage the class.", "not_admin")
         # Use the raw (still percent-encoded) path so that %2F cannot become a separator.
-        raw = self.request.path.split(f"/{NAMESPACE}/api/admin/", 1)[-1]
+        prefix = url_path_join(self.base_url, NAMESPACE, "api", "admin") + "/"
+        path_now = self.request.path
+        raw = path_now[len(prefix):] if path_now.startswith(prefix) else ""
         clean = _clean_path(raw)
         if clean is None:
             return self.fail(400, "Bad admin API path.", "bad_path")
