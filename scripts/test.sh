@@ -49,10 +49,13 @@ python scripts/compile_i18n.py --check
 
 step "Python package (editable, with hub and test extras)"
 python -m pip install -q -e ".[hub,test]"
-jupyter labextension list 2>&1 | grep -q "jupyterlab-classroom.*enabled.*OK" \
-  || { echo "lab extension not listed as enabled"; jupyter labextension list; exit 1; }
-jupyter server extension list 2>&1 | grep -q "jupyter_extension_companion.*enabled" \
-  || { echo "server extension not enabled"; jupyter server extension list; exit 1; }
+# (captured first: `jupyter ... | grep -q` under pipefail fails when grep stops reading early)
+labexts=$(jupyter labextension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+grep -q "jupyterlab-classroom .*enabled.*OK" <<<"$labexts" \
+  || { echo "lab extension not listed as enabled and OK:"; echo "$labexts"; exit 1; }
+srvexts=$(jupyter server extension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+grep -q "jupyter_extension_companion .*OK" <<<"$srvexts" \
+  || { echo "server extension not enabled and OK:"; echo "$srvexts"; exit 1; }
 
 step "lint"
 ruff check .
