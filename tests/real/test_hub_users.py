@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pwd
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -103,10 +104,21 @@ def test_manage_a_student_through_the_service(hub_users):
         hub_users.login(name, old_password)
     hub_users.login(name, new_password)
 
+    before = hub_users.login(name, new_password)  # a login cookie from before the disable
     r = hub_users.service("POST", f"/users/{name}/disable", token)
     assert r.status_code == 200 and r.json()["changed"] is True, r.text
     with pytest.raises(AssertionError):
         hub_users.login(name, new_password)
+    # ... still valid at the hub, but the hub refuses to start the disabled student's server
+    before.get(f"{hub_users.url}/hub/spawn/{name}", timeout=120)
+    deadline = time.monotonic() + 60
+    while True:
+        server = (hub_users.launcher.hub().get_user(name) or {}).get("servers", {}).get("", {})
+        if not server.get("pending") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not server.get("ready"), "a disabled student's server was started"
+    assert "account is disabled" in hub_users.launcher.log_tail(200)
     assert hub_users.service("GET", f"/users/{name}", token).json()["locked"] is True
     r = hub_users.service("POST", f"/users/{name}/enable", token)
     assert r.status_code == 200 and r.json()["changed"] is True
