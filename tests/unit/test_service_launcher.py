@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,10 @@ def test_hub_venv_refuses_a_python_students_cannot_run(tmp_path, monkeypatch):
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     os.chmod(tmp_path, 0o700)
-    (venv / "bin" / "python").symlink_to(sys.executable)
+    # A real file (not a symlink to this Python, which may well be open to everyone) in a
+    # folder closed to others, as a pyenv build under /root is.
+    (venv / "bin" / "python").write_text("#!/bin/sh\n")
+    os.chmod(venv / "bin" / "python", 0o755)
     monkeypatch.setenv("CLASSROOM_HUB_VENV", str(venv))
     with pytest.raises(ClassroomError) as e:
         demo.hub_venv()
