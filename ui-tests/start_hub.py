@@ -98,7 +98,9 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    launcher = HubLauncher(scratch, spawn_timeout=90)
+    # As on a provisioned host, the service manages the kernels and Lab defaults that the
+    # students' servers use (those of the hub's venv); jars and state stay in the scratch folder.
+    launcher = HubLauncher(scratch, spawn_timeout=90, use_venv_paths=True)
     removed: list[str] = []
     try:
         started = time.monotonic()

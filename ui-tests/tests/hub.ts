@@ -82,13 +82,34 @@ export function classroomTab(page: Page) {
 }
 
 /** Open the Classroom sidebar (teachers only). */
-export async function openClassroom(page: Page): Promise<void> {
+export async function openClassroom(
+  page: Page,
+  section: RegExp = /^(Students|Schüler)/i
+): Promise<void> {
   const tab = classroomTab(page);
   await expect(tab).toHaveCount(1);
   if (!(await page.locator('#jp-classroom-sidebar').isVisible())) {
     await tab.click();
   }
   await expect(page.locator('#jp-classroom-sidebar')).toBeVisible();
+  await openSection(page, section);
+}
+
+/**
+ * Expand one section of the Classroom sidebar and collapse the others. Lab restores the
+ * accordion's state per user, so a spec never relies on what an earlier one left open.
+ */
+export async function openSection(page: Page, section: RegExp): Promise<void> {
+  const titles = page.locator('#jp-classroom-sidebar .jp-AccordionPanel-title');
+  await expect(titles.filter({ hasText: section })).toHaveCount(1);
+  for (let i = 0; i < (await titles.count()); i++) {
+    const title = titles.nth(i);
+    const ours = section.test((await title.innerText()).trim());
+    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
+    if (ours !== expanded) {
+      await title.click();
+    }
+  }
 }
 
 /**
@@ -169,4 +190,18 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * JJava publishes no status on start, so Lab may leave the kernel "Unknown" and, on the next
+ * run, ask which kernel to use: keep the notebook's own kernel (accept the dialog).
+ */
+export async function acceptKernelDialog(page: Page): Promise<void> {
+  const dialog = page.locator('.jp-Dialog', {
+    hasText: /Select Kernel|Kernel auswählen/
+  });
+  if (await dialog.isVisible()) {
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+  }
 }

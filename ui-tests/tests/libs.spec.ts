@@ -15,20 +15,10 @@ import {
   hubState,
   loginToLab,
   openClassroom,
+  openSection,
   screenshot,
   waitForLab
 } from './hub';
-
-/** Expand a section of the Classroom sidebar (an accordion) by its title. */
-async function openSection(page: Page, title: string): Promise<void> {
-  const header = page
-    .locator('#jp-classroom-sidebar .jp-AccordionPanel-title')
-    .filter({ hasText: title });
-  await expect(header).toHaveCount(1);
-  if ((await header.getAttribute('aria-expanded')) !== 'true') {
-    await header.click();
-  }
-}
 
 /** A small real jar made with the JDK's `jar` tool. */
 function makeJar(name: string): Buffer {
@@ -51,7 +41,7 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
   const page = await context.newPage();
   await loginToLab(page, hub.teacher.name, hub.teacher.password);
   await openClassroom(page);
-  await openSection(page, 'Libraries');
+  await openSection(page, /^Libraries/i);
   const jars = page.getByTestId('classroom-jars');
   await expect(jars).toBeVisible();
 
@@ -96,7 +86,7 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
     // Installed from the Kernels section (idempotent: pip finds jjava installed and the
     // kernelspec gets JJAVA_CLASSPATH=<shared folder>/*).
     const listing = await classroomApi(page, 'admin/jars');
-    await openSection(page, 'Kernels');
+    await openSection(page, /^Kernels/i);
     const kernelsView = page.getByTestId('classroom-kernels');
     await kernelsView
       .getByRole('button', { name: 'Install Java (JJava)' })
@@ -190,7 +180,7 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
   await page.goto(`${hub.url}/user/${hub.teacher.name}/lab`);
   await waitForLab(page);
   await openClassroom(page);
-  await openSection(page, 'Libraries');
+  await openSection(page, /^Libraries/i);
   const uploadName = `${hub.prefix}-demo.jar`;
   await page.getByTestId('classroom-jar-file').setInputFiles({
     name: uploadName,

@@ -15,6 +15,7 @@ import * as net from 'net';
 import * as path from 'path';
 
 import {
+  acceptKernelDialog,
   classroomApi,
   hubState,
   loginToLab,
@@ -196,18 +197,8 @@ async function activeSource(page: Page): Promise<string> {
 }
 
 async function brokerSection(page: Page) {
-  await openClassroom(page);
+  await openClassroom(page, /MQTT broker|MQTT-Broker/i);
   const form = page.locator('#jp-classroom-broker');
-  // SidePanel sections are accordion panes: collapse the others, expand ours
-  const titles = page.locator('#jp-classroom-sidebar .jp-AccordionPanel-title');
-  for (let i = 0; i < (await titles.count()); i++) {
-    const title = titles.nth(i);
-    const ours = /MQTT broker|MQTT-Broker/i.test(await title.innerText());
-    const expanded = (await title.getAttribute('aria-expanded')) === 'true';
-    if (ours !== expanded) {
-      await title.click();
-    }
-  }
   await expect(form.locator('input[name="host"]')).toBeVisible();
   return form;
 }
@@ -359,6 +350,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       hasText: `to class/${student}/sensor`
     });
     for (let attempt = 0; attempt < 4; attempt++) {
+      await acceptKernelDialog(page);
       await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
       await page
         .locator('.lm-Menu-item', { hasText: /^Run All Cells/ })
