@@ -30,9 +30,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from users_fixture import remove_test_users, system_user_prefix
 
 from jupyter_extension_companion.installer.adopt import read_old_config
+
+from .users_fixture import remove_test_users, system_user_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = ROOT / "install" / "bootstrap.sh"

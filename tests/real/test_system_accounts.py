@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-from users_fixture import remove_test_users, system_user_prefix
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision import system_accounts as sa_module
@@ -24,6 +23,8 @@ from jupyter_extension_companion.provision.hub_api import HubError
 from jupyter_extension_companion.provision.roster import Roster
 from jupyter_extension_companion.provision.roster_import import apply, preview
 from jupyter_extension_companion.provision.system_accounts import SystemAccounts
+
+from .users_fixture import remove_test_users, system_user_prefix
 
 pytestmark = [
     pytest.mark.real,

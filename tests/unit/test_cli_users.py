@@ -8,12 +8,13 @@ import os
 import stat
 
 import pytest
-from roster_fakes import FakeAccounts, FakeHub
 
 from jupyter_extension_companion.cli import main as cli_main
 from jupyter_extension_companion.cli import users as cli_users
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.roster import Roster
+
+from .roster_fakes import FakeAccounts, FakeHub
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from roster_fakes import FakeAccounts, FakeHub
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
 from jupyter_extension_companion.provision.roster import NewStudent, Roster
 from jupyter_extension_companion.provision.usernames import UsernameRefused
+
+from .roster_fakes import FakeAccounts, FakeHub
 
 
 @pytest.fixture

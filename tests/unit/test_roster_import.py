@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from roster_fakes import FakeAccounts, FakeHub
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.credentials import credentials_csv, credentials_html
@@ -15,6 +14,8 @@ from jupyter_extension_companion.provision.roster_import import (
     parse_csv,
     preview,
 )
+
+from .roster_fakes import FakeAccounts, FakeHub
 
 
 @pytest.fixture
