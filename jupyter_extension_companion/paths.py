@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 
 def _env_path(var: str, default: str) -> Path:
@@ -90,7 +91,7 @@ class ClassroomPaths:
 
     def with_prefix(self, prefix: Path) -> ClassroomPaths:
         """The same layout below a scratch prefix (tests, ``--prefix``)."""
-        changes = {}
+        changes: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, Path):

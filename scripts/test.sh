@@ -57,8 +57,10 @@ srvexts=$(jupyter server extension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
 grep -q "jupyter_extension_companion .*OK" <<<"$srvexts" \
   || { echo "server extension not enabled and OK:"; echo "$srvexts"; exit 1; }
 
-step "lint"
+step "lint and types (ruff, mypy, prettier, eslint)"
 ruff check .
+mypy
+npm run lint:check
 
 step "unit tests"
 if [ "$WHAT" = unit ]; then
