@@ -1,4 +1,5 @@
 import { requestAPI } from '../request';
+import { IBrokerSettings } from './fill';
 
 /**
  * Types and calls of the snippet/template routes (answered by the user's own server) and the
@@ -33,13 +34,7 @@ export namespace MqttAPI {
     roundtrip_ms: number | null;
   }
 
-  export interface IClassBroker {
-    host: string;
-    port: number;
-    tls: boolean;
-    topicPrefix: string;
-    username: string;
-    password: string;
+  export interface IClassBroker extends IBrokerSettings {
     hasPassword?: boolean;
   }
 
