@@ -205,3 +205,39 @@ export async function acceptKernelDialog(page: Page): Promise<void> {
     await expect(dialog).toHaveCount(0);
   }
 }
+
+/**
+ * Save a notebook into the logged-in user's server root through the contents API (cookie +
+ * XSRF, as Lab does) and return the server's base URL (`/user/NAME/`).
+ */
+export async function saveNotebook(
+  page: Page,
+  name: string,
+  notebook: Record<string, unknown>
+): Promise<string> {
+  return page.evaluate(
+    async ({ name, notebook }) => {
+      const config = JSON.parse(
+        document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+      );
+      const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+      const r = await fetch(`${config.baseUrl}api/contents/${name}`, {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+        },
+        body: JSON.stringify({
+          type: 'notebook',
+          format: 'json',
+          content: notebook
+        })
+      });
+      if (!r.ok) {
+        throw new Error(`saving ${name}: ${r.status}`);
+      }
+      return config.baseUrl as string;
+    },
+    { name, notebook }
+  );
+}

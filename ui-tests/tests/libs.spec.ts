@@ -16,6 +16,7 @@ import {
   loginToLab,
   openClassroom,
   openSection,
+  saveNotebook,
   screenshot,
   waitForLab
 } from './hub';
@@ -128,31 +129,8 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
         nbformat: 4,
         nbformat_minor: 5
       };
-      const created = await page.evaluate(
-        async ({ nbName, notebook }) => {
-          const config = JSON.parse(
-            document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-          );
-          const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ??
-            [])[1];
-          const r = await fetch(`${config.baseUrl}api/contents/${nbName}`, {
-            method: 'PUT',
-            headers: {
-              'Content-Type': 'application/json',
-              ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
-            },
-            body: JSON.stringify({
-              type: 'notebook',
-              format: 'json',
-              content: notebook
-            })
-          });
-          return { status: r.status, base: config.baseUrl as string };
-        },
-        { nbName, notebook }
-      );
-      expect(created.status).toBeLessThan(300);
-      await page.goto(`${hub.url}${created.base}lab/tree/${nbName}`);
+      const base = await saveNotebook(page, nbName, notebook);
+      await page.goto(`${hub.url}${base}lab/tree/${nbName}`);
       await page.waitForSelector('.jp-NotebookPanel .jp-Cell', {
         timeout: 120_000
       });

@@ -20,6 +20,7 @@ import {
   hubState,
   loginToLab,
   openClassroom,
+  saveNotebook,
   screenshot,
   waitForLab
 } from './hub';
@@ -139,31 +140,7 @@ async function openNotebook(
     nbformat: 4,
     nbformat_minor: 5
   };
-  const base = await page.evaluate(
-    async ({ name, notebook }) => {
-      const config = JSON.parse(
-        document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-      );
-      const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
-      const r = await fetch(`${config.baseUrl}api/contents/${name}`, {
-        method: 'PUT',
-        headers: {
-          'Content-Type': 'application/json',
-          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
-        },
-        body: JSON.stringify({
-          type: 'notebook',
-          format: 'json',
-          content: notebook
-        })
-      });
-      if (!r.ok) {
-        throw new Error(`saving ${name}: ${r.status}`);
-      }
-      return config.baseUrl as string;
-    },
-    { name, notebook }
-  );
+  const base = await saveNotebook(page, name, notebook);
   // ?reset: a fresh workspace, so this notebook is the only (and current) one
   await page.goto(`${hubState().url}${base}lab/tree/${name}?reset`);
   await waitForLab(page);
