@@ -8,24 +8,14 @@ import json
 import types
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-from tornado.httpclient import AsyncHTTPClient
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 
 from jupyter_extension_companion.paths import ClassroomPaths
-from jupyter_extension_companion.provision.audit import AuditLog
-from jupyter_extension_companion.service.app import ServiceContext, make_app
 from jupyter_extension_companion.service.routes import kernels as kernel_routes
 from jupyter_extension_companion.service.routes import libs as lib_routes
 
-PREFIX = "/services/classroom/"
-TOKENS = {
-    "t-admin": {"kind": "user", "name": "teach", "admin": True},
-    "t-student": {"kind": "user", "name": "stud", "admin": False},
-}
+from .service_harness import running_service
 
 
 def jar() -> bytes:
@@ -38,9 +28,6 @@ def jar() -> bytes:
 
 @pytest.fixture
 async def service(tmp_path: Path):
-    async def identify(token: str):
-        return TOKENS.get(token)
-
     paths = ClassroomPaths().with_prefix(tmp_path)
     k = paths.kernels / "java"
     k.mkdir(parents=True)
@@ -54,30 +41,8 @@ async def service(tmp_path: Path):
             }
         )
     )
-    ctx = ServiceContext(
-        paths=paths, identify=identify, roster_factory=lambda: None, audit=AuditLog(paths.audit_log)
-    )
-    app = make_app(ctx, prefix=PREFIX)
-    sockets = bind_sockets(0, "127.0.0.1")
-    server = HTTPServer(app)
-    server.add_sockets(sockets)
-    port = sockets[0].getsockname()[1]
-    client = AsyncHTTPClient()
-
-    async def call(method: str, path: str, body: Any = None, token: str = "t-admin"):
-        data = json.dumps(body or {}).encode() if method in ("POST", "PUT") else None
-        r = await client.fetch(
-            f"http://127.0.0.1:{port}{PREFIX.rstrip('/')}{path}",
-            method=method,
-            headers={"Authorization": f"token {token}"},
-            body=data,
-            allow_nonstandard_methods=True,
-            raise_error=False,
-        )
-        return r.code, (json.loads(r.body) if r.body else None)
-
-    yield types.SimpleNamespace(call=call, ctx=ctx, paths=paths)
-    server.stop()
+    async with running_service(paths) as (ctx, call):
+        yield types.SimpleNamespace(call=call, ctx=ctx, paths=paths)
 
 
 def concrete(pattern: str) -> str:

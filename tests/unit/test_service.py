@@ -11,22 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tornado.httpclient import AsyncHTTPClient
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 
 from jupyter_extension_companion.paths import ClassroomPaths
-from jupyter_extension_companion.provision.audit import AuditLog
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.service.app import ServiceContext, make_app
 from jupyter_extension_companion.service.routes import all_routes
 
-PREFIX = "/services/classroom/"
-TOKENS = {
-    "t-admin": {"kind": "user", "name": "teach", "admin": True},
-    "t-student": {"kind": "user", "name": "stud", "admin": False},
-    "t-service": {"kind": "service", "name": "classroom", "admin": True},
-}
+from .service_harness import running_service
 
 
 @dataclass
@@ -118,32 +108,13 @@ def fake_import(monkeypatch):
 @pytest.fixture
 async def service(tmp_path: Path):
     roster = FakeRoster()
-
-    async def identify(token: str):
-        return TOKENS.get(token)
-
     paths = ClassroomPaths().with_prefix(tmp_path)
-    ctx = ServiceContext(paths=paths, identify=identify, roster_factory=lambda: roster,
-                         audit=AuditLog(paths.audit_log))
-    app = make_app(ctx, prefix=PREFIX)
-    sockets = bind_sockets(0, "127.0.0.1")
-    server = HTTPServer(app)
-    server.add_sockets(sockets)
-    port = sockets[0].getsockname()[1]
-    client = AsyncHTTPClient()
+    async with running_service(paths, lambda: roster) as (ctx, fetch):
 
-    async def call(method: str, path: str, token: str | None = "t-admin", body: Any = None):
-        headers = {"Authorization": f"token {token}"} if token else {}
-        data = None
-        if method in ("POST", "PUT", "PATCH"):
-            data = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
-        r = await client.fetch(f"http://127.0.0.1:{port}{PREFIX.rstrip('/')}{path}",
-                               method=method, headers=headers, body=data,
-                               allow_nonstandard_methods=True, raise_error=False)
-        return r.code, (json.loads(r.body) if r.body else None)
+        async def call(method: str, path: str, token: str | None = "t-admin", body: Any = None):
+            return await fetch(method, path, body, token)
 
-    yield types.SimpleNamespace(call=call, roster=roster, ctx=ctx, paths=paths)
-    server.stop()
+        yield types.SimpleNamespace(call=call, roster=roster, ctx=ctx, paths=paths)
 
 
 def concrete(pattern: str) -> str:
