@@ -1,3 +1,6 @@
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+
 import { ClassroomAPIError, requestAPI } from '../request';
 
 /**
@@ -120,6 +123,35 @@ export namespace Libs {
 
   export function errorMessage(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
+  }
+
+  /**
+   * Ask before removing something; on "Remove", DELETE `endPoint`. Returns the service's
+   * change, or null when the teacher cancelled or the service refused (already shown).
+   */
+  export async function confirmRemove(
+    trans: TranslationBundle,
+    title: string,
+    body: string,
+    endPoint: string
+  ): Promise<IChange | null> {
+    const answer = await showDialog({
+      title,
+      body,
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.warnButton({ label: trans.__('Remove') })
+      ]
+    });
+    if (!answer.button.accept) {
+      return null;
+    }
+    try {
+      return await send<IChange>(endPoint, 'DELETE');
+    } catch (e) {
+      Notification.error(errorMessage(e));
+      return null;
+    }
   }
 
   export function formatSize(size: number): string {

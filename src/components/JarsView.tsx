@@ -1,4 +1,4 @@
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
@@ -115,31 +115,19 @@ export function JarsView(props: { trans: TranslationBundle }): JSX.Element {
   };
 
   const remove = async (jar: Libs.IJar): Promise<void> => {
-    const answer = await showDialog({
-      title: trans.__('Remove %1?', jar.file),
-      body: trans.__(
+    const change = await Libs.confirmRemove(
+      trans,
+      trans.__('Remove %1?', jar.file),
+      trans.__(
         'The jar is moved to the trash and can be restored. Kernels that have it on their class path (%1) lose it at their next restart.',
         jar.kernels.join(', ') || '-'
       ),
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: trans.__('Remove') })
-      ]
-    });
-    if (!answer.button.accept) {
-      return;
+      `jars/${encodeURIComponent(jar.file)}`
+    );
+    if (change) {
+      notifyChanges(trans, [change]);
+      void refresh();
     }
-    try {
-      notifyChanges(trans, [
-        await Libs.send<Libs.IChange>(
-          `jars/${encodeURIComponent(jar.file)}`,
-          'DELETE'
-        )
-      ]);
-    } catch (e) {
-      Notification.error(Libs.errorMessage(e));
-    }
-    void refresh();
   };
 
   const restore = async (file: string): Promise<void> => {

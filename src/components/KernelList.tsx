@@ -162,30 +162,19 @@ export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
   };
 
   const remove = async (k: Libs.IKernel): Promise<void> => {
-    const answer = await showDialog({
-      title: trans.__('Remove the kernel %1?', k.display_name),
-      body: trans.__(
+    const change = await Libs.confirmRemove(
+      trans,
+      trans.__('Remove the kernel %1?', k.display_name),
+      trans.__(
         'Students can no longer start it. The kernelspec is moved to the trash (%1).',
         k.location
       ),
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: trans.__('Remove') })
-      ]
-    });
-    if (!answer.button.accept) {
-      return;
-    }
-    try {
-      const change = await Libs.send<Libs.IChange>(
-        `kernels/${encodeURIComponent(k.name)}`,
-        'DELETE'
-      );
+      `kernels/${encodeURIComponent(k.name)}`
+    );
+    if (change) {
       Notification.success(change.message, { autoClose: 5000 });
-    } catch (e) {
-      Notification.error(Libs.errorMessage(e));
+      void refresh();
     }
-    void refresh();
   };
 
   const editEnv = async (k: Libs.IKernel): Promise<void> => {

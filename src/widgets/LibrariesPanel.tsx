@@ -1,4 +1,4 @@
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
@@ -61,29 +61,18 @@ function PythonLibsView(props: { trans: TranslationBundle }): JSX.Element {
   };
 
   const remove = async (lib: Libs.IPyLib): Promise<void> => {
-    const answer = await showDialog({
-      title: trans.__('Remove %1 %2?', lib.name, lib.version),
-      body: trans.__(
+    const change = await Libs.confirmRemove(
+      trans,
+      trans.__('Remove %1 %2?', lib.name, lib.version),
+      trans.__(
         'Notebooks that import it fail after their next kernel restart.'
       ),
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: trans.__('Remove') })
-      ]
-    });
-    if (!answer.button.accept) {
-      return;
-    }
-    try {
-      const change = await Libs.send<Libs.IChange>(
-        `pylibs/${encodeURIComponent(lib.name)}`,
-        'DELETE'
-      );
+      `pylibs/${encodeURIComponent(lib.name)}`
+    );
+    if (change) {
       Notification.success(change.message, { autoClose: 5000 });
-    } catch (e) {
-      Notification.error(Libs.errorMessage(e));
+      void refresh();
     }
-    void refresh();
   };
 
   const busy = progress !== null;

@@ -184,12 +184,21 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
   ).toHaveCount(0);
   await screenshot(page, 'libs-04-upload-refused');
 
-  // clean up: the jars go to the (scratch) trash
-  for (const file of [
-    'commons-csv-1.10.0.jar',
-    'gson-2.10.1.jar',
+  // remove the uploaded jar from the sidebar: confirm, then it leaves the list for the trash
+  const uploaded = page.locator(
+    `[data-testid="classroom-jar"][data-file="${uploadName}"]`
+  );
+  await uploaded.getByRole('button', { name: 'Remove' }).click();
+  const confirm = page.locator('.jp-Dialog', { hasText: uploadName });
+  await expect(confirm).toContainText('moved to the trash');
+  await confirm.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(uploaded).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator('.jp-classroom-Libs-trash')).toContainText(
     uploadName
-  ]) {
+  );
+
+  // clean up: the jars go to the (scratch) trash
+  for (const file of ['commons-csv-1.10.0.jar', 'gson-2.10.1.jar']) {
     await classroomApi(page, `admin/jars/${encodeURIComponent(file)}`, {
       method: 'DELETE'
     });
