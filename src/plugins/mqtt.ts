@@ -25,6 +25,7 @@ import {
   IBrokerSettings
 } from '../mqtt/fill';
 import { displayLanguage, notebookLanguage } from '../mqtt/language';
+import { watchNotebookKernels } from '../mqtt/kernelready';
 import { CaptionMenuRenderer } from '../mqtt/menu';
 import { requestAPI } from '../request';
 
@@ -78,6 +79,8 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
     const state = new MqttState(app, tracker, trans);
     state.registerCommands();
+    // Java notebooks: the real kernel state, and no run lost right after opening
+    watchNotebookKernels(tracker);
 
     // The broker: schema defaults < class values (overrides.json) < the user's own settings.
     // JupyterLab reads overrides.json only when the user's server starts, so the class values

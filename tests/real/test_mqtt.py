@@ -71,6 +71,7 @@ class Subscriber:
 
     def __init__(self, port: int, topic: str):
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.backlog: list[tuple[str, str]] = []
         self.proc = subprocess.Popen(
             ["mosquitto_sub", "-p", str(port), "-v", "-t", topic],
             stdout=subprocess.PIPE,
@@ -86,7 +87,17 @@ class Subscriber:
             self.lines.put((topic, payload))
 
     def wait_for(self, topic: str, count: int = 1, timeout: float = 15) -> list[str]:
-        got: list[str] = []
+        """The first ``count`` payloads on ``topic``; messages on other topics stay for later
+        calls (in the order they came)."""
+        got = [payload for t, payload in self.backlog if t == topic][:count]
+        kept = 0
+        rest: list[tuple[str, str]] = []
+        for t, payload in self.backlog:
+            if t == topic and kept < len(got):
+                kept += 1
+            else:
+                rest.append((t, payload))
+        self.backlog = rest
         deadline = time.monotonic() + timeout
         while len(got) < count:
             try:
@@ -95,6 +106,8 @@ class Subscriber:
                 raise AssertionError(f"mosquitto_sub saw {len(got)}/{count} on {topic}") from None
             if t == topic:
                 got.append(payload)
+            else:
+                self.backlog.append((t, payload))
         return got
 
     def close(self) -> None:
@@ -310,3 +323,54 @@ def test_broker_check_for_real(mosquitto):
     assert ok["connect_ms"] > 0 and ok["roundtrip_ms"] > 0
     bad = B.check_broker(B.BrokerSettings(host="127.0.0.1", port=free_port()), timeout=2)
     assert bad["ok"] is False and bad["stage"] == "connect"
+
+
+def _code_cells(notebook: dict) -> list[str]:
+    return [
+        cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+    ]
+
+
+@pytest.mark.parametrize("name", ["mqtt_python", "mqtt_java"])
+def test_template_then_every_snippet(name, mosquitto, subscriber, kernels):
+    """Issue 11: a student opens a template, runs it, then uses the MQTT menu. Every snippet
+    must run in that kernel with the names the template defined (one vocabulary), and after
+    "Connect" too; the template's own last cell (disconnect) works on Connect's client."""
+    found = T.get_template(name, [(T.PACKAGE_TEMPLATES, "package")])
+    language = found["template"]["language"]
+    snippets = {s.name: s for s in S.list_snippets(language, [(S.PACKAGE_SNIPPETS, "package")])}
+    cells = [S.fill(c, values(mosquitto, "tpl2"), language) for c in _code_cells(found["notebook"])]
+    kernel = Kernel(KERNEL[language])
+    try:
+        # the template, up to its last cell ("When you are done, disconnect")
+        for cell in cells[:-1]:
+            kernel.run(cell)
+        out: dict[str, str] = {}
+        # every snippet of the menu that uses the connection, in an order whose messages come
+        # back to the subscriptions (receive_json before publish_json)
+        for snippet in ["subscribe", "receive_json", "publish", "publish_json", "disconnect"]:
+            filled = S.fill(snippets[snippet].body, values(mosquitto, f"m{snippet}"), language)
+            out[snippet] = kernel.run(filled)
+            if snippet == "publish_json":
+                time.sleep(1.0)
+        late = kernel.drain()
+        assert "Subscribed to class/anna/#" in out["subscribe"], out
+        assert "Published to class/anna/hello" in out["publish"], out
+        assert "Received from class/anna/sensor" in "".join(out.values()) + late, (out, late)
+        assert "Disconnected" in out["disconnect"], out
+        # the template's client id: the snippets used the template's connection
+        assert subscriber.wait_for("class/anna/hello") == ["Hello from anna-tpl2"]
+        readings = [json.loads(p) for p in subscriber.wait_for("class/anna/sensor", count=6)]
+        assert readings[-1]["value"] == 21.5 and "n" not in readings[-1]
+        rt = kernel.run(S.fill(snippets["roundtrip"].body, values(mosquitto, "rt2"), language))
+        assert "value = 21.5 C" in rt, rt
+        # "Connect" after the template, then the template's own cells use Connect's client
+        connect = S.fill(snippets["connect"].body, values(mosquitto, "c2"), language)
+        assert "Connected to" in kernel.run(connect)
+        kernel.run(cells[2])  # "Measure and publish"
+        assert len(subscriber.wait_for("class/anna/sensor", count=5)) == 5
+        assert "Disconnected" in kernel.run(cells[-1])
+    finally:
+        kernel.close()

@@ -34,7 +34,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Log in through the hub form and wait until the user's JupyterLab is ready. */
+/**
+ * Log in through the hub form and wait until the user's JupyterLab is ready and restored.
+ * Then `lab?reset`: a fresh workspace, so no spec depends on the
+ * layout (open tabs, open side bar) that an earlier spec left for the same user.
+ */
 export async function loginToLab(
   page: Page,
   name: string,
@@ -62,16 +66,45 @@ export async function loginToLab(
     });
   await Promise.race([lab, problem]);
   problem.catch(() => undefined);
+  await page.goto(`${url}/user/${name}/lab?reset`);
   await waitForLab(page);
 }
 
-/** Wait for JupyterLab's shell, and for the Classroom extension's decision about its sidebar. */
+/**
+ * Wait for JupyterLab's shell, for its restored state, and for the Classroom extension's
+ * decision about its sidebar. Lab shows its splash screen from the start of the plugins until
+ * the layout is restored (`app.restored`); the shell is attached after the splash, so once the
+ * shell is there, the splash leaving means: restored. Only then do clicks and commands act
+ * on the final layout (a click during restoring may toggle a panel the restorer opens).
+ */
 export async function waitForLab(page: Page): Promise<void> {
   await page.waitForSelector('#jp-main-dock-panel', { timeout: 120_000 });
+  await page.waitForSelector('#jupyterlab-splash', {
+    state: 'detached',
+    timeout: 120_000
+  });
   await page.waitForSelector('body[data-classroom-sidebar]', {
     state: 'attached',
     timeout: 60_000
   });
+}
+
+/**
+ * Run a JupyterLab command by its id through the command palette (the same for every UI
+ * language; the palette marks each item with `data-command`).
+ */
+export async function runCommand(page: Page, id: string): Promise<void> {
+  const palette = page.locator('.jp-ModalCommandPalette');
+  if (!(await palette.isVisible())) {
+    await page.keyboard.press('Control+Shift+C');
+  }
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill('');
+  await palette
+    .locator(`.lm-CommandPalette-item[data-command="${id}"]`)
+    .first()
+    .click();
+  await expect(palette).toBeHidden();
 }
 
 /** The left side bar tab of the Classroom sidebar. */
@@ -81,15 +114,17 @@ export function classroomTab(page: Page) {
   );
 }
 
-/** Open the Classroom sidebar (teachers only). */
+/**
+ * Open the Classroom sidebar (teachers only) with its command: opening is idempotent, where a
+ * click on the tab would close a sidebar that is already open.
+ */
 export async function openClassroom(
   page: Page,
   section: RegExp = /^(Students|Schüler)/i
 ): Promise<void> {
-  const tab = classroomTab(page);
-  await expect(tab).toHaveCount(1);
+  await expect(classroomTab(page)).toHaveCount(1);
   if (!(await page.locator('#jp-classroom-sidebar').isVisible())) {
-    await tab.click();
+    await runCommand(page, 'classroom:open');
   }
   await expect(page.locator('#jp-classroom-sidebar')).toBeVisible();
   await openSection(page, section);

@@ -436,7 +436,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       .map((c: { source: string }) => c.source)
       .join('\n');
     expect(code).toContain(`BROKER_PORT = ${newPort}`);
-    expect(code).toContain(`TOPIC = "class/${student}/" + "sensor"`);
+    expect(code).toContain(`TOPIC_PREFIX = "class/${student}/"`);
     expect(code).not.toContain('{{');
     await screenshot(page, 'mqtt-05-template-from-launcher');
 

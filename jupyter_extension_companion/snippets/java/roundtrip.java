@@ -16,22 +16,22 @@ if (!"{{username}}".isEmpty()) {
     rtOptions.setUserName("{{username}}");
     rtOptions.setPassword("{{password}}".toCharArray());
 }
-BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
-long started = System.nanoTime();
+BlockingQueue<String> rtInbox = new LinkedBlockingQueue<>();
+long rtStarted = System.nanoTime();
 rtClient.connect(rtOptions);
 try {
-    rtClient.subscribe(rtTopic, 1, (t, m) -> inbox.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
+    rtClient.subscribe(rtTopic, 1, (t, m) -> rtInbox.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
     JsonObject sent = new JsonObject();
     sent.addProperty("sensor", "temperature");
     sent.addProperty("value", 21.5);
     sent.addProperty("unit", "C");
     rtClient.publish(rtTopic, sent.toString().getBytes(StandardCharsets.UTF_8), 1, false);
-    String back = inbox.poll(10, TimeUnit.SECONDS);
+    String back = rtInbox.poll(10, TimeUnit.SECONDS);
     if (back == null) {
         System.out.println("Nothing came back within 10 s: check the broker settings");
     } else {
         JsonObject data = JsonParser.parseString(back).getAsJsonObject();
-        System.out.printf("Received back on %s after %.3f s: %s%n", rtTopic, (System.nanoTime() - started) / 1e9, data);
+        System.out.printf("Received back on %s after %.3f s: %s%n", rtTopic, (System.nanoTime() - rtStarted) / 1e9, data);
         System.out.println("value = " + data.get("value").getAsDouble() + " " + data.get("unit").getAsString());
     }
 } finally {

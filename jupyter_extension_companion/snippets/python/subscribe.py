@@ -1,10 +1,10 @@
 # title: Subscribe and print messages
 # description: Print every message that arrives on your topics (run "Connect to the broker" first).
 # order: 30
-def on_message(client, userdata, message):
+def print_message(client, userdata, message):
     print(message.topic, message.payload.decode("utf-8", errors="replace"))
 
 
-client.on_message = on_message
+client.on_message = print_message
 client.subscribe(TOPIC_PREFIX + "#", qos=1)
 print("Subscribed to", TOPIC_PREFIX + "#")
