@@ -20,6 +20,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from .hub_token import server_token
+
 NAMESPACE = "classroom"
 FORWARD_TIMEOUT = 600.0
 # Headers passed through to the service (never cookies or the visitor's own Authorization).
@@ -30,7 +32,7 @@ _SAFE_SEGMENT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 def hub_env() -> dict[str, str] | None:
     """The hub's variables when this server was spawned by JupyterHub, else None."""
     user = os.environ.get("JUPYTERHUB_USER")
-    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    token = server_token()
     if not user or not token:
         return None
     return {
