@@ -39,6 +39,7 @@ class Options:
     force_os: bool = False
     skip_apt: bool = False
     skip_jars: bool = False
+    subdomain_host: str = ""
     argv: tuple[str, ...] = ()
 
     @property
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         "requirement (default: the release on PyPI)",
     )
     p.add_argument("--pip-index-url", metavar="URL", help="Python package index to use")
+    p.add_argument("--subdomain-host", metavar="HOST", default="",
+                   help="serve each user's server on <name>.HOST (its own origin; needs wildcard "
+                   "DNS and a wildcard certificate), e.g. https://hub.school.example")
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
     g.add_argument("--prefix", type=Path, help="install every path below this scratch root")
     g.add_argument("--venv", type=Path, help="default /opt/jupyterhub-venv")
@@ -92,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--skip-apt", action="store_true", help=argparse.SUPPRESS)
     m.add_argument("--skip-jars", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _subdomain_host(value: str) -> str:
+    from ..provision.hubconfig import normalize_subdomain_host
+
+    return normalize_subdomain_host(value) if value else ""
 
 
 def parse_options(argv: list[str]) -> Options:
@@ -173,5 +183,6 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
+        subdomain_host=_subdomain_host(args.subdomain_host),
         argv=tuple(argv),
     )
