@@ -96,6 +96,7 @@ class HubLauncher:
         spawn_timeout: int = 60,
         students_spawn: bool = True,
         use_venv_paths: bool = False,
+        subdomain_host: str = "",
     ):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -127,6 +128,7 @@ class HubLauncher:
             hub_state=self.workdir / "hub",
             log_level=log_level,
             spawn_timeout=spawn_timeout,
+            subdomain_host=subdomain_host,
         )
         self.log_path = self.workdir / "jupyterhub.log"
         self.process: subprocess.Popen[bytes] | None = None

@@ -114,6 +114,9 @@ def op(summary: str, *, body: dict | None = None, query: list[dict] | None = Non
     return operation
 
 
+#: the largest body of a refused request that is read (and dropped) so that the client sees
+#: the answer; beyond it the connection is closed after the answer
+DISCARD_LIMIT = 100 * MIB
 #: the body cap of the catch-all handler (unknown paths: authorized first, then 404)
 UNKNOWN_ROUTE_MAX_BODY = DEFAULT_MAX_BODY
 
@@ -145,6 +148,7 @@ class ClassroomHandler(web.RequestHandler):
         self.route = route
         self._chunks: list[bytes] = []
         self._received = 0
+        self._dropping = False
 
     @property
     def max_body(self) -> int:
@@ -162,7 +166,16 @@ class ClassroomHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
 
     async def prepare(self) -> None:  # type: ignore[override]
-        # 1. who (headers only: the body has not been read yet)
+        try:
+            await self._admit()
+        except ClassroomError as e:
+            if not self._body_pending():
+                raise
+            await self._answer_before_the_body(e)
+
+    async def _admit(self) -> None:
+        """Authorize the caller and check the declared body size: headers only."""
+        # 1. who (the body has not been read yet)
         caller = self.route.caller if self.route is not None else TEACHER
         if caller == TEACHER:
             await self._authorize_teacher()
@@ -175,9 +188,48 @@ class ClassroomHandler(web.RequestHandler):
                 raise ClassroomError("Bad Content-Length header.", code="bad_request")
             if int(length) > limit:
                 raise _too_large(limit)
+        self._set_body_limit(limit)
+
+    def _set_body_limit(self, limit: int) -> None:
         connection = self.request.connection
         if connection is not None and hasattr(connection, "set_max_body_size"):
             connection.set_max_body_size(limit)
+
+    def _body_pending(self) -> bool:
+        """True if the client will send a body we have not read (and we can afford to drop)."""
+        headers = self.request.headers
+        if headers.get("Expect", "").lower() == "100-continue":
+            return False  # tornado sends no "100 Continue" for a refused request: no body comes
+        if "chunked" in headers.get("Transfer-Encoding", "").lower():
+            self._set_body_limit(DISCARD_LIMIT)
+            return True
+        length = headers.get("Content-Length", "0").strip()
+        if not length.isdigit() or not 0 < int(length) <= DISCARD_LIMIT:
+            return False  # absurd sizes: answer and hang up (the client may see a reset)
+        self._set_body_limit(int(length))
+        return True
+
+    async def _answer_before_the_body(self, error: ClassroomError) -> None:
+        """Send the refusal now, then read and drop the body; finish once it has arrived.
+
+        Tornado closes a connection whose request body is unread as soon as the answer is
+        written; the unread bytes make the kernel reset it, and a client (or the proxy) still
+        sending may never see the answer. So the answer goes out complete (Content-Length)
+        while the body is drained without being kept.
+        """
+        log.info("%s %s -> %s %s (body dropped)", self.request.method, self.request.path,
+                 error.status, error.code)
+        payload = json.dumps({"message": error.message, "code": error.code}).encode()
+        self.set_status(error.status)
+        self.set_header("Content-Length", str(len(payload)))
+        self.write(payload)
+        self._dropping = True
+        # the handler's method runs once the body is in: make it just finish the answer
+        setattr(self, (self.request.method or "get").lower(), self._finish_dropped)
+        await self.flush()
+
+    def _finish_dropped(self, *args: Any, **kwargs: Any) -> None:
+        self.finish()
 
     async def _authorize_teacher(self) -> None:
         match = _TOKEN_HEADER.match(self.request.headers.get("Authorization", ""))
@@ -209,7 +261,9 @@ class ClassroomHandler(web.RequestHandler):
         self.actor = str(model["name"])
 
     def data_received(self, chunk: bytes) -> None:
-        """Collect the body (called only after prepare() accepted the request)."""
+        """Collect the body (called only after prepare(); dropped if it refused)."""
+        if self._dropping:
+            return
         self._received += len(chunk)
         if self._received > self.max_body:  # tornado enforces the cap too; never buffer more
             raise _too_large(self.max_body)

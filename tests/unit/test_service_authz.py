@@ -139,3 +139,18 @@ async def test_body_within_the_cap_still_works(service):
     _ctx, call, _paths = service
     code, body = await call("POST", "/api/v1/users", b"[1, 2]")
     assert code == 400 and body["code"] == "bad_json"
+
+
+@pytest.mark.parametrize("token", [None, "t-admin-visit"])
+async def test_refused_request_with_a_body_gets_its_answer(service, token):
+    """The body is dropped, not kept, and the client (a proxy, say) still sees the 403."""
+    _ctx, call, _paths = service
+    for _ in range(3):
+        code, body = await call("POST", "/api/v1/users", b"x" * (5 * MIB), token)
+        assert code == 403 and body["code"] in ("not_authenticated", "no_scope"), (code, body)
+
+
+async def test_oversized_body_sent_anyway_gets_its_413(service):
+    _ctx, call, _paths = service
+    code, body = await call("POST", "/api/v1/users", b"x" * (DEFAULT_MAX_BODY * 4))
+    assert code == 413 and body["code"] == "too_large", (code, body)
