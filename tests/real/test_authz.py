@@ -327,8 +327,6 @@ def test_teacher_kernels_and_terminals_get_no_hub_token(hub_users):
     teacher, tpass = hub_users.make_user(teacher=True)
     hub_users.open_lab(hub_users.login(teacher, tpass), teacher)
     server = server_pid(teacher)
-    assert SERVICE_SCOPE in token_model(
-        hub_users, proc_env(server)["JUPYTERHUB_API_TOKEN"])["scopes"]
     base = f"{hub_users.url}/user/{teacher}"
     token = hub_users.user_token(teacher)
     out = run_cell(base, token, "python3", KERNEL_PROBE, timeout=120)
@@ -348,6 +346,9 @@ def test_teacher_kernels_and_terminals_get_no_hub_token(hub_users):
             assert "JUPYTERHUB_API_TOKEN" not in proc_env(pid), pid
     finally:
         requests.delete(f"{base}/api/terminals/{r.json()['name']}", headers=headers, timeout=60)
+    # what is kept from them: the server's token, which reaches the service
+    assert SERVICE_SCOPE in token_model(
+        hub_users, proc_env(server)["JUPYTERHUB_API_TOKEN"])["scopes"]
 
 
 # ---- bodies: authorized on the headers, capped per route ---------------------------------------
