@@ -185,3 +185,104 @@ def test_ensure_notebooks_never_chowns_through_a_symlink(env, root_file):
     name = env.name("e")
     assert env.accounts.create(name)
     race_notebooks(env, name, root_file, lambda: env.accounts.ensure_notebooks(name))
+
+
+# ---- the account files: a student's own GECOS cannot hide them --------------------------------
+
+
+def roster_for(env: Env):
+    from jupyter_extension_companion.provision.roster import Roster
+
+    from .test_system_accounts import FakeHub
+
+    hub = FakeHub()
+    return Roster(hub, env.paths, env.accounts, actor="tester"), hub
+
+
+def test_line_separator_in_gecos_hides_no_one(env):
+    """``chfn`` (run by the student, allowed by Debian's CHFN_RESTRICT "rwh") puts U+2028 into
+    their passwd line; list, disable and remove still find them."""
+    import pwd
+
+    from jupyter_extension_companion.provision.system_accounts import login_disabled
+
+    roster, hub = roster_for(env)
+    name = env.name("g")
+    password = "Gecos-Test-4821"
+    roster.add(name, password=password, full_name="Eve Example")
+    account = env.accounts.get(name)
+    chfn = subprocess.run(  # noqa: S603
+        ["chfn", "-r", "R1\u2028hidden", name], user=account.uid, group=account.gid,
+        extra_groups=[], input=password + "\n", capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, timeout=60)
+    assert chfn.returncode == 0, chfn.stderr
+    line = next(x for x in Path("/etc/passwd").read_text("utf-8").split("\n")
+                if x.startswith(name + ":"))
+    assert "\u2028" in line  # the student really did it
+
+    listed = {s.name: s for s in roster.list()}
+    assert name in listed and listed[name].system_account and listed[name].hub_user
+    assert listed[name].full_name == "Eve Example"
+    assert roster.disable(name).changed
+    assert env.accounts.get(name).locked and login_disabled(name)
+    change = roster.remove(name)
+    assert change.changed and change.archive and Path(change.archive).is_file()
+    with pytest.raises(KeyError):
+        pwd.getpwnam(name)
+    assert name not in hub.users and not env.paths.home_of(name).exists()
+
+
+# ---- removal: a student writing in their home cannot leave a half-removed account -------------
+
+WRITER = r"""
+import os, signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # it has to be killed
+if os.fork() == 0:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+n = 0
+with open("notebooks/log-%d.txt" % os.getpid(), "a") as log:
+    while True:
+        log.write("line %d\n" % n)
+        log.flush()
+        n += 1
+        if n % 500 == 0:
+            with open("notebooks/f-%d-%d.txt" % (os.getpid(), n), "w") as f:
+                f.write("x" * 1000)
+"""
+
+
+def test_removal_while_the_student_writes(env):
+    import pwd
+    import tarfile
+    import threading
+
+    from jupyter_extension_companion.provision.errors import ClassroomError
+    from jupyter_extension_companion.provision.system_accounts import _pids_of
+
+    roster, hub = roster_for(env)
+    name = env.name("w")
+    roster.add(name, password="Writer-Test-9313")
+    hub.users[name]["server"] = f"/user/{name}/"  # a running server: stopped first
+    account = env.accounts.get(name)
+    writer = as_student(env.accounts, name, [STUDENT_PYTHON, "-c", WRITER])
+    threading.Thread(target=writer.wait, daemon=True).start()  # reap it (no zombie)
+    home = Path(account.home)
+    deadline = time.monotonic() + 30
+    while not list((home / "notebooks").glob("f-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list((home / "notebooks").glob("f-*")), "the student's writer did not start"
+    try:
+        change = roster.remove(name)
+    except ClassroomError as exc:  # allowed only if nothing at all was removed
+        assert name in hub.users, f"hub user gone although the removal failed: {exc}"
+        assert env.accounts.get(name) is not None and home.is_dir(), exc
+        raise
+    assert change.changed and change.archive
+    with tarfile.open(change.archive) as tar:
+        names = tar.getnames()
+        log = next(n for n in names if "/notebooks/log-" in n)
+        assert tar.extractfile(log).read().startswith(b"line 0\n")
+    assert name not in hub.users
+    with pytest.raises(KeyError):
+        pwd.getpwnam(name)
+    assert not home.exists() and _pids_of(account.uid) == []
