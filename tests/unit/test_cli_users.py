@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import stat
@@ -71,10 +72,12 @@ def test_refusal_is_one_line_and_nonzero(roster, capsys):
     assert code == 1 and "no student" in err
 
 
-def test_passwd_disable_enable_teacher_remove(roster, capsys):
+def test_passwd_disable_enable_teacher_remove(roster, capsys, monkeypatch):
     run(capsys, "users", "add", "anna")
-    code, out, _ = run(capsys, "users", "passwd", "anna", "--password", "Given-1234")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Given-1234\n"))
+    code, out, _ = run(capsys, "users", "passwd", "anna", "--password-stdin")
     assert code == 0 and "Given-1234" in out
+    assert roster.accounts.passwords["anna"] == "Given-1234"
     code, out, _ = run(capsys, "users", "passwd", "anna")
     assert code == 0 and "(generated; shown once)" in out
     assert run(capsys, "users", "disable", "anna")[1] == "anna: login disabled, server stopped\n"
@@ -146,3 +149,36 @@ def test_real_make_roster_needs_the_hub_file(tmp_path, capsys, monkeypatch):
         return
     code, _, err = run(capsys, "--prefix", str(tmp_path), "users", "list")
     assert code == 1 and "is the hub installed" in err
+
+
+@pytest.mark.parametrize("action", ["add", "passwd"])
+def test_password_on_the_command_line_is_refused(roster, capsys, action):
+    """``ps`` shows argv to every user: the old flag refuses, says what to use, changes nothing."""
+    if action == "passwd":
+        run(capsys, "users", "add", "anna")
+    before = dict(roster.accounts.passwords)
+    code, out, err = run(capsys, "users", action, "anna", "--password", "Secret-1234")
+    assert code == 1 and out == ""
+    assert "--password-stdin" in err and "--ask-password" in err and "ps" in err
+    assert roster.accounts.passwords == before
+
+
+def test_password_from_stdin_and_prompt(roster, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Piped-Pass-99\n"))
+    code, out, _ = run(capsys, "users", "add", "anna", "--password-stdin")
+    assert code == 0 and roster.accounts.passwords["anna"] == "Piped-Pass-99"
+    assert "generated" not in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "users", "passwd", "anna", "--password-stdin")
+    assert code == 1 and "no password line" in err
+    assert roster.accounts.passwords["anna"] == "Piped-Pass-99"
+    # the prompt: typed twice through getpass, never echoed
+    answers = iter(["Typed-Pass-77", "Typed-Pass-77"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    code, out, _ = run(capsys, "users", "passwd", "anna", "--ask-password")
+    assert code == 0 and roster.accounts.passwords["anna"] == "Typed-Pass-77"
+    answers = iter(["One-Pass-1234", "Other-Pass-1234"])
+    code, _, err = run(capsys, "users", "passwd", "anna", "--ask-password")
+    assert code == 1 and "differ" in err and roster.accounts.passwords["anna"] == "Typed-Pass-77"
