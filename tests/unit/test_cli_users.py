@@ -118,7 +118,8 @@ def test_import_refuses_all_unless_skip_refused(roster, capsys, tmp_path):
     assert "anna: ok" in out and "carl: ok" in out and str(out_file) in out
     assert "%]" in err  # progress lines
     assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
-    rows = list(csv.reader(out_file.open()))
+    assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
+    rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
     assert rows[0] == ["username", "full name", "password"]
     assert [r[0] for r in rows[1:]] == ["anna", "carl"] and rows[2][2] == "Given-123"
     assert rows[1][2] == roster.accounts.passwords["anna"]
@@ -134,6 +135,18 @@ def test_import_clean_file_default_credentials_path(roster, capsys, tmp_path):
     written = list(tmp_path.glob("credentials-*.csv"))
     assert len(written) == 1 and str(written[0]) in out
     assert {"anna-schmidt", "ben-meyer"} <= set(roster.accounts.accounts)
+
+
+def test_import_credentials_csv_has_no_formulas(roster, capsys, tmp_path):
+    f = tmp_path / "class.csv"
+    f.write_text("username;full name;password\nanna;=1+2;\nbert;@SUM(A1);-Given-1234\n")
+    out_file = tmp_path / "creds.csv"
+    code, out, _ = run(capsys, "users", "import", str(f), "--credentials-out", str(out_file))
+    assert code == 0, out
+    rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
+    assert rows[1][:2] == ["anna", "'=1+2"]
+    assert rows[2] == ["bert", "'@SUM(A1)", "'-Given-1234"]
+    assert roster.accounts.passwords["bert"] == "-Given-1234"  # only the sheet is guarded
 
 
 def test_import_missing_file(roster, capsys, tmp_path):
