@@ -45,8 +45,8 @@ SYSTEM_KERNEL_DIRS = (Path("/usr/local/share/jupyter/kernels"), Path("/usr/share
 CLASSPATH_VARS = ("JJAVA_CLASSPATH", "IJAVA_CLASSPATH")
 R_PACKAGES = ("r-base-core", "r-cran-irkernel")
 
-_NAME = re.compile(r"^[a-z0-9._-]+$")
-_ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"[a-z0-9._-]+")
+_ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 #: Smoke cells per language: what a working classroom kernel must be able to do.
 SMOKE_CELLS = {
@@ -63,7 +63,7 @@ def _no_progress(message: str, fraction: float | None = None) -> None:
 
 def check_kernel_name(name: str) -> str:
     """A kernelspec name must match ``[a-z0-9._-]+`` (and not be ``.``/``..``)."""
-    if not isinstance(name, str) or not _NAME.match(name) or name in (".", "..") or len(name) > 64:
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in (".", "..") or len(name) > 64:
         raise ClassroomError(
             f"Invalid kernel name {name!r}: use lowercase letters, digits, '.', '_' and '-'",
             code="bad_kernel_name",
@@ -208,7 +208,7 @@ class KernelCatalog:
             raise ClassroomError("env must be an object of NAME: value")
         clean: dict[str, str] = {}
         for k, v in env.items():
-            if not isinstance(k, str) or not _ENV_KEY.match(k):
+            if not isinstance(k, str) or not _ENV_KEY.fullmatch(k):
                 raise ClassroomError(f"Invalid variable name {k!r} (letters, digits, '_')")
             if not isinstance(v, str) or "\x00" in v or "\n" in v:
                 raise ClassroomError(f"Value of {k} must be one line of text")

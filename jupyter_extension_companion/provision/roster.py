@@ -477,7 +477,7 @@ class Roster:
         model = self.hub.get_user(name)
         account = self.accounts.get(name)
         remove_account = account is not None and not keep_account
-        if remove_account and not self.accounts.is_student_home(account):
+        if account is not None and remove_account and not self.accounts.is_student_home(account):
             message = (
                 f"{name!r} has its home at {account.home}, outside {self.paths.home_root}: "
                 "use keep_account, or remove the account by hand."
