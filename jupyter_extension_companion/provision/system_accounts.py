@@ -234,7 +234,7 @@ class SystemAccounts:
             if error is None:
                 try:
                     self._make_notebooks(accounts[name])
-                except (OSError, KeyError) as exc:
+                except (OSError, KeyError, ClassroomError) as exc:
                     results[name] = ClassroomError(
                         f"The account {name!r} was made but not its notebooks folder ({exc}).",
                         code="notebooks_failed", status=500)
