@@ -26,15 +26,15 @@ from .commands import run
 from .errors import ClassroomError, CommandFailed, NotFound
 from .usernames import check_username, is_system_uid
 
-
-class NoHome(ClassroomError):
-    """The account's home folder does not exist."""
-
 log = logging.getLogger(__name__)
 
 SHELL = "/bin/bash"
 HOME_MODE = 0o700
 NOTEBOOKS_MODE = 0o755
+
+
+class NoHome(ClassroomError):
+    """The account's home folder does not exist."""
 
 
 @dataclass(frozen=True)
