@@ -3,6 +3,10 @@
 Only accounts with a uid from 1000 to 60000 are ever changed; the OS's own accounts are
 refused before any command runs. State is read by parsing ``/etc/passwd`` and ``/etc/shadow``
 once (no command per user), so listing a class of 1000 takes milliseconds.
+
+Students own their homes and are untrusted: root never follows a path inside a home.
+``~/notebooks`` is made on file descriptors (:func:`make_notebooks_folder`); a removal first
+locks the account and ends its processes, then archives and deletes (:meth:`SystemAccounts.delete`).
 """
 
 from __future__ import annotations
