@@ -41,17 +41,35 @@ def _not_dumpable() -> bool:
         return False
 
 
+def _hub_auths(server_app: Any) -> list[Any]:
+    """JupyterHub's ``hub_auth`` objects of the server (made now if they were not yet)."""
+    owners: list[Any] = [getattr(server_app, "identity_provider", None),
+                         getattr(server_app, "starter_app", None)]
+    manager = getattr(server_app, "extension_manager", None)
+    if manager is not None:
+        for apps in manager.extension_apps.values():
+            owners.extend(apps)
+    found: list[Any] = []
+    for owner in owners:
+        has_trait = getattr(owner, "has_trait", None)
+        if callable(has_trait) and has_trait("hub_auth"):
+            hub_auth = owner.hub_auth
+            if hub_auth is not None and all(hub_auth is not f for f in found):
+                found.append(hub_auth)
+    return found
+
+
 def hide_from_children(server_app: Any) -> bool:
     """Take the hub token out of the environment children inherit; True if it was there."""
     global _token
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
     if not token or not os.environ.get("JUPYTERHUB_USER"):
         return False  # not started by a hub: nothing to hide
-    # JupyterHub's HubOAuth reads $JUPYTERHUB_API_TOKEN lazily: make it read it now.
-    provider = getattr(server_app, "identity_provider", None)
-    hub_auth = getattr(provider, "hub_auth", None)
-    if hub_auth is not None and not hub_auth.api_token:
-        hub_auth.api_token = token
+    # JupyterHub's HubOAuth objects (the identity provider's, and the single-user app's own,
+    # which reports activity) read $JUPYTERHUB_API_TOKEN lazily: make them read it now.
+    for hub_auth in _hub_auths(server_app):
+        if not hub_auth.api_token:
+            hub_auth.api_token = token
     _token = token
     for name in HIDDEN_VARIABLES:
         os.environ.pop(name, None)

@@ -346,6 +346,8 @@ def test_teacher_kernels_and_terminals_get_no_hub_token(hub_users):
             assert "JUPYTERHUB_API_TOKEN" not in proc_env(pid), pid
     finally:
         requests.delete(f"{base}/api/terminals/{r.json()['name']}", headers=headers, timeout=60)
+    # the server itself still uses it (JupyterHub's activity reports)
+    assert "Error notifying Hub of activity" not in hub_users.launcher.log_tail(100000)
     # what is kept from them: the server's token, which reaches the service
     assert SERVICE_SCOPE in token_model(
         hub_users, proc_env(server)["JUPYTERHUB_API_TOKEN"])["scopes"]

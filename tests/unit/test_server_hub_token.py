@@ -8,6 +8,8 @@ import sys
 import types
 
 import pytest
+from traitlets import Any as TraitAny
+from traitlets import HasTraits
 
 from jupyter_extension_companion.server import hub_token, routes
 
@@ -25,12 +27,19 @@ def hub_env(monkeypatch: pytest.MonkeyPatch):
     os.environ.pop("JPY_API_TOKEN", None)
 
 
+class _Owner(HasTraits):
+    hub_auth = TraitAny()
+
+
 def test_token_leaves_the_environment_but_the_forwarder_keeps_it(hub_env) -> None:
-    hub_auth = types.SimpleNamespace(api_token="")
-    app = types.SimpleNamespace(identity_provider=types.SimpleNamespace(hub_auth=hub_auth))
+    # JupyterHub's two HubOAuth objects: the identity provider's and the single-user app's own
+    # (activity reports); both read the variable lazily
+    login, activity = types.SimpleNamespace(api_token=""), types.SimpleNamespace(api_token="")
+    app = types.SimpleNamespace(identity_provider=_Owner(hub_auth=login),
+                                starter_app=_Owner(hub_auth=activity))
     assert hub_token.hide_from_children(app) is True
     assert "JUPYTERHUB_API_TOKEN" not in os.environ and "JPY_API_TOKEN" not in os.environ
-    assert hub_auth.api_token == "secret-token"  # JupyterHub's HubOAuth got it first
+    assert login.api_token == activity.api_token == "secret-token"
     assert hub_token.server_token() == "secret-token"
     assert routes.hub_env() == {"user": "teach", "token": "secret-token", "service_url": ""}
     assert hub_env == [False]  # the server was made not dumpable
