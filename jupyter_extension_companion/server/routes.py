@@ -5,7 +5,9 @@
 - ``/classroom/api/admin/<path>``: forwarded to the classroom service's ``/api/v1/<path>`` with
   this server's own hub token, but only when the visitor is this server's owner *and* a hub
   admin. A teacher visiting a student's server (admin access, sharing) is not the owner, so
-  nothing is forwarded. The service checks the token's owner again on its side.
+  nothing is forwarded. The service checks again on its side: the token must carry the scope
+  ``access:services!service=classroom`` (JupyterHub gives it to teachers' server tokens only)
+  and belong to a hub admin.
 """
 
 from __future__ import annotations

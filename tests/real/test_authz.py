@@ -415,6 +415,7 @@ def test_refused_bodies_are_never_read(class_of_two):
             sock.close()
     time.sleep(0.5)
     grown = _vm_hwm_kib(pid) - hwm_before
+    print(f"service peak RSS (VmHWM) {hwm_before} KiB -> +{grown} KiB after 3 x 40 MB refused")
     assert grown < 16 * 1024, f"the service's peak memory grew by {grown} KiB"
 
 

@@ -154,3 +154,10 @@ async def test_oversized_body_sent_anyway_gets_its_413(service):
     _ctx, call, _paths = service
     code, body = await call("POST", "/api/v1/users", b"x" * (DEFAULT_MAX_BODY * 4))
     assert code == 413 and body["code"] == "too_large", (code, body)
+
+
+def test_handlers_never_read_the_unstreamed_body():
+    """Handlers stream their bodies: ``self.request.body`` is empty; use ``json_body()``."""
+    folder = Path(__file__).resolve().parents[2] / "jupyter_extension_companion" / "service"
+    offenders = [p.name for p in folder.rglob("*.py") if "request.body" in p.read_text()]
+    assert offenders == []
