@@ -43,9 +43,14 @@ _SKIP_DIRS = frozenset({".ipynb_checkpoints", "__pycache__", ".git", "node_modul
 
 
 class _Account(Protocol):
-    name: str
-    uid: int
-    home: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def uid(self) -> int: ...
+
+    @property
+    def home(self) -> str: ...
 
     @property
     def is_system(self) -> bool: ...
@@ -184,7 +189,7 @@ class StudentNotebooks:
 
             accounts = SystemAccounts(paths)
         self.paths = paths
-        self.accounts = accounts
+        self.accounts: _Accounts = accounts
         self.audit = audit
         self.max_depth = max_depth
         self.max_notebooks = max_notebooks
@@ -194,7 +199,7 @@ class StudentNotebooks:
     # ---- the student and their folder -----------------------------------------------------
 
     def _student(self, name: str) -> _Account:
-        account = self.accounts.get(name) if isinstance(name, str) else None
+        account: _Account | None = self.accounts.get(name) if isinstance(name, str) else None
         if account is None:
             raise NotFound(f"There is no account {name!r}.")
         if account.is_system or not self.accounts.is_student_home(account):
@@ -226,7 +231,7 @@ class StudentNotebooks:
 
     # ---- listing ---------------------------------------------------------------------------
 
-    def list(self, name: str, *, actor: str = "") -> NotebookListing:
+    def list_notebooks(self, name: str, *, actor: str = "") -> NotebookListing:
         """The ``.ipynb`` files below ``~NAME/notebooks`` (names, sizes, times), sorted by path.
 
         At most ``max_notebooks`` notebooks, ``max_depth`` folders deep and ``max_scanned``
@@ -321,7 +326,7 @@ class StudentNotebooks:
 
     # ---- reading ---------------------------------------------------------------------------
 
-    def read(self, name: str, path: str, *, actor: str = "") -> NotebookCopy:
+    def read_notebook(self, name: str, path: str, *, actor: str = "") -> NotebookCopy:
         """One notebook of ``~NAME/notebooks``, parsed, every cell untrusted.
 
         Refused (nothing read) when any component is a symlink, the file is not a regular file

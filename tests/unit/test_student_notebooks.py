@@ -96,7 +96,7 @@ def world(tmp_path: Path):
 
 def test_list_names_sizes_times(world):
     viewer, nb, _outside, _ = world
-    listing = viewer.list("lea", actor="teach")
+    listing = viewer.list_notebooks("lea", actor="teach")
     assert [n.path for n in listing.notebooks] == ["exercise1.ipynb", "week1/mqtt.ipynb"]
     first = listing.notebooks[0]
     assert first.name == "exercise1.ipynb"
@@ -109,7 +109,7 @@ def test_list_names_sizes_times(world):
 def test_read_marks_every_cell_untrusted_and_audits(world):
     viewer, nb, _outside, audit = world
     (nb / "signed.ipynb").write_text(notebook("print(1)", trusted=True))
-    copy = viewer.read("lea", "signed.ipynb", actor="teach")
+    copy = viewer.read_notebook("lea", "signed.ipynb", actor="teach")
     cells = copy.notebook["cells"]
     assert [c["metadata"]["trusted"] for c in cells] == [False, False]
     assert cells[0]["outputs"][0]["text"] == "print(1)"
@@ -123,10 +123,10 @@ def test_symlink_to_root_file_is_refused_and_nothing_read(world, monkeypatch):
     viewer, nb, outside, audit = world
     (nb / "x.ipynb").symlink_to(outside / "shadow.ipynb")
     spy = OpenSpy(monkeypatch)
-    listing = viewer.list("lea")
+    listing = viewer.list_notebooks("lea")
     assert "x.ipynb" not in [n.path for n in listing.notebooks] and listing.skipped == 1
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", "x.ipynb", actor="teach")
+        viewer.read_notebook("lea", "x.ipynb", actor="teach")
     assert err.value.status == 403 and err.value.code == "refused_path"
     assert "symlink" in err.value.message and SECRET not in err.value.message
     assert spy.opened and spy.touched(outside) == []
@@ -137,9 +137,9 @@ def test_nested_symlinked_folder_is_refused(world, monkeypatch):
     viewer, nb, outside, _ = world
     (nb / "sub").symlink_to(outside / "dir")
     spy = OpenSpy(monkeypatch)
-    assert "sub/x.ipynb" not in [n.path for n in viewer.list("lea").notebooks]
+    assert "sub/x.ipynb" not in [n.path for n in viewer.list_notebooks("lea").notebooks]
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", "sub/x.ipynb")
+        viewer.read_notebook("lea", "sub/x.ipynb")
     assert err.value.status == 403 and err.value.code == "refused_path"
     assert spy.touched(outside) == []
 
@@ -150,7 +150,7 @@ def test_notebooks_folder_or_home_as_symlink_is_refused(world, monkeypatch):
     os.rename(nb, home / "real-notebooks")
     (home / "notebooks").symlink_to(outside / "dir")
     spy = OpenSpy(monkeypatch)
-    for attempt in (lambda: viewer.list("lea"), lambda: viewer.read("lea", "x.ipynb")):
+    for attempt in (lambda: viewer.list_notebooks("lea"), lambda: viewer.read_notebook("lea", "x.ipynb")):
         with pytest.raises(ClassroomError) as err:
             attempt()
         assert err.value.status == 403
@@ -159,7 +159,7 @@ def test_notebooks_folder_or_home_as_symlink_is_refused(world, monkeypatch):
     (home.parent / "lea").rename(home.parent / "lea-real")
     (home.parent / "lea").symlink_to(outside)
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", "shadow.ipynb")
+        viewer.read_notebook("lea", "shadow.ipynb")
     assert err.value.status == 403
     assert spy.touched(outside) == []
 
@@ -167,9 +167,9 @@ def test_notebooks_folder_or_home_as_symlink_is_refused(world, monkeypatch):
 def test_fifo_and_foreign_names_are_refused_without_blocking(world):
     viewer, nb, _outside, _ = world
     os.mkfifo(nb / "pipe.ipynb")
-    assert "pipe.ipynb" not in [n.path for n in viewer.list("lea").notebooks]
+    assert "pipe.ipynb" not in [n.path for n in viewer.list_notebooks("lea").notebooks]
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", "pipe.ipynb")  # must not wait for a writer
+        viewer.read_notebook("lea", "pipe.ipynb")  # must not wait for a writer
     assert err.value.status == 403
 
 
@@ -177,9 +177,9 @@ def test_fifo_and_foreign_names_are_refused_without_blocking(world):
 def test_file_owned_by_someone_else_is_refused(world):
     viewer, nb, _outside, _ = world
     os.chown(nb / "exercise1.ipynb", 4242, 4242)  # e.g. a hard link to another user's file
-    assert "exercise1.ipynb" not in [n.path for n in viewer.list("lea").notebooks]
+    assert "exercise1.ipynb" not in [n.path for n in viewer.list_notebooks("lea").notebooks]
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", "exercise1.ipynb")
+        viewer.read_notebook("lea", "exercise1.ipynb")
     assert err.value.status == 403 and "not owned" in err.value.message
 
 
@@ -188,9 +188,9 @@ def test_size_cap(world):
     small = StudentNotebooks(viewer.paths, viewer.accounts, max_bytes=100)
     (nb / "big.ipynb").write_text(notebook("y" * 500))
     with pytest.raises(ClassroomError) as err:
-        small.read("lea", "big.ipynb")
+        small.read_notebook("lea", "big.ipynb")
     assert err.value.status == 413 and err.value.code == "too_large"
-    assert viewer.read("lea", "big.ipynb").size > 500
+    assert viewer.read_notebook("lea", "big.ipynb").size > 500
 
 
 @pytest.mark.parametrize("path", ["", "../lea/notebooks/exercise1.ipynb", "week1/../x.ipynb",
@@ -200,7 +200,7 @@ def test_bad_paths_are_refused_before_anything_is_opened(world, monkeypatch, pat
     viewer, _nb, _outside, _ = world
     spy = OpenSpy(monkeypatch)
     with pytest.raises(ClassroomError) as err:
-        viewer.read("lea", path)
+        viewer.read_notebook("lea", path)
     assert err.value.status == 400
     assert [p for p in spy.opened if not p.endswith("audit.log")] == []
 
@@ -212,16 +212,16 @@ def test_check_notebook_path_accepts_plain_paths():
 def test_unknown_and_system_accounts(world):
     viewer, _nb, _outside, _ = world
     with pytest.raises(NotFound):
-        viewer.list("nobody")
+        viewer.list_notebooks("nobody")
     with pytest.raises(ClassroomError) as err:
-        viewer.list("daemonish")
+        viewer.list_notebooks("daemonish")
     assert err.value.code == "not_a_student"
     # a student without ~/notebooks has no notebooks; one without a home is not found
-    assert viewer.list("empty").notebooks == []
+    assert viewer.list_notebooks("empty").notebooks == []
     with pytest.raises(NotFound):
-        viewer.list("ghost")
+        viewer.list_notebooks("ghost")
     with pytest.raises(NotFound):
-        viewer.read("lea", "missing.ipynb")
+        viewer.read_notebook("lea", "missing.ipynb")
 
 
 def test_bad_json_is_reported(world):
@@ -230,7 +230,7 @@ def test_bad_json_is_reported(world):
     (nb / "list.ipynb").write_text("[1, 2]")
     for name in ("broken.ipynb", "list.ipynb"):
         with pytest.raises(ClassroomError) as err:
-            viewer.read("lea", name)
+            viewer.read_notebook("lea", name)
         assert err.value.code == "bad_notebook"
 
 
@@ -239,14 +239,14 @@ def test_limits_cut_the_listing_short(world):
     for i in range(5):
         (nb / f"n{i}.ipynb").write_text(notebook(str(i)))
     few = StudentNotebooks(viewer.paths, viewer.accounts, max_notebooks=3)
-    listing = few.list("lea")
+    listing = few.list_notebooks("lea")
     assert len(listing.notebooks) == 3 and listing.truncated
     deep = nb / "a" / "b"
     deep.mkdir(parents=True)
     (deep / "deep.ipynb").write_text(notebook("d"))
     shallow = StudentNotebooks(viewer.paths, viewer.accounts, max_depth=1)
-    listing = shallow.list("lea")
+    listing = shallow.list_notebooks("lea")
     assert "a/b/deep.ipynb" not in [n.path for n in listing.notebooks] and listing.truncated
-    assert "a/b/deep.ipynb" in [n.path for n in viewer.list("lea").notebooks]
+    assert "a/b/deep.ipynb" in [n.path for n in viewer.list_notebooks("lea").notebooks]
     scanned = StudentNotebooks(viewer.paths, viewer.accounts, max_scanned=2)
-    assert scanned.list("lea").truncated
+    assert scanned.list_notebooks("lea").truncated

@@ -24,7 +24,7 @@ class _NotebooksHandler(ClassroomHandler):
 class NotebookListHandler(_NotebooksHandler):
     async def get(self, name: str) -> None:
         viewer, actor = self.notebooks, self.actor
-        listing = await self.blocking(lambda: viewer.list(name, actor=actor))
+        listing = await self.blocking(lambda: viewer.list_notebooks(name, actor=actor))
         self.send(listing.to_json())
 
 
@@ -32,7 +32,7 @@ class NotebookContentHandler(_NotebooksHandler):
     async def get(self, name: str) -> None:
         path = self.get_query_argument("path", "")
         viewer, actor = self.notebooks, self.actor
-        copy = await self.blocking(lambda: viewer.read(name, path, actor=actor))
+        copy = await self.blocking(lambda: viewer.read_notebook(name, path, actor=actor))
         self.send(copy.to_json())
 
 
