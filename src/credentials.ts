@@ -30,6 +30,23 @@ export function userLabUrl(name: string): string {
   return host + URLExt.join(hubBase(), 'user', encodeURIComponent(name), 'lab');
 }
 
+/**
+ * Whether every user's server has an origin of its own (the hub runs with per-user
+ * subdomains, `c.JupyterHub.subdomain_host`): then this Lab is not on the hub's host.
+ * JupyterHub gives the hub's host to each server as `hubHost` (empty on a single origin).
+ */
+export function perUserOrigins(): boolean {
+  const hubHost = PageConfig.getOption('hubHost');
+  if (!hubHost) {
+    return false;
+  }
+  try {
+    return new URL(hubHost).host !== window.location.host;
+  } catch {
+    return false;
+  }
+}
+
 function csvField(value: string): string {
   // Quote every field; a leading =,+,-,@ would be a formula in a spreadsheet.
   let text = value;
