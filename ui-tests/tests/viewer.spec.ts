@@ -222,6 +222,23 @@ test('teacher views a student notebook read-only and untrusted', async ({
   await expect(dialog.getByTestId('classroom-notebook-list')).toBeVisible();
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   expect(teacherContext.pages().length).toBe(pagesBefore);
+
+  // --- the same from the command palette: pick the student, then the notebook -------------
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#command-palette');
+  await palette.locator('input').fill("View a Student's Notebooks");
+  await palette
+    .locator('.lm-CommandPalette-item', { hasText: /View a Student/ })
+    .first()
+    .click();
+  const pick = page.locator('.jp-Dialog', { hasText: /Student|Schüler/ });
+  await pick.locator('select').selectOption(name);
+  await pick.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(
+    dialog.getByTestId('classroom-notebook-list').locator('tbody tr')
+  ).toHaveCount(1);
+  await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+  await expect(dialog).toHaveCount(0);
   expect(await pwned(page)).toEqual([]);
   await teacherContext.close();
 });
