@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..paths import ClassroomPaths
-from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
 from ..provision.errors import ClassroomError
+from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"

@@ -209,7 +209,7 @@ def _plain(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return addr
 
 
-def verify_connection(sock: socket.socket, what: str) -> None:
+def verify_connection(sock: socket.socket) -> None:
     """Refuse (close and raise) unless root or we accepted this connection."""
     uid = peer_uid(sock)
     if uid in trusted_uids():
@@ -217,10 +217,10 @@ def verify_connection(sock: socket.socket, what: str) -> None:
     host, port = sock.getpeername()[:2]
     sock.close()
     if uid is None:
-        raise UnverifiedListener(f"{what}: cannot tell who accepted the connection to "
-                                 f"{host}:{port}; nothing was sent.")
+        raise UnverifiedListener(f"cannot tell who accepted the connection to {host}:{port}; "
+                                 "nothing was sent.")
     raise UnverifiedListener(
-        f"{what}: {host}:{port} is served by account {owner_name(uid)!r} (uid {uid}), not by "
+        f"{host}:{port} is served by account {owner_name(uid)!r} (uid {uid}), not by "
         "root. Nothing was sent to it. Stop that process (`ss -ltnp` shows it) and start the "
         "hub again.",
         uid=uid,
@@ -230,14 +230,14 @@ def verify_connection(sock: socket.socket, what: str) -> None:
 class _VerifiedHTTPConnection(http.client.HTTPConnection):
     def connect(self) -> None:
         super().connect()
-        verify_connection(self.sock, f"{self.host}:{self.port}")
+        verify_connection(self.sock)
 
 
 class _VerifiedHTTPSConnection(http.client.HTTPSConnection):
     def connect(self) -> None:
         # Check the plain TCP connection before TLS (the handshake sends nothing secret).
         http.client.HTTPConnection.connect(self)
-        verify_connection(self.sock, f"{self.host}:{self.port}")
+        verify_connection(self.sock)
         self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
             self.sock, server_hostname=self.host)
 
