@@ -266,3 +266,52 @@ def test_a_student_cannot_listen_on_the_default_internal_ports(squatted: Squatte
     out, _ = proc.communicate(timeout=30)
     assert out.split("\n")[:3] == [f"{HUB_API_PORT} refused", f"{PROXY_API_PORT} refused",
                                    f"{SERVICE_PORT} refused"], out
+
+
+def _free_low_ports(n: int) -> list[int]:
+    """``n`` free loopback ports below 1024 (root may bind them)."""
+    import socket
+
+    found = []
+    for port in range(990, 900, -1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == n:
+            return found
+    pytest.skip("no free ports below 1024")
+
+
+def test_the_stack_runs_on_privileged_ports_and_passes_the_checks(
+    tmp_path: Path,
+) -> None:
+    """What the installer now does by default: hub API, proxy API and service below 1024."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    from jupyter_extension_companion.demo import HubLauncher
+    from jupyter_extension_companion.installer import checks
+    from jupyter_extension_companion.provision.listeners import unprivileged_port_start
+
+    hub_port, proxy_port, service_port = _free_low_ports(3)
+    launcher = HubLauncher(tmp_path / "hub", hub_port=hub_port, proxy_api_port=proxy_port,
+                           service_port=service_port, students_spawn=False)
+    launcher.start()
+    try:
+        access = read_hub_access(launcher.paths)
+        assert access is not None
+        found = [
+            checks.check_hub_api(access["api_url"]),
+            checks.check_proxy(access["hub_url"], access["proxy_api_url"]),
+            checks.check_service(access["hub_url"], access["service_url"]),
+        ]
+        assert [f.level for f in found] == ["ok"] * 3, [f.line() for f in found]
+        protection = checks.check_port_protection(checks.internal_ports(access))
+        expected = "ok" if unprivileged_port_start() > max(hub_port, proxy_port, service_port) \
+            else "warn"
+        assert protection.level == expected, protection.line()
+        assert isinstance(launcher.hub().list_users(), list)  # the verified client talks
+    finally:
+        launcher.stop()
