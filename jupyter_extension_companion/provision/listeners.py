@@ -96,13 +96,22 @@ def parse_proc_net_tcp(text: str) -> list[TcpSocket]:
 
 
 def tcp_sockets(files: Iterable[Path] = PROC_TCP) -> list[TcpSocket]:
-    """Every TCP socket of this network namespace (IPv4 and IPv6)."""
+    """Every TCP socket of this network namespace (IPv4 and IPv6).
+
+    Raises :class:`UnverifiedListener` when none of ``files`` can be read (no way to check).
+    """
     out: list[TcpSocket] = []
+    read = 0
     for path in files:
         try:
             out.extend(parse_proc_net_tcp(path.read_text(encoding="ascii", errors="replace")))
-        except FileNotFoundError:
+            read += 1
+        except OSError:
             continue  # a kernel without IPv6
+    if not read:
+        raise UnverifiedListener(
+            f"cannot read {', '.join(map(str, files))}: no way to check who listens, so nothing "
+            "was sent. Is /proc mounted?", code="no_proc_net")
     return out
 
 

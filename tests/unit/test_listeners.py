@@ -104,6 +104,14 @@ def test_hub_config_guard_names_every_taken_port(monkeypatch: pytest.MonkeyPatch
     listeners.refuse_foreign_listeners({"classroom service": 10101})  # root: no error
 
 
+def test_no_proc_net_means_nothing_is_sent(tmp_path) -> None:
+    with pytest.raises(listeners.UnverifiedListener) as e:
+        listeners.tcp_sockets([tmp_path / "tcp", tmp_path / "tcp6"])
+    assert e.value.code == "no_proc_net" and e.value.uid is None
+    (tmp_path / "tcp").write_text(TCP4)
+    assert len(listeners.tcp_sockets([tmp_path / "tcp", tmp_path / "tcp6"])) == 3
+
+
 def test_port_start_and_the_doctor_findings(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     sysctl = tmp_path / "start"
     sysctl.write_text("0\n")
