@@ -22,7 +22,8 @@ What the rendered config does (JupyterHub 5):
 - Internal listeners a student cannot take: the hub API, the proxy API and the service listen on
   loopback ports below 1024 (only root may bind them while ``ip_unprivileged_port_start`` is not
   lowered), and the config refuses to start the hub while another account holds any of its
-  ports (:func:`.listeners.refuse_foreign_listeners`). JupyterHub 5 cannot put them on unix
+  ports (:func:`.listeners.refuse_foreign_listeners`); the hub's proxy class checks the proxy
+  API's listener before each request (``hub_proxy.VerifiedProxy``). JupyterHub 5 cannot put them on unix
   sockets: ``hub_bind_url`` may be one, but the proxy and the servers still need a TCP
   ``hub_connect_url``, and the proxy API and services are TCP only before JupyterHub 6.
 """
@@ -221,6 +222,8 @@ def render_hub_config(settings: HubSettings) -> str:
         f"c.JupyterHub.db_url = {r('sqlite:///' + str(state / 'jupyterhub.sqlite'))}",
         f"c.JupyterHub.cookie_secret_file = {r(str(state / 'jupyterhub_cookie_secret'))}",
         f"c.ConfigurableHTTPProxy.command = {r(list(settings.proxy_command))}",
+        "# JupyterHub's proxy class, sending its token only to a proxy API run by root",
+        "c.JupyterHub.proxy_class = 'jupyter_extension_companion.hub_proxy.VerifiedProxy'",
         f"c.ConfigurableHTTPProxy.api_url = {r(settings.proxy_api_url)}",
         f"c.ConfigurableHTTPProxy.pid_file = {r(str(state / 'jupyterhub-proxy.pid'))}",
         f"c.JupyterHub.log_level = {r(settings.log_level)}",

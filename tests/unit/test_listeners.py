@@ -135,8 +135,11 @@ def test_port_start_and_the_doctor_findings(tmp_path, monkeypatch: pytest.Monkey
 # ---- live: this process's own sockets (owned by us: trusted) ------------------------------
 
 class _Echo(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         body = (self.headers.get("Authorization") or "").encode()
+        self.seen.append(body.decode())
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -176,3 +179,20 @@ def test_live_connection_of_another_account_is_closed_before_sending(
     with pytest.raises(listeners.UnverifiedListener) as e:
         listeners.opener().open(req, timeout=10)
     assert e.value.uid == os.geteuid()
+
+
+def test_hub_proxy_class_refuses_a_foreign_proxy_api(own_server: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from jupyter_extension_companion.hub_proxy import VerifiedProxy
+
+    proxy = VerifiedProxy(api_url=f"http://127.0.0.1:{own_server}", auth_token="proxy-secret",
+                          should_start=False)
+    got = asyncio.run(proxy.api_request("", method="GET"))  # ours: trusted, sent
+    assert got.body == b"token proxy-secret"
+    monkeypatch.setattr(listeners, "trusted_uids", lambda: {-1})
+    _Echo.seen.clear()
+    with pytest.raises(listeners.UnverifiedListener):
+        asyncio.run(proxy.api_request("", method="GET"))
+    assert _Echo.seen == []
