@@ -32,19 +32,25 @@ export function userLabUrl(name: string): string {
 
 /**
  * Whether every user's server has an origin of its own (the hub runs with per-user
- * subdomains, `c.JupyterHub.subdomain_host`): then this Lab is not on the hub's host.
- * JupyterHub gives the hub's host to each server as `hubHost` (empty on a single origin).
+ * subdomains, `c.JupyterHub.subdomain_host`). JupyterHub gives each server the hub's host as
+ * `hubHost`; with subdomains this Lab is served from `<user>.<that host>`. Anything else
+ * (no `hubHost`, the same host, the hub reached under another name) counts as one origin, so
+ * the live-server warning is shown whenever in doubt.
  */
-export function perUserOrigins(): boolean {
-  const hubHost = PageConfig.getOption('hubHost');
+export function perUserOrigins(
+  hubHost: string = PageConfig.getOption('hubHost'),
+  here: string = window.location.hostname
+): boolean {
   if (!hubHost) {
     return false;
   }
+  let hub: string;
   try {
-    return new URL(hubHost).host !== window.location.host;
+    hub = new URL(hubHost).hostname;
   } catch {
     return false;
   }
+  return hub !== '' && here !== hub && here.endsWith('.' + hub);
 }
 
 function csvField(value: string): string {
