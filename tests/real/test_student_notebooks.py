@@ -58,6 +58,8 @@ def test_service_refuses_a_students_symlink_to_a_root_file(hub_users, tmp_path: 
                               params={"path": path})
         assert r.status_code == 403, (path, r.status_code, r.text[:300])
         assert r.json()["code"] == "refused_path" and SECRET not in r.text
+        # refused because it is a symlink (not only because root owns the target)
+        assert "symlink" in r.json()["message"], r.text
 
     r = hub_users.service("GET", f"/users/{student}/notebooks/content", token,
                           params={"path": "own.ipynb"})

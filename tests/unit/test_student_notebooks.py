@@ -141,6 +141,7 @@ def test_nested_symlinked_folder_is_refused(world, monkeypatch):
     with pytest.raises(ClassroomError) as err:
         viewer.read_notebook("lea", "sub/x.ipynb")
     assert err.value.status == 403 and err.value.code == "refused_path"
+    assert "symlink" in err.value.message
     assert spy.touched(outside) == []
 
 
