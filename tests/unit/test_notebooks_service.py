@@ -22,6 +22,8 @@ async def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     nb = paths.notebooks_of("lea")
     nb.mkdir(parents=True)
     (nb / "ex 1.ipynb").write_text(notebook("print('hi')", trusted=True))
+    (nb / "week 1").mkdir()
+    (nb / "week 1" / "Übung.ipynb").write_text(notebook("nested"))
     secret = tmp_path / "secret.ipynb"
     secret.write_text(notebook(SECRET))
     os.chmod(secret, 0o600)
@@ -37,15 +39,20 @@ async def test_list_and_view(service):
     call, paths = service
     code, body = await call("GET", "/api/v1/users/lea/notebooks")
     assert code == 200, body
-    assert [n["path"] for n in body["notebooks"]] == ["ex 1.ipynb"]
+    assert [n["path"] for n in body["notebooks"]] == ["ex 1.ipynb", "week 1/Übung.ipynb"]
     assert body["skipped"] == 1 and body["truncated"] is False
     code, body = await call("GET", "/api/v1/users/lea/notebooks/content?path=ex%201.ipynb")
     assert code == 200, body
     assert body["student"] == "lea" and body["path"] == "ex 1.ipynb"
     assert all(c["metadata"]["trusted"] is False for c in body["notebook"]["cells"])
+    code, body = await call("GET", "/api/v1/users/lea/notebooks/content?path="
+                            "week%201%2F%C3%9Cbung.ipynb")
+    assert code == 200 and body["path"] == "week 1/Übung.ipynb", body
+    assert body["notebook"]["cells"][0]["source"] == "nested"
     entries = [json.loads(line) for line in paths.audit_log.read_text().splitlines()]
     assert [(e["actor"], e["action"], e["outcome"]) for e in entries] == [
-        ("teach", "notebooks.list", "ok"), ("teach", "notebook.view", "ok")]
+        ("teach", "notebooks.list", "ok"), ("teach", "notebook.view", "ok"),
+        ("teach", "notebook.view", "ok")]
 
 
 @pytest.mark.parametrize("query,status,code", [
