@@ -135,6 +135,14 @@ class HubSettings:
             "classroom service": self.service_port,
         }
 
+    @property
+    def service_host(self) -> str:
+        """With per-user subdomains, the ``Host`` the proxy serves the service on (JupyterHub's
+        default naming: ``classroom--service.<hub host>``); "" otherwise."""
+        if not self.subdomain_host:
+            return ""
+        return f"{SERVICE_NAME}--service.{urlsplit(normalize_subdomain_host(self.subdomain_host)).netloc}"
+
     def validate(self) -> None:
         """Refuse settings that would render a broken config (nothing written)."""
         for url in (self.bind_url, self.hub_bind_url):
@@ -375,6 +383,7 @@ def hub_access_document(settings: HubSettings, token: str) -> dict[str, str]:
         "hub_url": settings.public_url,
         "service_url": settings.service_prefix_url,
         "proxy_api_url": settings.proxy_api_url,
+        "service_host": settings.service_host,
     }
 
 

@@ -124,3 +124,17 @@ def test_in_one_origin_a_student_page_is_the_teachers_own(hub_users):
     r = session.get(f"{hub_users.url}/user/{teacher}/classroom/api/admin/users",
                     headers={"Origin": origin}, timeout=60)
     assert r.status_code == 200
+
+
+def test_doctor_and_installer_find_the_service_by_its_host(subdomain_hub):
+    """The proxy serves the service on classroom--service.<hub host>: the checks send that Host
+    (from the hub access file), or they would report a running service as down."""
+    from jupyter_extension_companion.installer import checks
+
+    access = checks.read_access(subdomain_hub.launcher.paths)
+    assert access is not None
+    host = access["service_host"]
+    assert host == f"classroom--service.hub.localhost:{subdomain_hub.launcher.port}"
+    found = checks.check_service(access["hub_url"], access["service_url"], host)
+    assert found.level == "ok", found
+    assert checks.check_service(access["hub_url"], access["service_url"]).level == "fail"

@@ -62,3 +62,16 @@ def test_installer_option(tmp_path: Path) -> None:
     assert parse_options(["--prefix", str(tmp_path), "--admin", "t"]).subdomain_host == ""
     with pytest.raises(ClassroomError):
         parse_options(["--admin", "t", "--subdomain-host", "https://hub.example/jupyter"])
+
+
+def test_hub_access_file_names_the_service_host(tmp_path: Path) -> None:
+    import json
+
+    s = HubSettings(paths=ClassroomPaths().with_prefix(tmp_path),
+                    subdomain_host="https://hub.school.example")
+    write_hub_config(s)
+    access = json.loads(s.paths.hub_access.read_text())
+    assert access["service_host"] == "classroom--service.hub.school.example"
+    plain = HubSettings(paths=ClassroomPaths().with_prefix(tmp_path / "b"))
+    write_hub_config(plain)
+    assert json.loads(plain.paths.hub_access.read_text())["service_host"] == ""
