@@ -85,3 +85,5 @@ python -m pytest tests/real -q
 
 step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
+step "UI tests in per-user subdomain mode (*.hub.localhost)"
+(cd ui-tests && CLASSROOM_UI_SUBDOMAINS=1 npx playwright test --project hub tests/subdomains.spec.ts)
