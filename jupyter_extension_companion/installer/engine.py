@@ -94,6 +94,7 @@ class Context:
         timeout: float | None = None,
         check: bool = True,
         input: str | None = None,
+        cwd: Path | None = None,
     ) -> str:
         """Run a command (argv list), log it and its output; CommandFailed on failure."""
         if self.dry_run:
@@ -115,6 +116,7 @@ class Context:
             stderr=subprocess.STDOUT,
             env=full_env,
             text=True,
+            cwd=cwd,
         )
         if input is not None and proc.stdin is not None:
             proc.stdin.write(input)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
+from ..provision.lab_overrides import LANGUAGES
+from .wheelbuild import is_checkout
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"
@@ -39,6 +41,8 @@ class Options:
     force_os: bool = False
     skip_apt: bool = False
     skip_jars: bool = False
+    hosts_file: Path = Path("/etc/hosts")
+    language: str | None = None
     argv: tuple[str, ...] = ()
 
     @property
@@ -62,12 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--java-kernel", choices=["jjava", "ijava"], default="jjava")
     p.add_argument("--ijava-zip", type=Path, metavar="PATH", help="IJava 1.3.0 release zip")
     p.add_argument("--with-r", action="store_true", help="also install R and its kernel (apt)")
+    p.add_argument("--language", choices=sorted(LANGUAGES),
+                   help="default JupyterLab language for everyone (de: German; each user may "
+                   "still choose in Settings -> Language)")
     p.add_argument(
         "--package",
         default=DEFAULT_PACKAGE,
         metavar="SOURCE",
-        help="where to install jupyterlab-classroom from: a wheel, a source folder or a "
-        "requirement (default: the release on PyPI)",
+        help="where to install jupyterlab-classroom from: a wheel (path or URL), a package "
+        "name on the index, or a checkout (its wheel is built with Node.js from PyPI) "
+        "(default: the release on PyPI)",
     )
     p.add_argument("--pip-index-url", metavar="URL", help="Python package index to use")
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
@@ -142,11 +150,16 @@ def parse_options(argv: list[str]) -> Options:
     if args.uninstall and args.foreground:
         raise ClassroomError("--uninstall and --foreground contradict each other")
     package = args.package
-    if package != DEFAULT_PACKAGE:
+    if package != DEFAULT_PACKAGE and not re.match(r"^https?://\S+$", package):
         candidate = Path(package)
         if candidate.suffix == ".whl" or package.startswith(("/", ".")):
             if not candidate.exists():
                 raise ClassroomError(f"--package {package}: no such file or folder")
+            if candidate.is_dir() and not is_checkout(candidate):
+                raise ClassroomError(
+                    f"--package {package}: not a checkout of jupyterlab-classroom (no "
+                    "pyproject.toml and package-lock.json); give a wheel, a URL or a package name"
+                )
             package = str(candidate.resolve())
     if args.pip_index_url is not None and not re.match(r"^https?://\S+$", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
@@ -173,5 +186,7 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
+        hosts_file=args.prefix / "etc/hosts" if args.prefix else Path("/etc/hosts"),
+        language=args.language,
         argv=tuple(argv),
     )
