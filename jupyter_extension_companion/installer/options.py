@@ -42,6 +42,9 @@ class Options:
     skip_apt: bool = False
     skip_jars: bool = False
     hosts_file: Path = Path("/etc/hosts")
+    command_link: Path = Path("/usr/local/sbin/classroom")
+    supervisor: bool = False
+    supervisor_config: Path = Path("/etc/supervisor/supervisord.conf")
     language: str | None = None
     argv: tuple[str, ...] = ()
 
@@ -95,11 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove what the installer installed (keeps /home and the archives)")
     m.add_argument("--foreground", action="store_true",
                    help="after installing, run the hub in the foreground (hosts without systemd)")
+    m.add_argument("--supervisor", action="store_true",
+                   help="hosts without systemd: run the hub in the background under Debian's "
+                   "supervisor (apt), started again after a reboot")
     m.add_argument("--no-start", action="store_true", help="do not start the hub")
     m.add_argument("--force-os", action="store_true", help="run on an unsupported OS anyway")
     m.add_argument("--skip-apt", action="store_true", help=argparse.SUPPRESS)
     m.add_argument("--skip-jars", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def under_prefix(prefix: Path | None, path: Path) -> Path:
+    """``path`` below a scratch ``--prefix`` (or ``path`` itself)."""
+    return prefix / path.relative_to("/") if prefix else path
 
 
 def parse_options(argv: list[str]) -> Options:
@@ -147,6 +158,8 @@ def parse_options(argv: list[str]) -> Options:
         raise ClassroomError("--ijava-zip only goes with --java-kernel ijava")
     if args.foreground and args.no_start:
         raise ClassroomError("--foreground and --no-start contradict each other")
+    if args.supervisor and args.foreground:
+        raise ClassroomError("--supervisor and --foreground contradict each other: choose one")
     if args.uninstall and args.foreground:
         raise ClassroomError("--uninstall and --foreground contradict each other")
     package = args.package
@@ -186,7 +199,10 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
-        hosts_file=args.prefix / "etc/hosts" if args.prefix else Path("/etc/hosts"),
+        hosts_file=under_prefix(args.prefix, Path("/etc/hosts")),
+        command_link=under_prefix(args.prefix, Path("/usr/local/sbin/classroom")),
+        supervisor=args.supervisor,
+        supervisor_config=under_prefix(args.prefix, Path("/etc/supervisor/supervisord.conf")),
         language=args.language,
         argv=tuple(argv),
     )
