@@ -74,8 +74,9 @@ def check_hub_api(api_url: str) -> Finding:
     return Finding(
         "fail",
         f"hub does not answer at {api_url} (status {status})",
-        "start it: `systemctl start jupyterhub` (or the installer with --foreground), then "
-        "read `journalctl -u jupyterhub`",
+        "start it: `systemctl start jupyterhub` (log: `journalctl -u jupyterhub`); without "
+        "systemd `supervisorctl start jupyterhub` (--supervisor) or the installer with "
+        "--foreground (log: /var/log/jupyterhub-classroom/jupyterhub.log)",
     )
 
 
