@@ -95,13 +95,17 @@ class Context:
         check: bool = True,
         input: str | None = None,
         cwd: Path | None = None,
+        inherit_env: bool = True,
     ) -> str:
-        """Run a command (argv list), log it and its output; CommandFailed on failure."""
+        """Run a command (argv list), log it and its output; CommandFailed on failure.
+
+        ``env`` adds to this process's environment, or replaces it with ``inherit_env=False``.
+        """
         if self.dry_run:
             raise RuntimeError(f"dry run must not run commands: {list(argv)}")
         full_env = None
         if env is not None:
-            full_env = dict(os.environ)
+            full_env = dict(os.environ) if inherit_env else {}
             full_env.update(env)
         argv = [str(a) for a in argv]
         self.log("$ " + shlex.join(argv))

