@@ -33,7 +33,7 @@ if [ "$WHAT" != unit ]; then
   step "system packages (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt_pkgs=(python3-venv default-jdk-headless chromium mosquitto mosquitto-clients
-            r-base-core r-cran-irkernel nginx curl unzip git)
+            r-base-core r-cran-irkernel nginx supervisor curl unzip git)
   missing=()
   for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   # A Node.js from NodeSource bundles npm and conflicts with Debian's npm: the commands decide.
