@@ -9,10 +9,13 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
+from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
+from ..provision.lab_overrides import LANGUAGES
+from .wheelbuild import is_checkout
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass
@@ -23,9 +26,9 @@ class Options:
     admin: str | None = None
     port: int = 8000
     ip: str = ""
-    hub_api_port: int = 8081
-    proxy_api_port: int = 8001
-    service_port: int = 10101
+    hub_api_port: int = HUB_API_PORT
+    proxy_api_port: int = PROXY_API_PORT
+    service_port: int = SERVICE_PORT
     java_kernel: str = "jjava"
     ijava_zip: Path | None = None
     with_r: bool = False
@@ -39,6 +42,12 @@ class Options:
     force_os: bool = False
     skip_apt: bool = False
     skip_jars: bool = False
+    subdomain_host: str = ""
+    hosts_file: Path = Path("/etc/hosts")
+    command_link: Path = Path("/usr/local/sbin/classroom")
+    supervisor: bool = False
+    supervisor_config: Path = Path("/etc/supervisor/supervisord.conf")
+    language: str | None = None
     argv: tuple[str, ...] = ()
 
     @property
@@ -56,20 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", metavar="NAME", help="hub admin (teacher) account name")
     p.add_argument("--port", type=int, default=8000, help="public hub port (default 8000)")
     p.add_argument("--ip", default="", help="address the hub listens on (default: all)")
-    p.add_argument("--hub-api-port", type=int, default=8081, help="internal hub API port")
-    p.add_argument("--proxy-api-port", type=int, default=8001, help="internal proxy API port")
-    p.add_argument("--service-port", type=int, default=10101, help="classroom service port")
+    # Internal ports below 1024: no student can listen there while the hub is down.
+    p.add_argument("--hub-api-port", type=int, default=HUB_API_PORT,
+                   help=f"internal hub API port on 127.0.0.1 (default {HUB_API_PORT})")
+    p.add_argument("--proxy-api-port", type=int, default=PROXY_API_PORT,
+                   help=f"internal proxy API port on 127.0.0.1 (default {PROXY_API_PORT})")
+    p.add_argument("--service-port", type=int, default=SERVICE_PORT,
+                   help=f"classroom service port on 127.0.0.1 (default {SERVICE_PORT})")
     p.add_argument("--java-kernel", choices=["jjava", "ijava"], default="jjava")
     p.add_argument("--ijava-zip", type=Path, metavar="PATH", help="IJava 1.3.0 release zip")
     p.add_argument("--with-r", action="store_true", help="also install R and its kernel (apt)")
+    p.add_argument("--language", choices=sorted(LANGUAGES),
+                   help="default JupyterLab language for everyone (de: German; each user may "
+                   "still choose in Settings -> Language)")
     p.add_argument(
         "--package",
         default=DEFAULT_PACKAGE,
         metavar="SOURCE",
-        help="where to install jupyterlab-classroom from: a wheel, a source folder or a "
-        "requirement (default: the release on PyPI)",
+        help="where to install jupyterlab-classroom from: a wheel (path or URL), a package "
+        "name on the index, or a checkout (its wheel is built with Node.js from PyPI) "
+        "(default: the release on PyPI)",
     )
     p.add_argument("--pip-index-url", metavar="URL", help="Python package index to use")
+    p.add_argument("--subdomain-host", metavar="HOST", default="",
+                   help="serve each user's server on <name>.HOST (its own origin; needs wildcard "
+                   "DNS and a wildcard certificate), e.g. https://hub.school.example")
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
     g.add_argument("--prefix", type=Path, help="install every path below this scratch root")
     g.add_argument("--venv", type=Path, help="default /opt/jupyterhub-venv")
@@ -87,11 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove what the installer installed (keeps /home and the archives)")
     m.add_argument("--foreground", action="store_true",
                    help="after installing, run the hub in the foreground (hosts without systemd)")
+    m.add_argument("--supervisor", action="store_true",
+                   help="hosts without systemd: run the hub in the background under Debian's "
+                   "supervisor (apt), started again after a reboot")
     m.add_argument("--no-start", action="store_true", help="do not start the hub")
     m.add_argument("--force-os", action="store_true", help="run on an unsupported OS anyway")
     m.add_argument("--skip-apt", action="store_true", help=argparse.SUPPRESS)
     m.add_argument("--skip-jars", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _subdomain_host(value: str) -> str:
+    from ..provision.hubconfig import normalize_subdomain_host
+
+    return normalize_subdomain_host(value) if value else ""
+
+
+def under_prefix(prefix: Path | None, path: Path) -> Path:
+    """``path`` below a scratch ``--prefix`` (or ``path`` itself)."""
+    return prefix / path.relative_to("/") if prefix else path
 
 
 def parse_options(argv: list[str]) -> Options:
@@ -115,7 +149,7 @@ def parse_options(argv: list[str]) -> Options:
     unit = args.systemd_unit or (
         args.prefix / DEFAULT_UNIT.relative_to("/") if args.prefix else DEFAULT_UNIT
     )
-    if args.admin is not None and not _NAME_RE.match(args.admin):
+    if args.admin is not None and not _NAME_RE.fullmatch(args.admin):
         raise ClassroomError(
             f"--admin {args.admin!r} is not a valid user name (lowercase letter first, then "
             "a-z, 0-9, _ or -, at most 32 characters)"
@@ -139,16 +173,23 @@ def parse_options(argv: list[str]) -> Options:
         raise ClassroomError("--ijava-zip only goes with --java-kernel ijava")
     if args.foreground and args.no_start:
         raise ClassroomError("--foreground and --no-start contradict each other")
+    if args.supervisor and args.foreground:
+        raise ClassroomError("--supervisor and --foreground contradict each other: choose one")
     if args.uninstall and args.foreground:
         raise ClassroomError("--uninstall and --foreground contradict each other")
     package = args.package
-    if package != DEFAULT_PACKAGE:
+    if package != DEFAULT_PACKAGE and not re.match(r"^https?://\S+$", package):
         candidate = Path(package)
         if candidate.suffix == ".whl" or package.startswith(("/", ".")):
             if not candidate.exists():
                 raise ClassroomError(f"--package {package}: no such file or folder")
+            if candidate.is_dir() and not is_checkout(candidate):
+                raise ClassroomError(
+                    f"--package {package}: not a checkout of jupyterlab-classroom (no "
+                    "pyproject.toml and package-lock.json); give a wheel, a URL or a package name"
+                )
             package = str(candidate.resolve())
-    if args.pip_index_url is not None and not re.match(r"^https?://\S+$", args.pip_index_url):
+    if args.pip_index_url is not None and not re.fullmatch(r"https?://\S+", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
     return Options(
         paths=paths,
@@ -173,5 +214,11 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
+        subdomain_host=_subdomain_host(args.subdomain_host),
+        hosts_file=under_prefix(args.prefix, Path("/etc/hosts")),
+        command_link=under_prefix(args.prefix, Path("/usr/local/sbin/classroom")),
+        supervisor=args.supervisor,
+        supervisor_config=under_prefix(args.prefix, Path("/etc/supervisor/supervisord.conf")),
+        language=args.language,
         argv=tuple(argv),
     )

@@ -18,7 +18,22 @@ What the rendered config does (JupyterHub 5):
   here: ``java -jar`` ignores ``CLASSPATH``; it lives in each Java kernelspec.
 - The hub-managed service ``classroom`` (runs as root, like the hub) in the built-in ``admin``
   role. That role entry has no ``users`` list: a list there would replace the set of admins.
+- Trust boundaries (students are untrusted): ``Spawner.disable_user_config`` (a student's
+  ``~/.jupyter`` config does not configure their server); each server token carries the
+  service's scope ``access:servers!server``, ``users:activity!user`` and
+  ``access:services!service=classroom`` through ``Spawner.server_token_scopes``: JupyterHub
+  grants it only to users who hold it (teachers, through the ``admin`` role), so a teacher's
+  server may call the service and a student's gets nothing extra. Optional per-user subdomains
+  (``subdomain_host``; ``cookie_host_prefix_enabled`` with https) put every user's server on
+  its own origin.
 - Local additions: every ``jupyterhub_config.d/*.py`` next to the file, loaded last.
+- Internal listeners a student cannot take: the hub API, the proxy API and the service listen on
+  loopback ports below 1024 (only root may bind them while ``ip_unprivileged_port_start`` is not
+  lowered), and the config refuses to start the hub while another account holds any of its
+  ports (:func:`.listeners.refuse_foreign_listeners`); the hub's proxy class checks the proxy
+  API's listener before each request (``hub_proxy.VerifiedProxy``). JupyterHub 5 cannot put them on unix
+  sockets: ``hub_bind_url`` may be one, but the proxy and the servers still need a TCP
+  ``hub_connect_url``, and the proxy API and services are TCP only before JupyterHub 6.
 """
 
 from __future__ import annotations
@@ -29,7 +44,7 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
@@ -41,6 +56,10 @@ HEADER = (
     "# Do not edit: the installer rewrites this file. Put local additions in\n"
     "# jupyterhub_config.d/*.py next to it; they are loaded last and win.\n"
 )
+# Internal listeners on privileged loopback ports: only root can bind them (see listeners.py).
+HUB_API_PORT = 881
+PROXY_API_PORT = 882
+SERVICE_PORT = 883
 
 
 @dataclass
@@ -49,16 +68,17 @@ class HubSettings:
 
     ``venv`` is the environment that runs the hub, the service and the single-user servers
     (default: ``paths.venv``). ``bind_url`` is the public URL of the proxy; ``hub_bind_url`` the
-    hub's internal API address; the service listens on ``127.0.0.1:service_port``.
+    hub's internal API address; the service listens on ``127.0.0.1:service_port``. The internal
+    defaults are privileged ports (< 1024): no student can listen there while the hub is down.
     """
 
     paths: ClassroomPaths = field(default_factory=ClassroomPaths)
     admin_users: list[str] = field(default_factory=list)
     allowed_users: list[str] = field(default_factory=list)
     bind_url: str = "http://:8000"
-    hub_bind_url: str = "http://127.0.0.1:8081"
-    proxy_api_port: int = 8001
-    service_port: int = 10101
+    hub_bind_url: str = f"http://127.0.0.1:{HUB_API_PORT}"
+    proxy_api_port: int = PROXY_API_PORT
+    service_port: int = SERVICE_PORT
     venv: Path | None = None
     proxy_command: list[str] = field(default_factory=lambda: ["configurable-http-proxy"])
     spawner_env: dict[str, str] = field(default_factory=dict)
@@ -66,6 +86,9 @@ class HubSettings:
     hub_state: Path | None = None
     spawn_timeout: int = 60
     log_level: str = "INFO"
+    #: per-user subdomains: e.g. ``https://hub.school.example`` serves each user's server on
+    #: ``https://<name>.hub.school.example`` (wildcard DNS and certificate needed); "" = off
+    subdomain_host: str = ""
 
     @property
     def prefix_dir(self) -> Path:
@@ -97,6 +120,29 @@ class HubSettings:
         """The service's API root as seen from a single-user server (used by the forwarder)."""
         return f"{self.service_url}/services/{SERVICE_NAME}/"
 
+    @property
+    def proxy_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.proxy_api_port}"
+
+    def listener_ports(self) -> dict[str, int]:
+        """name -> TCP port of every listener of this hub (public, hub API, proxy API, service)."""
+        public = urlsplit(self.bind_url)
+        hub = urlsplit(self.hub_bind_url)
+        return {
+            "public proxy": public.port or (443 if public.scheme == "https" else 80),
+            "hub API": hub.port or (443 if hub.scheme == "https" else 80),
+            "proxy API": self.proxy_api_port,
+            "classroom service": self.service_port,
+        }
+
+    @property
+    def service_host(self) -> str:
+        """With per-user subdomains, the ``Host`` the proxy serves the service on (JupyterHub's
+        default naming: ``classroom--service.<hub host>``); "" otherwise."""
+        if not self.subdomain_host:
+            return ""
+        return f"{SERVICE_NAME}--service.{urlsplit(normalize_subdomain_host(self.subdomain_host)).netloc}"
+
     def validate(self) -> None:
         """Refuse settings that would render a broken config (nothing written)."""
         for url in (self.bind_url, self.hub_bind_url):
@@ -108,6 +154,8 @@ class HubSettings:
         for name in [*self.admin_users, *self.allowed_users]:
             if not name or not name.isprintable() or "'" in name or "\\" in name:
                 raise ClassroomError(f"{name!r} is not a valid user name", code="invalid_username")
+        if self.subdomain_host:
+            self.subdomain_host = normalize_subdomain_host(self.subdomain_host)
         for key in self.spawner_env:
             if not key.replace("_", "a").isalnum() or key[0].isdigit():
                 raise ClassroomError(f"{key!r} is not a valid variable name", code="invalid_env")
@@ -118,6 +166,73 @@ class HubSettings:
                 "(`classroom kernels`).",
                 code="classpath_in_env",
             )
+
+
+def normalize_subdomain_host(value: str) -> str:
+    """``https://hub.example[:port]`` from what a person types; ClassroomError if it is not one.
+
+    A bare host name means https (as JupyterHub assumes); plain http is accepted only when it is
+    written out (``http://localhost:8000`` for a test host: browsers resolve ``*.localhost``).
+    """
+    text = value.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = parts.hostname or ""
+    labels = host.split(".")
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or port == -1
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or not all(label and len(label) <= 63 and label.replace("-", "a").isalnum()
+                   and label.isascii() and not label.startswith("-") for label in labels)
+    ):
+        raise ClassroomError(
+            f"{value!r} is not a host for per-user subdomains: give the hub's host name, e.g. "
+            "hub.school.example or https://hub.school.example:8443 (each user's server is then "
+            "served on <name>.hub.school.example; that needs wildcard DNS and a wildcard "
+            "certificate).",
+            code="invalid_subdomain_host",
+        )
+    netloc = host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc.lower(), "", "", ""))
+
+
+#: the scopes of each single-user server's token: JupyterHub's default ``server`` role plus the
+#: service's access scope, which JupyterHub grants only to users who hold it (teachers)
+SERVER_TOKEN_SCOPES = [
+    "access:servers!server",
+    "users:activity!user",
+    f"access:services!service={SERVICE_NAME}",
+]
+
+
+def _trust_lines(settings: HubSettings) -> list[str]:
+    """Config lines for the trust boundaries (see the module docstring)."""
+    lines = [
+        "# Students are untrusted: their ~/.jupyter does not configure their server, and only",
+        "# teachers' server tokens reach the classroom service (JupyterHub grants a server",
+        "# token only the scopes its user holds; students do not hold the service's scope).",
+        "c.Spawner.disable_user_config = True",
+        f"c.Spawner.server_token_scopes = {SERVER_TOKEN_SCOPES!r}",
+    ]
+    if settings.subdomain_host:
+        lines += [
+            "# Per-user subdomains: each user's server is its own origin, so a student's page",
+            "# opened by a teacher cannot script the teacher's own server.",
+            f"c.JupyterHub.subdomain_host = {settings.subdomain_host!r}",
+        ]
+        if settings.subdomain_host.startswith("https://"):
+            lines.append("c.JupyterHub.cookie_host_prefix_enabled = True")
+    return lines
 
 
 def _paths_env(paths: ClassroomPaths) -> dict[str, str]:
@@ -183,13 +298,21 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "c = get_config()  # noqa: F821",
         "",
+        "# Never start while another account holds one of our ports: it would get the proxy's",
+        "# and the services' tokens, or the users' passwords (provision/listeners.py).",
+        "from jupyter_extension_companion.provision.listeners import refuse_foreign_listeners",
+        "",
+        f"refuse_foreign_listeners({r(settings.listener_ports())})",
+        "",
         "# Where the hub listens and keeps its state",
         f"c.JupyterHub.bind_url = {r(settings.bind_url)}",
         f"c.JupyterHub.hub_bind_url = {r(settings.hub_bind_url)}",
         f"c.JupyterHub.db_url = {r('sqlite:///' + str(state / 'jupyterhub.sqlite'))}",
         f"c.JupyterHub.cookie_secret_file = {r(str(state / 'jupyterhub_cookie_secret'))}",
         f"c.ConfigurableHTTPProxy.command = {r(list(settings.proxy_command))}",
-        f"c.ConfigurableHTTPProxy.api_url = {r(f'http://127.0.0.1:{settings.proxy_api_port}')}",
+        "# JupyterHub's proxy class, sending its token only to a proxy API run by root",
+        "c.JupyterHub.proxy_class = 'jupyter_extension_companion.hub_proxy.VerifiedProxy'",
+        f"c.ConfigurableHTTPProxy.api_url = {r(settings.proxy_api_url)}",
         f"c.ConfigurableHTTPProxy.pid_file = {r(str(state / 'jupyterhub-proxy.pid'))}",
         f"c.JupyterHub.log_level = {r(settings.log_level)}",
         "",
@@ -213,20 +336,17 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "",
         "def classroom_make_notebooks(spawner):",
-        '    """Refuse a disabled student; make ~/notebooks (owned by the user) before the start."""',
-        "    # A disabled student's login cookie stays valid until it expires: refuse here too.",
-        "    from jupyter_extension_companion.provision.system_accounts import login_disabled",
+        '    """Refuse a disabled student; make ~/notebooks (never through a symlink)."""',
+        "    from jupyter_extension_companion.provision.system_accounts import prepare_spawn",
         "",
-        "    if login_disabled(spawner.user.name):",
-        "        raise RuntimeError('This account is disabled: ask your teacher to enable it.')",
-        "    user = pwd.getpwnam(spawner.user.name)",
-        f"    folder = Path(user.pw_dir) / {r(paths.notebooks_folder)}",
-        "    if not folder.is_dir():",
-        "        folder.mkdir(mode=0o755, parents=False)",
-        "        os.chown(folder, user.pw_uid, user.pw_gid)",
+        f"    prepare_spawn(spawner.user.name, {r(paths.notebooks_folder)})",
         "",
         "",
         "c.Spawner.pre_spawn_hook = classroom_make_notebooks",
+        "# The teacher's kept generated password goes at the first login (provision/first_login)",
+        "from jupyter_extension_companion.provision.first_login import first_login_hook",
+        "",
+        f"c.Authenticator.post_auth_hook = first_login_hook(Path({r(str(paths.state))}))",
         "",
         "# The classroom service (runs as root with the hub) and its rights",
         f"_hub_access = {r(str(paths.hub_access))}",
@@ -237,6 +357,8 @@ def render_hub_config(settings: HubSettings) -> str:
         "c.JupyterHub.services = [_classroom_service]",
         "# No 'users' key here: a users list in the admin role entry would replace the admins.",
         f"c.JupyterHub.load_roles = [{{'name': 'admin', 'services': [{r(SERVICE_NAME)}]}}]",
+        "",
+        *_trust_lines(settings),
         "",
         "# Local additions, loaded last",
         f"_config_d = Path({r(str(paths.hub_config_d))})",
@@ -264,6 +386,8 @@ def hub_access_document(settings: HubSettings, token: str) -> dict[str, str]:
         "token": token,
         "hub_url": settings.public_url,
         "service_url": settings.service_prefix_url,
+        "proxy_api_url": settings.proxy_api_url,
+        "service_host": settings.service_host,
     }
 
 

@@ -5,7 +5,9 @@
 - ``/classroom/api/admin/<path>``: forwarded to the classroom service's ``/api/v1/<path>`` with
   this server's own hub token, but only when the visitor is this server's owner *and* a hub
   admin. A teacher visiting a student's server (admin access, sharing) is not the owner, so
-  nothing is forwarded. The service checks the token's owner again on its side.
+  nothing is forwarded. The service checks again on its side: the token must carry the scope
+  ``access:services!service=classroom`` (JupyterHub gives it to teachers' server tokens only)
+  and belong to a hub admin.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from ..provision import listeners
+from ..provision.errors import ClassroomError
+from .hub_token import server_token
+
 NAMESPACE = "classroom"
 FORWARD_TIMEOUT = 600.0
 # Headers passed through to the service (never cookies or the visitor's own Authorization).
@@ -30,7 +36,7 @@ _SAFE_SEGMENT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 def hub_env() -> dict[str, str] | None:
     """The hub's variables when this server was spawned by JupyterHub, else None."""
     user = os.environ.get("JUPYTERHUB_USER")
-    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    token = server_token()
     if not user or not token:
         return None
     return {
@@ -121,6 +127,11 @@ class AdminForwardHandler(ClassroomAPIHandler):
         url = url_path_join(env["service_url"], "api/v1", clean)
         if self.request.query:
             url += "?" + self.request.query
+        try:  # the teacher's token goes only to a service run by root (not a student's listener)
+            listeners.verify_listener(url, "classroom service")
+        except ClassroomError as e:
+            code = "service_down" if e.code == "not_listening" else e.code
+            return self.fail(502, e.message, code)
         headers = {h: self.request.headers[h] for h in _FORWARD_HEADERS if h in self.request.headers}
         headers["Authorization"] = f"token {env['token']}"
         method = self.request.method or "GET"
