@@ -100,10 +100,12 @@ export async function runCommand(page: Page, id: string): Promise<void> {
   }
   await expect(palette).toBeVisible();
   await palette.locator('input').fill('');
+  // the palette re-renders when commands change (e.g. while the class list loads): a click
+  // event on the item, without waiting for it to hold still
   await palette
     .locator(`.lm-CommandPalette-item[data-command="${id}"]`)
     .first()
-    .click();
+    .dispatchEvent('click');
   await expect(palette).toBeHidden();
 }
 

@@ -9,10 +9,8 @@
  * - with JupyterLab in German, the menu and the sidebar read German (screenshot).
  */
 import { expect, Page, test } from '@playwright/test';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import * as fs from 'fs';
+import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
-import * as path from 'path';
 
 import {
   acceptKernelDialog,
@@ -27,10 +25,6 @@ import {
 
 /** The notebook of the current tab (hidden tabs may still count as visible). */
 const CURRENT = '.jp-NotebookPanel:not(.lm-mod-hidden)';
-
-const VENV =
-  process.env.CLASSROOM_HUB_VENV ||
-  path.resolve(__dirname, '..', '..', '.venv');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,31 +92,13 @@ class Subscriber {
   }
 }
 
-/** A user-level kernelspec in the student's home (owned by the student). */
-function writeKernelspec(user: string, name: string, spec: object): void {
-  const dir = path.join(
-    '/home',
-    user,
-    '.local',
-    'share',
-    'jupyter',
-    'kernels',
-    name
-  );
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'kernel.json'),
-    JSON.stringify(spec, null, 1)
-  );
-  execFileSync('chown', ['-R', `${user}:`, path.join('/home', user, '.local')]);
-}
-
 /** Save a notebook into the logged-in user's server (contents API) and open it. */
 async function openNotebook(
   page: Page,
   name: string,
   kernel: { name: string; display_name: string; language: string },
-  code?: string
+  code?: string,
+  noKernel = false
 ): Promise<void> {
   const notebook = {
     cells: [
@@ -147,6 +123,14 @@ async function openNotebook(
   await page.waitForSelector('.jp-NotebookPanel .jp-Cell', {
     timeout: 120_000
   });
+  if (noKernel) {
+    // no such kernel on the server: Lab asks which one to use
+    const dialog = page.locator('.jp-Dialog', {
+      hasText: /Select Kernel|Kernel auswählen/
+    });
+    await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+    await expect(dialog).toHaveCount(0);
+  }
   await page.waitForTimeout(1000);
   // the first cell is the active cell: snippets go below it
   await page.locator(`${CURRENT} .jp-Cell`).first().click();
@@ -274,32 +258,26 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       { method: 'POST', body: { name: student } }
     );
     expect(made.status).toBe(201);
-    const javaSpec = JSON.parse(
-      fs.readFileSync(
-        path.join(VENV, 'share', 'jupyter', 'kernels', 'java', 'kernel.json'),
-        'utf8'
-      )
+    // Students' own kernelspecs are ignored (Spawner.disable_user_config): the Java kernel
+    // with the shared jars comes from the Kernels route, as from the sidebar.
+    const install = await classroomApi<{ job: string }>(
+      teacher,
+      'admin/kernels/java/install',
+      { method: 'POST', body: {} }
     );
-    const javaDir = path.join(VENV, 'share', 'jupyter', 'kernels', 'java');
-    writeKernelspec(student, 'java', {
-      ...javaSpec,
-      argv: javaSpec.argv.map((a: string) =>
-        a.split('{resource_dir}').join(javaDir)
-      ),
-      env: { ...(javaSpec.env ?? {}), JJAVA_CLASSPATH: `${jars.data.folder}/*` }
-    });
-    // a kernel of a language without snippets (it is Python underneath; only the spec counts)
-    writeKernelspec(student, 'clt-ruby', {
-      argv: [
-        path.join(VENV, 'bin', 'python'),
-        '-m',
-        'ipykernel_launcher',
-        '-f',
-        '{connection_file}'
-      ],
-      display_name: 'Ruby (test)',
-      language: 'ruby'
-    });
+    expect(install.status).toBeLessThan(300);
+    await expect
+      .poll(
+        async () =>
+          (await classroomApi(teacher, `admin/jobs/${install.data.job}`)).data
+            .state,
+        { timeout: 300_000 }
+      )
+      .toBe('done');
+    const kernels = await classroomApi(teacher, 'admin/kernels');
+    expect(JSON.stringify(kernels.data)).toContain(
+      `JJAVA_CLASSPATH=${jars.data.folder}/*`
+    );
 
     const page = await studentContext.newPage();
     await loginToLab(page, student, made.data.credentials.password);
@@ -360,11 +338,13 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     expect(pythonSource).not.toContain('JsonObject');
 
     // another language: disabled, and the tooltip says why
-    await openNotebook(page, 'other.ipynb', {
-      name: 'clt-ruby',
-      display_name: 'Ruby (test)',
-      language: 'ruby'
-    });
+    await openNotebook(
+      page,
+      'other.ipynb',
+      { name: 'clt-ruby', display_name: 'Ruby (test)', language: 'ruby' },
+      undefined,
+      true
+    );
     const disabled = await mqttEntry(page, 'Publish a JSON object');
     await expect(disabled).toHaveClass(/lm-mod-disabled/);
     await expect(disabled).toHaveAttribute('title', /no MQTT snippet for Ruby/);
