@@ -8,8 +8,15 @@
  * cell has run (JJava answers Lab's history_request with no status at all).
  */
 import { expect, Page, test } from '@playwright/test';
+import * as fs from 'fs';
 
-import { hubState, loginToLab, saveNotebook, screenshot } from './hub';
+import {
+  classroomApi,
+  hubState,
+  loginToLab,
+  saveNotebook,
+  screenshot
+} from './hub';
 
 const JAVA = { name: 'java', display_name: 'Java', language: 'java' };
 
@@ -51,6 +58,25 @@ test('Java notebook: the first Shift+Enter runs and the status is real', async (
   const page = await context.newPage();
   try {
     await loginToLab(page, hub.teacher.name, hub.teacher.password);
+    // The Java kernelspec of this hub's venv, pointing at this run's shared jars (an earlier
+    // run against the same venv may have left one pointing at its removed scratch folder).
+    // JJava stops at start when a class path folder is missing (no jar added yet in this run)
+    const jars = await classroomApi<{ folder: string }>(page, 'admin/jars');
+    fs.mkdirSync(jars.data.folder, { recursive: true });
+    const install = await classroomApi<{ job: string }>(
+      page,
+      'admin/kernels/java/install',
+      { method: 'POST', body: {} }
+    );
+    expect(install.status).toBeLessThan(300);
+    await expect
+      .poll(
+        async () =>
+          (await classroomApi(page, `admin/jobs/${install.data.job}`)).data
+            .state,
+        { timeout: 300_000 }
+      )
+      .toBe('done');
 
     // 1. Shift+Enter while the notebook's session is still being created. On a busy host
     // that window is seconds long; here the session request is held back 5 s so that the
