@@ -85,3 +85,6 @@ python -m pytest tests/real -q
 
 step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
+
+step "bare host: the README's first command on a pristine Debian 12 (scripts/bare-host.sh)"
+bash scripts/bare-host.sh
