@@ -3,6 +3,7 @@
 #
 #   sudo bash install/bootstrap.sh --admin teacher              # install, or finish/upgrade
 #   sudo bash install/bootstrap.sh --admin teacher --foreground # hosts without systemd (LXC)
+#   sudo bash install/bootstrap.sh --admin teacher --supervisor # same, in the background (apt supervisor)
 #   sudo bash install/bootstrap.sh --dry-run                    # print the plan, change nothing
 #   sudo bash install/bootstrap.sh --uninstall                  # keeps /home and the archives
 #

@@ -75,7 +75,6 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
 def _kernel_findings(
     paths: ClassroomPaths, timeout: float, spawner_env: dict[str, str] | None
 ) -> list[checks.Finding]:
-    import os
 
     from ..provision.kernels import KernelCatalog
 
@@ -83,7 +82,7 @@ def _kernel_findings(
     if spawner_env:
         # test with the environment this hub's config really gives students' servers
         env = {k: v for k, v in spawner_env.items() if k != "CLASSROOM_SERVICE_URL"}
-        catalog.kernel_env = lambda: {**os.environ, **env}  # type: ignore[method-assign]
+        catalog.spawner_env = env
     names = [k.name for k in catalog.list() if not k.shadowed]
     if not names:
         return [checks.Finding("fail", "no kernels installed", "re-run the installer")]

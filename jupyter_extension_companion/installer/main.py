@@ -328,7 +328,6 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         if not options.uninstall and not options.dry_run and (hint := password_hint(ctx)):
             # said before anything else can fail: a teacher who missed it is never locked out
             ctx.say(hint)
-            ctx.facts["password_hint_said"] = True
         if not report.ok:
             return 1
         if options.dry_run:

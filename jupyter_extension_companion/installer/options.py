@@ -14,7 +14,7 @@ from .wheelbuild import is_checkout
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass
@@ -134,7 +134,7 @@ def parse_options(argv: list[str]) -> Options:
     unit = args.systemd_unit or (
         args.prefix / DEFAULT_UNIT.relative_to("/") if args.prefix else DEFAULT_UNIT
     )
-    if args.admin is not None and not _NAME_RE.match(args.admin):
+    if args.admin is not None and not _NAME_RE.fullmatch(args.admin):
         raise ClassroomError(
             f"--admin {args.admin!r} is not a valid user name (lowercase letter first, then "
             "a-z, 0-9, _ or -, at most 32 characters)"
@@ -174,7 +174,7 @@ def parse_options(argv: list[str]) -> Options:
                     "pyproject.toml and package-lock.json); give a wheel, a URL or a package name"
                 )
             package = str(candidate.resolve())
-    if args.pip_index_url is not None and not re.match(r"^https?://\S+$", args.pip_index_url):
+    if args.pip_index_url is not None and not re.fullmatch(r"https?://\S+", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
     return Options(
         paths=paths,

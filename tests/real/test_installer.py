@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -42,14 +43,18 @@ pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 
 def free_ports(n: int) -> list[int]:
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
+    """``n`` free ports below the kernel's ephemeral range (32768+): an install takes minutes,
+    and a port the kernel hands out in between to anyone's connection would then be taken."""
+    ports: list[int] = []
+    while len(ports) < n:
+        port = random.randrange(12000, 32000)  # noqa: S311 - not a secret
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", port))  # noqa: S104 - free on every address
+            except OSError:
+                continue
+        if port not in ports:
+            ports.append(port)
     return ports
 
 
