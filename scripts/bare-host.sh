@@ -208,7 +208,9 @@ mount --bind /dev "$TREE/dev"
 mount --bind /dev/pts "$TREE/dev/pts"
 CHROOT_ENV=(env -i HOME=/root USER=root LOGNAME=root TERM=dumb
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
-chroot "$TREE" "${CHROOT_ENV[@]}" update-ca-certificates >/dev/null
+chroot "$TREE" "${CHROOT_ENV[@]}" update-ca-certificates >"$WORK/ca.log" 2>&1 ||
+  { cat "$WORK/ca.log"; die "update-ca-certificates failed in the chroot"; }
+: >"$LOG" # appended to (O_APPEND): every writer in the chroot adds at the end
 git clone -q --no-hardlinks "$ROOT" "$TREE/root/jupyterlab-classroom"
 git -C "$TREE/root/jupyterlab-classroom" checkout -q --detach "$HEAD"
 say "bare host ready in $((SECONDS - t0)) s: $TREE (clone of $HEAD)"
@@ -216,7 +218,7 @@ say "bare host ready in $((SECONDS - t0)) s: $TREE (clone of $HEAD)"
 # --- 3. the README's first command, then the checks ----------------------------------------------
 say "running in the chroot, in /root/jupyterlab-classroom: $README_CMD"
 setsid chroot "$TREE" "${CHROOT_ENV[@]}" /bin/bash -c "cd /root/jupyterlab-classroom && $README_CMD" \
-  </dev/null >"$LOG" 2>&1 &
+  </dev/null >>"$LOG" 2>&1 &
 INSTALL_PID=$!
 "$PY" "$ROOT/scripts/bare_host_check.py" --tree "$TREE" --install-log "$LOG" \
   --install-pid "$INSTALL_PID" --install-timeout "$INSTALL_TIMEOUT" \
