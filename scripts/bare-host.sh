@@ -190,6 +190,13 @@ TREE=$WORK/root
 LOG=$WORK/install.log
 mkdir "$TREE"
 t0=$SECONDS
+# In memory when there is room (the installed host is about 3 GB): faster to fill, and the
+# teardown is an unmount instead of minutes of rm -rf. CLASSROOM_BARE_TMPFS=0 (or _KEEP=1) uses the disk.
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+if [ "${CLASSROOM_BARE_TMPFS:-1}" = 1 ] && [ "${CLASSROOM_BARE_KEEP:-0}" != 1 ] && [ "${avail_kb:-0}" -gt $((10 * 1024 * 1024)) ]; then
+  mount -t tmpfs -o size=8g,mode=0755 bare-host "$TREE"
+  say "the bare host's disk is a tmpfs (8 GB at most; $((avail_kb / 1024 / 1024)) GB of memory available)"
+fi
 zstd -q -dc "$TARBALL" | tar -C "$TREE" --numeric-owner -xpf -
 # Only what every machine here has (DESIGN.md, "Fresh hosts").
 shopt -s nullglob

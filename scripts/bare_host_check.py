@@ -97,12 +97,13 @@ class Job:
     def install_text(self) -> str:
         return self.install_log.read_text(encoding="utf-8", errors="replace")
 
-    def chroot(self, argv: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def chroot(self, argv: list[str], timeout: float = 300,
+               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         env = ["env", "-i", "HOME=/root", "USER=root", "LOGNAME=root", "TERM=dumb",
                f"PATH={CHROOT_PATH}"]
         return subprocess.run(  # noqa: S603 - argv list
             ["chroot", str(self.tree), *env, *argv],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True, text=True, timeout=timeout, check=False, input=stdin,
         )
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
@@ -223,7 +224,8 @@ class Job:
         self.secrets.append(student_pw)
 
         def add() -> None:
-            r = self.chroot(["classroom", "users", "add", student, "--password", student_pw])
+            r = self.chroot(["classroom", "users", "add", student, "--password-stdin"],
+                            stdin=student_pw + "\n")
             if r.returncode != 0:
                 raise Failed(f"`classroom users add {student}` (root's PATH in the chroot) failed "
                              f"with {r.returncode}:\n{r.stdout}{r.stderr}")
@@ -283,7 +285,10 @@ class Job:
               flush=True)
 
 
-ERROR_RE = re.compile(r"requires Node\.js|\berror\b|Error:|\bFAIL\b|Traceback", re.I)
+ERROR_RE = re.compile(
+    r"requires Node\.js|^\W*npm (?:ERR!|error) |^\W*(?:error|E|FAIL|fatal):|Traceback \(most"
+    r"|^\W*\[E |^\W*\[C |Error: |\bFAIL\b"
+)
 
 
 def _error_lines(path: Path, n: int = 6) -> list[str]:
