@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import secrets
 import string
@@ -71,7 +70,8 @@ class Job:
     def __init__(self, args: argparse.Namespace) -> None:
         self.tree: Path = args.tree
         self.install_log: Path = args.install_log
-        self.install_pid: int = args.install_pid
+        self.readme_cmd: str = args.readme_cmd
+        self.proc: subprocess.Popen[bytes] | None = None
         self.install_timeout: float = args.install_timeout
         self.admin = self._admin_from(args.readme_cmd)
         self.t0 = time.monotonic()
@@ -86,25 +86,34 @@ class Job:
         return m.group(1)
 
     # -- helpers ------------------------------------------------------------------------------
+    def start_install(self) -> None:
+        """The README's command, as root types it in the checkout, in its own session."""
+        with open(self.install_log, "ab") as log_file:  # O_APPEND: all writers add at the end
+            self.proc = subprocess.Popen(  # noqa: S603 - argv list; the command is the README's
+                ["chroot", str(self.tree), *self.chroot_env(), "/bin/bash", "-c",
+                 f"cd /root/jupyterlab-classroom && {self.readme_cmd}"],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
     def install_running(self) -> bool:
-        try:
-            pid, _ = os.waitpid(self.install_pid, os.WNOHANG)
-        except ChildProcessError:
-            # not our child (started by the shell): look at /proc instead
-            return Path(f"/proc/{self.install_pid}").exists() and not _zombie(self.install_pid)
-        return pid == 0
+        return self.proc is not None and self.proc.poll() is None
 
     def install_text(self) -> str:
         return self.install_log.read_text(encoding="utf-8", errors="replace")
 
     def chroot(self, argv: list[str], timeout: float = 300,
                stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = ["env", "-i", "HOME=/root", "USER=root", "LOGNAME=root", "TERM=dumb",
-               f"PATH={CHROOT_PATH}"]
         return subprocess.run(  # noqa: S603 - argv list
-            ["chroot", str(self.tree), *env, *argv],
+            ["chroot", str(self.tree), *self.chroot_env(), *argv],
             capture_output=True, text=True, timeout=timeout, check=False, input=stdin,
         )
+
+    @staticmethod
+    def chroot_env() -> list[str]:
+        """A login's environment, not this machine's (no PIP_*, NODE_*, proxies of the CI)."""
+        return ["env", "-i", "HOME=/root", "USER=root", "LOGNAME=root", "TERM=dumb",
+                f"PATH={CHROOT_PATH}"]
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         t = time.monotonic()
@@ -122,6 +131,8 @@ class Job:
     def wait_for_install(self) -> str:
         deadline = self.t0 + self.install_timeout
         password = None
+        resumed = False
+        self.start_install()
         while True:
             text = self.install_text() if self.install_log.exists() else ""
             if password is None and (m := _password(text, self.admin)):
@@ -133,9 +144,18 @@ class Job:
                 raise Failed("the installer says: installed, with problems (see its log)")
             if INSTALLED_RE.search(text) and _hub_answers():
                 break
+            if not self.install_running() and not resumed and (net := _network_error(text)):
+                # The installer's own advice for a failed step: re-run the same command. Once,
+                # and only for a network error, so a flaky download does not fail the job.
+                resumed = True
+                log(f"the command failed on the network ({net.strip()[:160]}); re-running it "
+                    "once, as its message says (the job fails if it fails again)")
+                self.start_install()
+                continue
             if not self.install_running():
-                raise Failed("the README's first command ended before the hub answered "
-                             "(it should keep the hub running in the foreground)")
+                code = self.proc.returncode if self.proc is not None else None
+                raise Failed(f"the README's first command ended (exit {code}) before the hub "
+                             "answered (it should keep the hub running in the foreground)")
             if time.monotonic() > deadline:
                 raise Failed(f"no running hub after {self.install_timeout:.0f} s")
             time.sleep(2)
@@ -315,11 +335,16 @@ def _hub_answers() -> bool:
     return r.status_code == 200 and "version" in r.text
 
 
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
-    except (OSError, IndexError):
-        return True
+NETWORK_RE = re.compile(
+    r".*(?:Temporary failure (?:in name resolution|resolving)|Connection (?:reset|refused|timed out)"
+    r"|Read timed out|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|Hash Sum mismatch"
+    r"|HTTP(?: Error)? 50[234]|Could not connect to|Remote end closed connection).*"
+)
+
+
+def _network_error(text: str) -> str | None:
+    m = NETWORK_RE.search(text)
+    return m.group(0) if m else None
 
 
 def _passwd_entry(tree: Path, user: str) -> list[str]:
@@ -384,7 +409,6 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tree", type=Path, required=True)
     ap.add_argument("--install-log", type=Path, required=True)
-    ap.add_argument("--install-pid", type=int, required=True)
     ap.add_argument("--install-timeout", type=float, default=1500)
     ap.add_argument("--readme-cmd", required=True)
     args = ap.parse_args()
