@@ -18,7 +18,8 @@
 # 4. Always torn down (trap): the processes whose root is the tree (only those), every mount under
 #    it, the tree. CLASSROOM_BARE_KEEP=1 keeps the tree (not the processes, not the mounts).
 #
-# The chroot shares this machine's network: it needs the default ports 8000, 8001, 8081, 10101.
+# The chroot shares this machine's network: it needs the default ports (8000, and 8001/8081/10101
+# or 881-883 inside).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,7 @@ CACHE_DIR=${CLASSROOM_BARE_CACHE:-/var/cache/jupyterlab-classroom}
 INSTALL_TIMEOUT=${CLASSROOM_BARE_INSTALL_TIMEOUT:-1500}
 SUITE=bookworm
 INCLUDE=ca-certificates,git,sudo,curl,procps
-PORTS=(8000 8001 8081 10101)
+PORTS=(8000 8001 8081 10101 881 882 883)
 # Bump when the way the pristine tree is made changes (the cache key includes it).
 TREE_RECIPE=1
 
@@ -167,7 +168,7 @@ trap 'exit 143' TERM
 for port in "${PORTS[@]}"; do
   if ss -Hltn "sport = :$port" | grep -q .; then
     ss -Hltnp "sport = :$port" | sed 's/^/  | /'
-    die "port $port is taken (above); the bare host's hub needs the default ports 8000, 8001, 8081, 10101"
+    die "port $port is taken (above); the bare host's hub needs its default ports (${PORTS[*]})"
   fi
 done
 README_CMD=$(awk '/^```bash/ { inblock = 1; next } inblock && NF { print; exit }' "$ROOT/README.md" |
