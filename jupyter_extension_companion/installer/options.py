@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
+from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
 from ..provision.lab_overrides import LANGUAGES
 from .wheelbuild import is_checkout
 
@@ -25,9 +26,9 @@ class Options:
     admin: str | None = None
     port: int = 8000
     ip: str = ""
-    hub_api_port: int = 8081
-    proxy_api_port: int = 8001
-    service_port: int = 10101
+    hub_api_port: int = HUB_API_PORT
+    proxy_api_port: int = PROXY_API_PORT
+    service_port: int = SERVICE_PORT
     java_kernel: str = "jjava"
     ijava_zip: Path | None = None
     with_r: bool = False
@@ -63,9 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", metavar="NAME", help="hub admin (teacher) account name")
     p.add_argument("--port", type=int, default=8000, help="public hub port (default 8000)")
     p.add_argument("--ip", default="", help="address the hub listens on (default: all)")
-    p.add_argument("--hub-api-port", type=int, default=8081, help="internal hub API port")
-    p.add_argument("--proxy-api-port", type=int, default=8001, help="internal proxy API port")
-    p.add_argument("--service-port", type=int, default=10101, help="classroom service port")
+    # Internal ports below 1024: no student can listen there while the hub is down.
+    p.add_argument("--hub-api-port", type=int, default=HUB_API_PORT,
+                   help=f"internal hub API port on 127.0.0.1 (default {HUB_API_PORT})")
+    p.add_argument("--proxy-api-port", type=int, default=PROXY_API_PORT,
+                   help=f"internal proxy API port on 127.0.0.1 (default {PROXY_API_PORT})")
+    p.add_argument("--service-port", type=int, default=SERVICE_PORT,
+                   help=f"classroom service port on 127.0.0.1 (default {SERVICE_PORT})")
     p.add_argument("--java-kernel", choices=["jjava", "ijava"], default="jjava")
     p.add_argument("--ijava-zip", type=Path, metavar="PATH", help="IJava 1.3.0 release zip")
     p.add_argument("--with-r", action="store_true", help="also install R and its kernel (apt)")
