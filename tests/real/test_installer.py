@@ -338,8 +338,9 @@ def test_student_from_the_cli_logs_in_and_runs_every_kernel(
     users.append(name)
     password = "Clt-Install-" + uuid.uuid4().hex[:10]
     proc = subprocess.run(  # noqa: S603
-        [str(inst.venv / "bin/classroom"), "users", "add", name, "--password", password],
-        env=inst.env, capture_output=True, text=True, timeout=120, check=False,
+        [str(inst.venv / "bin/classroom"), "users", "add", name, "--password-stdin"],
+        input=password + "\n", env=inst.env, capture_output=True, text=True, timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, _out(proc)
 
