@@ -112,7 +112,10 @@ ensure_tarball() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap; }
   }
   command -v zstd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q zstd
-  local t0=$SECONDS build
+  local t0=$SECONDS build old
+  for old in "$CACHE_DIR"/build.*; do # a build that was killed (we hold the lock: none runs)
+    [ -d "$old" ] && teardown_tree "$old"
+  done
   build=$(mktemp -d "$CACHE_DIR/build.XXXXXX")
   BUILD_TREE=$build
   say "pristine tree: debootstrap --variant=minbase --include=$INCLUDE $SUITE (mirror $MIRROR), once"
@@ -137,11 +140,15 @@ ensure_tarball() {
 }
 
 # --- teardown, always ---------------------------------------------------------------------------
-WORK="" BUILD_TREE=""
+WORK="" BUILD_TREE="" CHECKER_PID=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   set +e
+  if [ -n "$CHECKER_PID" ]; then
+    kill -TERM "$CHECKER_PID" 2>/dev/null
+    wait "$CHECKER_PID" 2>/dev/null
+  fi
   [ -z "$BUILD_TREE" ] || teardown_tree "$BUILD_TREE"
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
     local t0=$SECONDS
@@ -182,6 +189,18 @@ if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" 
   say "note: $ROOT has uncommitted changes; this job tests the committed HEAD $HEAD"
 fi
 
+# Trees of earlier runs that were killed before their teardown (SIGKILL, a crash): their job is gone.
+for old in /var/tmp/classroom-bare.*; do
+  [ -d "$old" ] || continue
+  pid=$(cat "$old/job.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then continue; fi
+  # (no job.pid yet: a run that is just starting, unless the folder is old)
+  [ -n "$pid" ] || [ -n "$(find "$old" -maxdepth 0 -mmin +10)" ] || continue
+  say "removing the tree of an earlier run that was not torn down: $old"
+  teardown_tree "$old/root" || true
+  [ -n "$(mounts_under "$old")" ] || rm -rf --one-file-system "$old"
+done
+
 T_START=$SECONDS
 ensure_tarball
 
@@ -189,6 +208,7 @@ ensure_tarball
 WORK=$(mktemp -d /var/tmp/classroom-bare.XXXXXX)
 TREE=$WORK/root
 LOG=$WORK/install.log
+echo $$ >"$WORK/job.pid"
 mkdir "$TREE"
 t0=$SECONDS
 # In memory when there is room (the installed host is about 3 GB): faster to fill, and the
@@ -226,6 +246,11 @@ say "bare host ready in $((SECONDS - t0)) s: $TREE (clone of $HEAD)"
 
 # --- 3. the README's first command, then the checks ----------------------------------------------
 say "running in the chroot, in /root/jupyterlab-classroom: $README_CMD"
+# In the background + wait: a signal to this script runs the teardown at once (bash runs traps
+# only after a foreground command ends); the teardown stops the checker too.
 "$PY" "$ROOT/scripts/bare_host_check.py" --tree "$TREE" --install-log "$LOG" \
-  --install-timeout "$INSTALL_TIMEOUT" --readme-cmd "$README_CMD"
+  --install-timeout "$INSTALL_TIMEOUT" --readme-cmd "$README_CMD" &
+CHECKER_PID=$!
+wait "$CHECKER_PID" || exit $?
+CHECKER_PID=""
 say "bare-host job passed in $((SECONDS - T_START)) s (including the teardown that follows)"
