@@ -20,8 +20,13 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app) -> None:  # type: ignore[no-untyped-def]
-    """Register the /classroom/api routes on the single-user (or plain) Jupyter server."""
+    """Register the /classroom/api routes on the single-user (or plain) Jupyter server and keep
+    the server's hub token away from its kernels and terminals (server/hub_token.py)."""
+    from .server.hub_token import hide_from_children
     from .server.routes import setup_route_handlers
 
     setup_route_handlers(server_app.web_app)
+    if hide_from_children(server_app):
+        server_app.log.info("jupyterlab-classroom: the hub token is kept from kernels and "
+                            "terminals")
     server_app.log.info("Registered jupyterlab-classroom server extension")

@@ -44,9 +44,10 @@ class Finding:
         return text
 
 
-def http_get(url: str, timeout: float = 5) -> tuple[int | None, bytes]:
+def http_get(url: str, timeout: float = 5,
+             headers: dict[str, str] | None = None) -> tuple[int | None, bytes]:
     """(status, body) of a GET without credentials; status None if nothing answered."""
-    req = urllib.request.Request(url)  # noqa: S310 - http(s) URLs we built
+    req = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - URLs we built
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
             return resp.status, resp.read()
@@ -173,16 +174,18 @@ def check_proxy(hub_url: str, proxy_api_url: str = "") -> Finding:
     )
 
 
-def check_service(hub_url: str, service_url: str = "") -> Finding:
+def check_service(hub_url: str, service_url: str = "", service_host: str = "") -> Finding:
     """The classroom service answers through the proxy (any answer but 404/5xx), run by root.
 
-    No token is sent: an answer at all (401/403 included) shows that it is up.
+    No token is sent: an answer at all (401/403 included) shows that it is up. With per-user
+    subdomains the proxy routes the service by host name: ``service_host`` (from the hub access
+    file) is sent as the ``Host`` header.
     """
     foreign = check_listener(service_url, "classroom service") if service_url else None
     if foreign is not None:
         return foreign
     url = f"{hub_url.rstrip('/')}/services/{SERVICE_NAME}/api/v1/openapi.json"
-    status, _ = http_get(url)
+    status, _ = http_get(url, headers={"Host": service_host} if service_host else None)
     if status is not None and status < 500 and status != 404:
         return Finding("ok", f"classroom service answers ({status})")
     return Finding(

@@ -188,7 +188,8 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
             findings = [
                 checks.check_hub_api(api),
                 checks.check_proxy(local_url, access.get("proxy_api_url", "")),
-                checks.check_service(local_url, access.get("service_url", "")),
+                checks.check_service(local_url, access.get("service_url", ""),
+                                     access.get("service_host", "")),
             ]
             died = proc is not None and proc.poll() is not None
             ctx.log("checks: " + ", ".join(f.level for f in findings))

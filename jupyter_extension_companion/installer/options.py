@@ -42,6 +42,7 @@ class Options:
     force_os: bool = False
     skip_apt: bool = False
     skip_jars: bool = False
+    subdomain_host: str = ""
     hosts_file: Path = Path("/etc/hosts")
     command_link: Path = Path("/usr/local/sbin/classroom")
     supervisor: bool = False
@@ -86,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the release on PyPI)",
     )
     p.add_argument("--pip-index-url", metavar="URL", help="Python package index to use")
+    p.add_argument("--subdomain-host", metavar="HOST", default="",
+                   help="serve each user's server on <name>.HOST (its own origin; needs wildcard "
+                   "DNS and a wildcard certificate), e.g. https://hub.school.example")
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
     g.add_argument("--prefix", type=Path, help="install every path below this scratch root")
     g.add_argument("--venv", type=Path, help="default /opt/jupyterhub-venv")
@@ -111,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--skip-apt", action="store_true", help=argparse.SUPPRESS)
     m.add_argument("--skip-jars", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _subdomain_host(value: str) -> str:
+    from ..provision.hubconfig import normalize_subdomain_host
+
+    return normalize_subdomain_host(value) if value else ""
 
 
 def under_prefix(prefix: Path | None, path: Path) -> Path:
@@ -204,6 +214,7 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
+        subdomain_host=_subdomain_host(args.subdomain_host),
         hosts_file=under_prefix(args.prefix, Path("/etc/hosts")),
         command_link=under_prefix(args.prefix, Path("/usr/local/sbin/classroom")),
         supervisor=args.supervisor,

@@ -127,6 +127,7 @@ def hub_settings(ctx: Context):  # -> HubSettings (imported lazily: engineer B's
         # R_LIBS_SITE replaces Debian's site libraries (where r-cran-irkernel lives) unless it
         # ends with R's own default, %S.
         spawner_env={"R_LIBS_SITE": f"{ctx.paths.r_libs}:%S"},
+        subdomain_host=o.subdomain_host,
     )
 
 
