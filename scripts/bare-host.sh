@@ -152,6 +152,14 @@ cleanup() {
   [ -z "$BUILD_TREE" ] || teardown_tree "$BUILD_TREE"
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
     local t0=$SECONDS
+    if [ "$status" -ne 0 ] && [ -s "$WORK/install.log" ]; then
+      # the whole logs of a failed run outlive the tree (the last 3 runs)
+      keep=/var/tmp/classroom-bare-failed.$(date +%Y%m%d-%H%M%S)
+      mkdir -p "$keep" && cp "$WORK/install.log" "$keep/" &&
+        cp -r "$WORK/root/var/log/jupyterhub-classroom" "$keep/" 2>/dev/null
+      say "the whole logs of this run: $keep"
+      ls -d /var/tmp/classroom-bare-failed.* | sort | head -n -3 | xargs -r rm -rf
+    fi
     say "teardown: stopping the processes in the chroot, unmounting, removing $WORK"
     kill_in "$WORK/root"
     unmount_under "$WORK/root"
