@@ -21,7 +21,9 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(server_app) -> None:  # type: ignore[no-untyped-def]
     """Register the /classroom/api routes on the single-user (or plain) Jupyter server."""
+    from .server.culling import apply_kernel_culling
     from .server.routes import setup_route_handlers
 
     setup_route_handlers(server_app.web_app)
+    apply_kernel_culling(server_app)
     server_app.log.info("Registered jupyterlab-classroom server extension")

@@ -21,6 +21,7 @@ VENV_REQUIREMENTS = [
     "jupyterlab>=4.6,<4.7",
     "ipykernel",
     "jjava==1.0a8",
+    "jupyterhub-idle-culler>=1.4",
     "paho-mqtt>=2,<3",
 ]
 SHARED_PYTHON_REQUIREMENTS = ["paho-mqtt>=2,<3"]

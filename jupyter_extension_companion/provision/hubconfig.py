@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .culling import culling_file
 from .errors import ClassroomError
 
 SERVICE_NAME = "classroom"
@@ -145,6 +146,8 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
         "CLASSROOM_SERVICE_URL": settings.service_prefix_url,
         # where the service writes the class broker, snippets and templates (server/mqtt.py)
         "CLASSROOM_VENV": str(paths.venv),
+        # the teacher's idle timeouts: the server extension sets kernel culling from it
+        "CLASSROOM_CULLING": str(culling_file(paths)),
     }
     env.update(settings.spawner_env)
     return env
@@ -238,6 +241,7 @@ def render_hub_config(settings: HubSettings) -> str:
         "# No 'users' key here: a users list in the admin role entry would replace the admins.",
         f"c.JupyterHub.load_roles = [{{'name': 'admin', 'services': [{r(SERVICE_NAME)}]}}]",
         "",
+        *_idle_culler_lines(settings),
         "# Local additions, loaded last",
         f"_config_d = Path({r(str(paths.hub_config_d))})",
         "if _config_d.is_dir():",
@@ -246,6 +250,36 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+# -- the idle culler (issue 14) -------------------------------------------------------------
+CULLER_SERVICE_NAME = "idle-culler"
+#: What jupyterhub-idle-culler needs to stop idle servers (its README); never user deletion.
+CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
+
+
+def _idle_culler_lines(settings: HubSettings) -> list[str]:
+    """The hub-managed ``idle-culler`` service and its role (provision/culling.py).
+
+    It runs :mod:`..service.culler`, which runs ``jupyterhub_idle_culler`` with the teacher's
+    server timeout from ``culling.json`` and restarts it when that file changes. The hub makes its
+    token at each start; the role gives it only the culler's scopes.
+    """
+    service = {
+        "name": CULLER_SERVICE_NAME,
+        "command": [str(settings.prefix_dir / "bin" / "python"), "-m",
+                    "jupyter_extension_companion.service.culler",
+                    str(culling_file(settings.paths))],
+        "display": False,
+    }
+    role = {"name": CULLER_SERVICE_NAME, "scopes": CULLER_SCOPES,
+            "services": [CULLER_SERVICE_NAME]}
+    return [
+        "# Idle culling: stop servers idle longer than the teacher's timeout (culling.json)",
+        f"c.JupyterHub.services.append({repr(service)})",
+        f"c.JupyterHub.load_roles.append({repr(role)})",
+        "",
+    ]
 
 
 def read_hub_access(paths: ClassroomPaths) -> dict[str, str] | None:
