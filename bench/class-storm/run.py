@@ -520,6 +520,7 @@ def main() -> int:
                     help="comma list of plain, ours, ours-stockjvm (default plain,ours)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per step and student")
     ap.add_argument("--settle", type=float, default=15, help="seconds before steady memory")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch folder (hub logs)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     if os.geteuid() != 0:
@@ -647,7 +648,12 @@ def main() -> int:
             ours.stop()
         mosq.terminate()
         mosq.wait(10)
-    return 0
+    failed = any(s.error for r in results for s in r.students)
+    if failed or args.keep:
+        print(f"hub logs and scratch files kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
