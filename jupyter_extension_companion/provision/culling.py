@@ -1,11 +1,12 @@
 """Idle timeouts: free what idle students hold (kernels inside servers, then whole servers).
 
-One small JSON file, ``paths.culling`` (``{hub_config_dir}/culling.json``, world-readable, root
-writes it), is the teacher's setting:
+One small JSON file, :func:`culling_file` (``{hub_config_dir}/culling.json``, root writes it), is
+the teacher's setting:
 
 - ``kernel_idle_seconds``: each single-user server culls its own kernels idle that long
-  (Jupyter Server's ``MappingKernelManager.cull_idle_timeout``; set by our server extension when
-  the server starts, before its first kernel, from this file). Connected kernels are culled too
+  (Jupyter Server's ``MappingKernelManager.cull_idle_timeout``): the hub reads this file at each
+  spawn and passes the value in the server's environment; our server extension sets it before
+  the first kernel starts (so a change reaches each student at their next server start). Connected kernels are culled too
   (``cull_connected``): a student who closed the laptop lid still has the tab "connected".
 - ``server_idle_seconds``: the hub-managed ``idle-culler`` service (``jupyterhub-idle-culler``)
   stops servers whose last activity (requests, kernel activity) is older than that.
@@ -38,7 +39,7 @@ MIN_IDLE_SECONDS = 10
 
 
 def culling_file(paths: ClassroomPaths) -> Path:
-    """Where the idle timeouts live (readable by the students' servers)."""
+    """Where the idle timeouts live (read by the hub and the idle culler, both root)."""
     return paths.hub_config_dir / "culling.json"
 
 

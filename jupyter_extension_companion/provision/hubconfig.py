@@ -146,8 +146,6 @@ def spawner_environment(settings: HubSettings) -> dict[str, str]:
         "CLASSROOM_SERVICE_URL": settings.service_prefix_url,
         # where the service writes the class broker, snippets and templates (server/mqtt.py)
         "CLASSROOM_VENV": str(paths.venv),
-        # the teacher's idle timeouts: the server extension sets kernel culling from it
-        "CLASSROOM_CULLING": str(culling_file(paths)),
     }
     env.update(settings.spawner_env)
     return env
@@ -278,6 +276,18 @@ def _idle_culler_lines(settings: HubSettings) -> list[str]:
         "# Idle culling: stop servers idle longer than the teacher's timeout (culling.json)",
         f"c.JupyterHub.services.append({repr(service)})",
         f"c.JupyterHub.load_roles.append({repr(role)})",
+        "",
+        "",
+        "def classroom_kernel_idle_seconds(spawner):",
+        '    """The teacher\'s kernel idle timeout, read by the hub at each spawn."""',
+        "    from jupyter_extension_companion.provision.culling import read_timeouts_file",
+        "",
+        f"    return str(read_timeouts_file(Path({repr(str(culling_file(settings.paths)))}))"
+        ".kernel_idle_seconds)",
+        "",
+        "",
+        "# the server extension sets the kernel manager's culling from it (server/culling.py)",
+        "c.Spawner.environment['CLASSROOM_KERNEL_IDLE_SECONDS'] = classroom_kernel_idle_seconds",
         "",
     ]
 

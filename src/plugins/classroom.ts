@@ -25,6 +25,7 @@ import { NeedsHub } from '../components/NeedsHub';
 import { ClassroomModel } from '../model';
 import { Classroom } from '../tokens';
 import { createBrokerPanel } from '../widgets/BrokerPanel';
+import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
@@ -159,6 +160,7 @@ function setup(
     sidebar.addWidget(createLibrariesPanel(trans));
     sidebar.addWidget(createKernelsPanel(trans));
     sidebar.addWidget(createBrokerPanel(trans, app));
+    sidebar.addWidget(createIdleTimeoutsPanel(trans));
     void model.refresh();
   }
 

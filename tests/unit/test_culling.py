@@ -68,21 +68,24 @@ def test_hub_config_runs_the_idle_culler_with_its_own_scopes(tmp_path, paths):
     role = {r["name"]: r for r in cfg.JupyterHub.load_roles}["idle-culler"]
     assert role == {"name": "idle-culler", "services": ["idle-culler"], "scopes": [
         "list:users", "read:users:activity", "read:servers", "delete:servers"]}
-    assert cfg.Spawner.environment["CLASSROOM_CULLING"] == str(culling_file(paths))
+    # the hub reads the kernel timeout at each spawn (as root) and hands it to the server
+    kernel_idle = cfg.Spawner.environment["CLASSROOM_KERNEL_IDLE_SECONDS"]
+    assert kernel_idle(None) == "1200"
+    write_timeouts(paths, IdleTimeouts(300, 0))
+    assert kernel_idle(None) == "300"
 
 
-def test_server_extension_sets_kernel_culling(paths, monkeypatch):
-    write_timeouts(paths, IdleTimeouts(90, 600))
+def test_server_extension_sets_kernel_culling(monkeypatch):
     km = types.SimpleNamespace(cull_idle_timeout=0, cull_interval=300, cull_connected=False)
     app = types.SimpleNamespace(kernel_manager=km, log=logging.getLogger("t"))
-    monkeypatch.delenv("CLASSROOM_CULLING", raising=False)
+    monkeypatch.delenv("CLASSROOM_KERNEL_IDLE_SECONDS", raising=False)
     assert apply_kernel_culling(app) == {} and km.cull_idle_timeout == 0  # not under our hub
-    monkeypatch.setenv("CLASSROOM_CULLING", str(culling_file(paths)))
+    for bad in ("abc", "5", "0"):  # refused values and 0 (never) leave Jupyter's defaults
+        monkeypatch.setenv("CLASSROOM_KERNEL_IDLE_SECONDS", bad)
+        assert apply_kernel_culling(app) == {} and km.cull_idle_timeout == 0
+    monkeypatch.setenv("CLASSROOM_KERNEL_IDLE_SECONDS", "90")
     apply_kernel_culling(app)
     assert (km.cull_idle_timeout, km.cull_interval, km.cull_connected) == (90, 22, True)
-    write_timeouts(paths, IdleTimeouts(0, 600))
-    km.cull_idle_timeout = 0
-    assert apply_kernel_culling(app) == {} and km.cull_idle_timeout == 0  # 0: never
 
 
 async def test_service_route(paths):
