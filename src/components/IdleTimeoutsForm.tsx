@@ -10,6 +10,14 @@ export interface IIdleTimeouts {
   server_idle_seconds: number;
 }
 
+/** About how many active students with Java this host carries (GET capacity). */
+export interface ICapacity {
+  students: number;
+  memory_mb: number;
+  per_student_mb: number;
+  classroom_jvm: boolean;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -30,6 +38,7 @@ export function IdleTimeoutsForm(props: {
   const [kernel, setKernel] = React.useState('');
   const [server, setServer] = React.useState('');
   const [loaded, setLoaded] = React.useState(false);
+  const [capacity, setCapacity] = React.useState<ICapacity | null>(null);
   const [busy, setBusy] = React.useState(false);
   const [status, setStatus] = React.useState<{
     kind: 'ok' | 'error';
@@ -46,6 +55,9 @@ export function IdleTimeoutsForm(props: {
     requestAPI<IIdleTimeouts>('admin/culling')
       .then(show)
       .catch(e => setStatus({ kind: 'error', text: message(e) }));
+    requestAPI<ICapacity>('admin/capacity')
+      .then(setCapacity)
+      .catch(() => undefined); // an estimate only: the form works without it
   }, []);
 
   const save = async () => {
@@ -124,6 +136,19 @@ export function IdleTimeoutsForm(props: {
             </Button>
           </div>
         </form>
+      )}
+      {capacity && (
+        <div
+          className="jp-classroom-Idle-capacity"
+          data-testid="classroom-capacity"
+        >
+          {trans.__(
+            'This host can carry about %1 active students with Java (%2 GB memory, about %3 MB per student).',
+            String(capacity.students),
+            (capacity.memory_mb / 1024).toFixed(1),
+            String(capacity.per_student_mb)
+          )}
+        </div>
       )}
       {!loaded && !status && trans.__('Loading…')}
       {status && (

@@ -159,3 +159,42 @@ def _wait(cond, timeout: float = 20) -> None:
     while not cond():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_capacity_from_the_bench_figure_and_host_memory(tmp_path, paths):
+    from jupyter_extension_companion.provision import capacity as C
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:        8388608 kB\nMemFree: 1 kB\n")
+    limit = tmp_path / "memory.max"
+    limit.write_text("max\n")
+    assert C.host_memory_mb(meminfo, limit) == 8192
+    limit.write_text(str(4 * 2**30) + "\n")  # an LXC container with 4 GB
+    assert C.host_memory_mb(meminfo, limit) == 4096
+    # no Java kernel with a heap cap: the stock JVM's figure
+    stock = C.estimate(paths, memory_mb=8192)
+    assert not stock.classroom_jvm
+    assert stock.students == (8192 - C.RESERVE_MB) // C.PER_STUDENT_MB_STOCK_JVM
+    java = paths.kernels / "java"
+    java.mkdir(parents=True)
+    (java / "kernel.json").write_text(json.dumps({
+        "argv": ["java", "-jar", "{resource_dir}/jjava.jar", "{connection_file}"],
+        "display_name": "Java", "language": "java",
+        "env": {"JDK_JAVA_OPTIONS": "-Xmx256m -XX:+UseSerialGC"}}))
+    tuned = C.estimate(paths, memory_mb=8192)
+    assert tuned.classroom_jvm and tuned.students > stock.students
+    assert "about" in tuned.sentence() and "active students with Java" in tuned.sentence()
+
+
+async def test_capacity_route(paths):
+    async with running_service(paths) as (ctx, call):
+        status, body = await call("GET", "/api/v1/capacity")
+        assert status == 200 and body["students"] >= 0 and body["memory_mb"] > 0
+        assert (await call("GET", "/api/v1/capacity", token="t-student"))[0] == 403
+
+
+def test_doctor_reports_capacity(paths):
+    from jupyter_extension_companion.cli.doctor import capacity_finding
+
+    finding = capacity_finding(paths)
+    assert "active students with Java" in finding.what

@@ -2,10 +2,12 @@
 
 - ``GET /api/v1/culling`` -> {kernel_idle_seconds, server_idle_seconds}
 - ``PUT /api/v1/culling`` {kernel_idle_seconds?, server_idle_seconds?} -> Change + the new values
+- ``GET /api/v1/capacity`` -> {students, memory_mb, per_student_mb, classroom_jvm}
 """
 
 from __future__ import annotations
 
+from ...provision.capacity import estimate
 from ...provision.culling import parse_timeouts, read_timeouts, write_timeouts
 from ..base import ClassroomHandler, Route, json_body_schema, op
 
@@ -21,6 +23,12 @@ class CullingHandler(ClassroomHandler):
         change = await self.change("culling.set", "culling", write_timeouts, self.ctx.paths,
                                    timeouts, **timeouts.to_json())
         self.send({**change.to_json(), "timeouts": timeouts.to_json()})
+
+
+class CapacityHandler(ClassroomHandler):
+    async def get(self) -> None:
+        cap = await self.blocking(estimate, self.ctx.paths)
+        self.send(cap.to_json())
 
 
 _SECONDS = {"type": "integer", "minimum": 0,
@@ -39,5 +47,11 @@ ROUTES: list[Route] = [
                                        "server_idle_seconds": _SECONDS}),
             ),
         },
+    ),
+    Route(
+        "/api/v1/capacity",
+        CapacityHandler,
+        {"get": op("About how many active students with Java this host carries -> "
+                   "{students, memory_mb, per_student_mb, classroom_jvm}")},
     ),
 ]
