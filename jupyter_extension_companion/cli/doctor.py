@@ -1,6 +1,8 @@
 """``classroom doctor``: check a running classroom host and say what to fix.
 
-Checks: the hub's API, the proxy (the public URL), the classroom service, every kernel students
+Checks: the hub's API, the proxy (the public URL), the classroom service (each only after its
+listener was found to be run by root; no token is sent), that students cannot take those ports
+while the hub is down, every kernel students
 get (started as a throwaway with a smoke cell), the shared jars as an unprivileged user would see
 them, the permissions of the shared library folders, free disk space, the systemd unit, and
 whether passwords would cross the network over plain http. Exit status 1 if anything is broken.
@@ -52,8 +54,11 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
         hub = checks.check_hub_api(access.get("api_url", ""))
         found.append(hub)
         if hub.level == "ok":
-            found.append(checks.check_proxy(access.get("hub_url", "")))
-            found.append(checks.check_service(access.get("hub_url", ""), access.get("token")))
+            found.append(checks.check_proxy(access.get("hub_url", ""),
+                                            access.get("proxy_api_url", "")))
+            found.append(checks.check_service(access.get("hub_url", ""),
+                                              access.get("service_url", "")))
+        found.append(checks.check_port_protection(checks.internal_ports(access)))
     if systemd_running():
         state = run(["systemctl", "is-active", "jupyterhub.service"], check=False).stdout.strip()
         if state == "active":
@@ -70,6 +75,9 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
     found.append(capacity_finding(paths))
     if config is not None and config.bind_url:
         found.append(checks.check_https(config.bind_url, NGINX_SITE))
+        public = checks.check_public_port(config.bind_url)
+        if public is not None:
+            found.append(public)
     return found
 
 
@@ -88,7 +96,6 @@ def capacity_finding(paths: ClassroomPaths) -> checks.Finding:
 def _kernel_findings(
     paths: ClassroomPaths, timeout: float, spawner_env: dict[str, str] | None
 ) -> list[checks.Finding]:
-    import os
 
     from ..provision.kernels import KernelCatalog
 
@@ -96,7 +103,7 @@ def _kernel_findings(
     if spawner_env:
         # test with the environment this hub's config really gives students' servers
         env = {k: v for k, v in spawner_env.items() if k != "CLASSROOM_SERVICE_URL"}
-        catalog.kernel_env = lambda: {**os.environ, **env}  # type: ignore[method-assign]
+        catalog.spawner_env = env
     names = [k.name for k in catalog.list() if not k.shadowed]
     if not names:
         return [checks.Finding("fail", "no kernels installed", "re-run the installer")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("add", help="add one student (account, ~/notebooks, password, hub user)")
     p.add_argument("name")
-    p.add_argument("--password", help="the password (default: generated and printed once)")
+    add_password_options(p)
     p.add_argument("--full-name", help="the student's full name")
     p.add_argument("--teacher", action="store_true", help="make them a teacher (hub admin)")
     p.set_defaults(func=cmd_add)
@@ -73,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("passwd", help="set a new password (generated unless given)")
     p.add_argument("name")
-    p.add_argument("--password")
+    add_password_options(p)
     p.set_defaults(func=cmd_passwd)
 
     for action, text in (("disable", "lock the login and stop the server"),
@@ -95,6 +96,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("name")
     p.add_argument("--revoke", action="store_true", help="take the teacher role away")
     p.set_defaults(func=cmd_teacher)
+
+
+# ---- passwords: from a prompt or stdin, never from argv (every user sees argv in `ps`) ----
+
+PASSWORD_ARGV_REFUSED = (
+    "--password is gone: a password on the command line is visible to every user of the host "
+    "(ps, /proc). Use --ask-password to type it, or --password-stdin to pipe it in, e.g. "
+    "`printf '%s\\n' \"$PW\" | classroom users passwd NAME --password-stdin`. Nothing was changed."
+)
+
+
+def add_password_options(parser: argparse.ArgumentParser) -> None:
+    """``--ask-password`` / ``--password-stdin``; the old ``--password VALUE`` only refuses."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--ask-password", action="store_true",
+                       help="type the password at a prompt (not shown; default: generated "
+                       "and printed once)")
+    group.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    # kept only to refuse with a clear message (argparse would say "unrecognized arguments")
+    group.add_argument("--password", dest="password_argv", nargs="?", const="",
+                       help=argparse.SUPPRESS)
+
+
+def read_password(args: argparse.Namespace) -> str | None:
+    """The password the options ask for (None: generate one); refuses ``--password VALUE``."""
+    if getattr(args, "password_argv", None) is not None:
+        raise ClassroomError(PASSWORD_ARGV_REFUSED, code="password_argv")
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line.strip("\r\n"):
+            raise ClassroomError("--password-stdin: standard input has no password line; "
+                                 "nothing was changed.", code="no_password")
+        return line.rstrip("\r\n")
+    if args.ask_password:
+        if not sys.stdin.isatty():
+            raise ClassroomError("--ask-password needs a terminal: use --password-stdin to "
+                                 "pipe the password in.", code="no_tty")
+        first = getpass.getpass("New password: ")
+        if first != getpass.getpass("Type it again: "):
+            raise ClassroomError("The two passwords differ; nothing was changed.",
+                                 code="password_mismatch")
+        return first
+    return None
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -131,8 +176,9 @@ def _print_credentials(creds: Credentials) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    password = read_password(args)
     creds = make_roster(args.paths).add(
-        args.name, password=args.password, full_name=args.full_name, teacher=args.teacher
+        args.name, password=password, full_name=args.full_name, teacher=args.teacher
     )
     print(f"{args.name}: {creds.message}")
     _print_credentials(creds)
@@ -140,7 +186,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    creds = make_roster(args.paths).set_password(args.name, args.password)
+    password = read_password(args)
+    creds = make_roster(args.paths).set_password(args.name, password)
     _print_credentials(creds)
     return 0
 

@@ -1,6 +1,8 @@
 """Checks of a running classroom host, shared by the installer's final check and ``classroom doctor``.
 
 Each check returns a :class:`Finding`: ``ok``, ``warn`` or ``fail``, what was seen, and what to do.
+No check sends a token or a password: liveness is an unauthenticated GET, and only after the
+listener was found to be run by root (:mod:`..provision.listeners`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..paths import ClassroomPaths
+from ..provision import listeners
+from ..provision.errors import ClassroomError
 
 SERVICE_NAME = "classroom"
 MIN_FREE_FAIL = 500 * 1024 * 1024
@@ -38,11 +42,9 @@ class Finding:
         return text
 
 
-def http_get(url: str, token: str | None = None, timeout: float = 5) -> tuple[int | None, bytes]:
-    """(status, body) of a GET; status None if nothing answered."""
+def http_get(url: str, timeout: float = 5) -> tuple[int | None, bytes]:
+    """(status, body) of a GET without credentials; status None if nothing answered."""
     req = urllib.request.Request(url)  # noqa: S310 - http(s) URLs we built
-    if token:
-        req.add_header("Authorization", f"token {token}")
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
             return resp.status, resp.read()
@@ -60,8 +62,82 @@ def read_access(paths: ClassroomPaths) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def check_listener(url: str, what: str) -> Finding | None:
+    """A ``fail`` when another account (a student?) listens at ``url``; None if root or nobody."""
+    try:
+        listeners.verify_listener(url, what)
+    except listeners.UnverifiedListener as exc:
+        if exc.uid is None:
+            return None  # not a loopback URL: not ours to check
+        return Finding(
+            "fail",
+            f"{what} at {url} is run by account {listeners.owner_name(exc.uid or 0)!r} "
+            f"(uid {exc.uid}), not root: a local user may be waiting for tokens or passwords",
+            "stop that process (`ss -ltnp` shows it), then start the hub "
+            "(`systemctl restart jupyterhub`)",
+        )
+    except ClassroomError:
+        return None  # nothing listens: the liveness check says so
+    return None
+
+
+def internal_ports(access: dict) -> dict[str, int]:
+    """name -> port of the internal listeners named in ``paths.hub_access``."""
+    out = {}
+    for key, name in (("api_url", "hub API"), ("proxy_api_url", "proxy API"),
+                      ("service_url", "classroom service")):
+        try:
+            port = urlsplit(str(access.get(key) or "")).port
+        except ValueError:
+            port = None
+        if port:
+            out[name] = port
+    return out
+
+
+def check_port_protection(ports: dict[str, int]) -> Finding:
+    """Internal ports (name -> port) must be below ``ip_unprivileged_port_start``."""
+    start = listeners.unprivileged_port_start()
+    open_to_all = {name: port for name, port in ports.items() if port >= start}
+    if not open_to_all:
+        return Finding("ok", f"internal ports {', '.join(map(str, ports.values()))} can only be "
+                             f"bound by root (unprivileged ports start at {start})")
+    named = ", ".join(f"{name} {port}" for name, port in open_to_all.items())
+    if start < 1024:
+        fix = (f"this host lets every user bind ports from {start} on (containers often do): "
+               "`sysctl -w net.ipv4.ip_unprivileged_port_start=1024` and put it in "
+               "/etc/sysctl.d/ (or the container's settings)")
+    else:
+        fix = ("re-run the installer without --hub-api-port/--proxy-api-port/--service-port "
+               "(the defaults are below 1024)")
+    return Finding(
+        "warn",
+        f"any local user can listen on {named} while the hub is down (the hub's own clients "
+        "verify the listener, the proxy and students' servers do not)",
+        fix,
+    )
+
+
+def check_public_port(bind_url: str) -> Finding | None:
+    """A warning when a student could take the public port (a fake login page)."""
+    port = urlsplit(bind_url).port or 80
+    start = listeners.unprivileged_port_start()
+    if port < start:
+        return None
+    return Finding(
+        "warn",
+        f"the public port {port} can be taken by any local user while the hub is down, who "
+        "could then show a fake login page",
+        "serve the hub through nginx on 443 (install/nginx/README.md) with the hub itself on a "
+        "loopback port below 1024 (e.g. --ip 127.0.0.1 --port 880), or use --port 80",
+    )
+
+
 def check_hub_api(api_url: str) -> Finding:
-    """The hub's own REST API answers (``/hub/api`` gives its version)."""
+    """The hub's own REST API answers (``/hub/api`` gives its version), run by root."""
+    foreign = check_listener(api_url, "hub API")
+    if foreign is not None:
+        return foreign
     status, body = http_get(api_url.rstrip("/"))
     if status == 200:
         try:
@@ -77,8 +153,12 @@ def check_hub_api(api_url: str) -> Finding:
     )
 
 
-def check_proxy(hub_url: str) -> Finding:
-    """The public URL answers through configurable-http-proxy."""
+def check_proxy(hub_url: str, proxy_api_url: str = "") -> Finding:
+    """The public URL answers through configurable-http-proxy, run by root."""
+    for url, what in ((hub_url, "public proxy"), (proxy_api_url, "proxy API")):
+        foreign = check_listener(url, what) if url else None
+        if foreign is not None:
+            return foreign
     status, _ = http_get(hub_url.rstrip("/") + "/hub/api")
     if status == 200:
         return Finding("ok", f"proxy answers at {hub_url}")
@@ -90,10 +170,16 @@ def check_proxy(hub_url: str) -> Finding:
     )
 
 
-def check_service(hub_url: str, token: str | None) -> Finding:
-    """The classroom service answers through the proxy (any answer but 404/5xx)."""
+def check_service(hub_url: str, service_url: str = "") -> Finding:
+    """The classroom service answers through the proxy (any answer but 404/5xx), run by root.
+
+    No token is sent: an answer at all (401/403 included) shows that it is up.
+    """
+    foreign = check_listener(service_url, "classroom service") if service_url else None
+    if foreign is not None:
+        return foreign
     url = f"{hub_url.rstrip('/')}/services/{SERVICE_NAME}/api/v1/openapi.json"
-    status, _ = http_get(url, token=token)
+    status, _ = http_get(url)
     if status is not None and status < 500 and status != 404:
         return Finding("ok", f"classroom service answers ({status})")
     return Finding(

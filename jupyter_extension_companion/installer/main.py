@@ -115,6 +115,9 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
     proc = None
     started_here = False
     skip = False
+    foreign = checks.check_listener(api, "hub API")
+    if foreign is not None:  # a student's listener must not pass for a running hub
+        raise ClassroomError(f"{foreign.what}; {foreign.fix}", code="unverified_listener")
     already = checks.http_get(api)[0] == 200
     if o.no_start:
         ctx.say("Not starting the hub (--no-start).")
@@ -157,8 +160,8 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
         while True:
             findings = [
                 checks.check_hub_api(api),
-                checks.check_proxy(local_url),
-                checks.check_service(local_url, access.get("token")),
+                checks.check_proxy(local_url, access.get("proxy_api_url", "")),
+                checks.check_service(local_url, access.get("service_url", "")),
             ]
             died = proc is not None and proc.poll() is not None
             ctx.log("checks: " + ", ".join(f.level for f in findings))
@@ -170,6 +173,12 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
             for line in _tail(paths.log_dir / "jupyterhub.log", 15):
                 ctx.say("  | " + line)
     findings.append(checks.check_https(f"http://{o.ip}:{o.port}"))
+    findings.append(checks.check_port_protection({
+        "hub API": o.hub_api_port, "proxy API": o.proxy_api_port,
+        "classroom service": o.service_port}))
+    public = checks.check_public_port(f"http://{o.ip}:{o.port}")
+    if public is not None:
+        findings.append(public)
     kernels = _kernel_names(ctx)
     ok = all(f.level != "fail" for f in findings) and bool(kernels)
     ctx.say("")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
+from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 @dataclass
@@ -23,9 +24,9 @@ class Options:
     admin: str | None = None
     port: int = 8000
     ip: str = ""
-    hub_api_port: int = 8081
-    proxy_api_port: int = 8001
-    service_port: int = 10101
+    hub_api_port: int = HUB_API_PORT
+    proxy_api_port: int = PROXY_API_PORT
+    service_port: int = SERVICE_PORT
     java_kernel: str = "jjava"
     ijava_zip: Path | None = None
     with_r: bool = False
@@ -59,9 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", metavar="NAME", help="hub admin (teacher) account name")
     p.add_argument("--port", type=int, default=8000, help="public hub port (default 8000)")
     p.add_argument("--ip", default="", help="address the hub listens on (default: all)")
-    p.add_argument("--hub-api-port", type=int, default=8081, help="internal hub API port")
-    p.add_argument("--proxy-api-port", type=int, default=8001, help="internal proxy API port")
-    p.add_argument("--service-port", type=int, default=10101, help="classroom service port")
+    # Internal ports below 1024: no student can listen there while the hub is down.
+    p.add_argument("--hub-api-port", type=int, default=HUB_API_PORT,
+                   help=f"internal hub API port on 127.0.0.1 (default {HUB_API_PORT})")
+    p.add_argument("--proxy-api-port", type=int, default=PROXY_API_PORT,
+                   help=f"internal proxy API port on 127.0.0.1 (default {PROXY_API_PORT})")
+    p.add_argument("--service-port", type=int, default=SERVICE_PORT,
+                   help=f"classroom service port on 127.0.0.1 (default {SERVICE_PORT})")
     p.add_argument("--java-kernel", choices=["jjava", "ijava"], default="jjava")
     p.add_argument("--ijava-zip", type=Path, metavar="PATH", help="IJava 1.3.0 release zip")
     p.add_argument("--with-r", action="store_true", help="also install R and its kernel (apt)")
@@ -122,7 +127,7 @@ def parse_options(argv: list[str]) -> Options:
     unit = args.systemd_unit or (
         args.prefix / DEFAULT_UNIT.relative_to("/") if args.prefix else DEFAULT_UNIT
     )
-    if args.admin is not None and not _NAME_RE.match(args.admin):
+    if args.admin is not None and not _NAME_RE.fullmatch(args.admin):
         raise ClassroomError(
             f"--admin {args.admin!r} is not a valid user name (lowercase letter first, then "
             "a-z, 0-9, _ or -, at most 32 characters)"
@@ -155,7 +160,7 @@ def parse_options(argv: list[str]) -> Options:
             if not candidate.exists():
                 raise ClassroomError(f"--package {package}: no such file or folder")
             package = str(candidate.resolve())
-    if args.pip_index_url is not None and not re.match(r"^https?://\S+$", args.pip_index_url):
+    if args.pip_index_url is not None and not re.fullmatch(r"https?://\S+", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
     for flag in ("kernel_idle_minutes", "server_idle_minutes"):
         value = getattr(args, flag)

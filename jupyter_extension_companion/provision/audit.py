@@ -62,9 +62,11 @@ class AuditLog:
     def entries(self, limit: int | None = None) -> list[dict]:
         """The last ``limit`` entries (all if None), oldest first."""
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            # "\n" only: entries may hold U+2028 (ensure_ascii=False), which splitlines splits at
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
+        lines = [line for line in text.split("\n") if line.strip()]
         if limit is not None:
             lines = lines[-limit:]
-        return [json.loads(line) for line in lines if line.strip()]
+        return [json.loads(line) for line in lines]

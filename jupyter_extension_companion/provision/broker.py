@@ -27,7 +27,7 @@ from .errors import ClassroomError
 
 PLUGIN_ID = "jupyterlab-classroom:mqtt"
 DEFAULT_TOPIC_PREFIX = "class/{username}/"
-_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$|^\[?[0-9A-Fa-f:.]{2,45}\]?$")
+_HOST_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[?[0-9A-Fa-f:.]{2,45}\]?")
 # setting name in schema/mqtt.json <-> field name here
 _KEYS = {
     "host": "host",
@@ -85,7 +85,9 @@ def validate(values: Mapping[str, Any], base: BrokerSettings | None = None) -> B
             current[attr] = values[key]
 
     host = current["host"]
-    if not isinstance(host, str) or not _HOST_RE.match(host.strip()):
+    if isinstance(host, str):
+        host = current["host"] = host.strip()
+    if not isinstance(host, str) or not _HOST_RE.fullmatch(host):
         raise ClassroomError(
             "The broker host must be a host name or IP address, e.g. broker.school.example or "
             "192.168.1.20 (no scheme, no port, no spaces).",

@@ -20,13 +20,29 @@ def _with_password(creds: Iterable[Credentials]) -> list[Credentials]:
     return [c for c in creds if c.password]
 
 
+# A cell starting with one of these is a formula (or becomes one) in a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def csv_cell(value: str) -> str:
+    """``value`` safe for a spreadsheet: a leading ``= + - @``, tab or CR gets a ``'`` before it
+    (the cell then shows as text, never runs as a formula)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def credentials_csv(creds: Iterable[Credentials], delimiter: str = ",") -> str:
-    """CSV text (header ``username,full name,password``) of the students with a password."""
+    """CSV text (header ``username,full name,password``) of the students with a password.
+
+    Starts with a UTF-8 byte order mark (spreadsheet programs then read umlauts right) and
+    guards every cell against formulas (:func:`csv_cell`), like the sheet the browser makes.
+    """
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for c in _with_password(creds):
-        writer.writerow([c.name, c.full_name or "", c.password])
+        writer.writerow([csv_cell(v) for v in (c.name, c.full_name or "", c.password or "")])
     return out.getvalue()
 
 

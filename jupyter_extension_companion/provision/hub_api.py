@@ -2,7 +2,9 @@
 
 Standard library only, so the CLI and the installer need nothing extra; the service calls it
 from a thread. The CLI (root) reads the hub's address and the classroom service's token from
-``paths.hub_access``, written by the hub config.
+``paths.hub_access``, written by the hub config. The token goes out only over a connection that
+root (or the caller itself) accepted (:mod:`.listeners`): a student listening on the hub's port
+while the hub is down gets nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import urllib.request
 from typing import Any
 
 from ..paths import ClassroomPaths
+from . import listeners
 from .errors import ClassroomError, NotFound
 
 PAGE_LIMIT = 200
@@ -38,6 +41,7 @@ class HubClient:
         self.token = token
         self.timeout = timeout
         self.hub_url = hub_url
+        self._opener = listeners.opener()
 
     @classmethod
     def from_state(cls, paths: ClassroomPaths) -> HubClient:
@@ -91,7 +95,7 @@ class HubClient:
         if data is not None:
             req.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:  # noqa: S310
+            with self._opener.open(req, timeout=timeout or self.timeout) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             message = _hub_message(exc)

@@ -19,6 +19,13 @@ What the rendered config does (JupyterHub 5):
 - The hub-managed service ``classroom`` (runs as root, like the hub) in the built-in ``admin``
   role. That role entry has no ``users`` list: a list there would replace the set of admins.
 - Local additions: every ``jupyterhub_config.d/*.py`` next to the file, loaded last.
+- Internal listeners a student cannot take: the hub API, the proxy API and the service listen on
+  loopback ports below 1024 (only root may bind them while ``ip_unprivileged_port_start`` is not
+  lowered), and the config refuses to start the hub while another account holds any of its
+  ports (:func:`.listeners.refuse_foreign_listeners`); the hub's proxy class checks the proxy
+  API's listener before each request (``hub_proxy.VerifiedProxy``). JupyterHub 5 cannot put them on unix
+  sockets: ``hub_bind_url`` may be one, but the proxy and the servers still need a TCP
+  ``hub_connect_url``, and the proxy API and services are TCP only before JupyterHub 6.
 """
 
 from __future__ import annotations
@@ -42,6 +49,10 @@ HEADER = (
     "# Do not edit: the installer rewrites this file. Put local additions in\n"
     "# jupyterhub_config.d/*.py next to it; they are loaded last and win.\n"
 )
+# Internal listeners on privileged loopback ports: only root can bind them (see listeners.py).
+HUB_API_PORT = 881
+PROXY_API_PORT = 882
+SERVICE_PORT = 883
 
 
 @dataclass
@@ -50,16 +61,17 @@ class HubSettings:
 
     ``venv`` is the environment that runs the hub, the service and the single-user servers
     (default: ``paths.venv``). ``bind_url`` is the public URL of the proxy; ``hub_bind_url`` the
-    hub's internal API address; the service listens on ``127.0.0.1:service_port``.
+    hub's internal API address; the service listens on ``127.0.0.1:service_port``. The internal
+    defaults are privileged ports (< 1024): no student can listen there while the hub is down.
     """
 
     paths: ClassroomPaths = field(default_factory=ClassroomPaths)
     admin_users: list[str] = field(default_factory=list)
     allowed_users: list[str] = field(default_factory=list)
     bind_url: str = "http://:8000"
-    hub_bind_url: str = "http://127.0.0.1:8081"
-    proxy_api_port: int = 8001
-    service_port: int = 10101
+    hub_bind_url: str = f"http://127.0.0.1:{HUB_API_PORT}"
+    proxy_api_port: int = PROXY_API_PORT
+    service_port: int = SERVICE_PORT
     venv: Path | None = None
     proxy_command: list[str] = field(default_factory=lambda: ["configurable-http-proxy"])
     spawner_env: dict[str, str] = field(default_factory=dict)
@@ -97,6 +109,21 @@ class HubSettings:
     def service_prefix_url(self) -> str:
         """The service's API root as seen from a single-user server (used by the forwarder)."""
         return f"{self.service_url}/services/{SERVICE_NAME}/"
+
+    @property
+    def proxy_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.proxy_api_port}"
+
+    def listener_ports(self) -> dict[str, int]:
+        """name -> TCP port of every listener of this hub (public, hub API, proxy API, service)."""
+        public = urlsplit(self.bind_url)
+        hub = urlsplit(self.hub_bind_url)
+        return {
+            "public proxy": public.port or (443 if public.scheme == "https" else 80),
+            "hub API": hub.port or (443 if hub.scheme == "https" else 80),
+            "proxy API": self.proxy_api_port,
+            "classroom service": self.service_port,
+        }
 
     def validate(self) -> None:
         """Refuse settings that would render a broken config (nothing written)."""
@@ -184,13 +211,21 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "c = get_config()  # noqa: F821",
         "",
+        "# Never start while another account holds one of our ports: it would get the proxy's",
+        "# and the services' tokens, or the users' passwords (provision/listeners.py).",
+        "from jupyter_extension_companion.provision.listeners import refuse_foreign_listeners",
+        "",
+        f"refuse_foreign_listeners({r(settings.listener_ports())})",
+        "",
         "# Where the hub listens and keeps its state",
         f"c.JupyterHub.bind_url = {r(settings.bind_url)}",
         f"c.JupyterHub.hub_bind_url = {r(settings.hub_bind_url)}",
         f"c.JupyterHub.db_url = {r('sqlite:///' + str(state / 'jupyterhub.sqlite'))}",
         f"c.JupyterHub.cookie_secret_file = {r(str(state / 'jupyterhub_cookie_secret'))}",
         f"c.ConfigurableHTTPProxy.command = {r(list(settings.proxy_command))}",
-        f"c.ConfigurableHTTPProxy.api_url = {r(f'http://127.0.0.1:{settings.proxy_api_port}')}",
+        "# JupyterHub's proxy class, sending its token only to a proxy API run by root",
+        "c.JupyterHub.proxy_class = 'jupyter_extension_companion.hub_proxy.VerifiedProxy'",
+        f"c.ConfigurableHTTPProxy.api_url = {r(settings.proxy_api_url)}",
         f"c.ConfigurableHTTPProxy.pid_file = {r(str(state / 'jupyterhub-proxy.pid'))}",
         f"c.JupyterHub.log_level = {r(settings.log_level)}",
         "",
@@ -214,17 +249,10 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "",
         "def classroom_make_notebooks(spawner):",
-        '    """Refuse a disabled student; make ~/notebooks (owned by the user) before the start."""',
-        "    # A disabled student's login cookie stays valid until it expires: refuse here too.",
-        "    from jupyter_extension_companion.provision.system_accounts import login_disabled",
+        '    """Refuse a disabled student; make ~/notebooks (never through a symlink)."""',
+        "    from jupyter_extension_companion.provision.system_accounts import prepare_spawn",
         "",
-        "    if login_disabled(spawner.user.name):",
-        "        raise RuntimeError('This account is disabled: ask your teacher to enable it.')",
-        "    user = pwd.getpwnam(spawner.user.name)",
-        f"    folder = Path(user.pw_dir) / {r(paths.notebooks_folder)}",
-        "    if not folder.is_dir():",
-        "        folder.mkdir(mode=0o755, parents=False)",
-        "        os.chown(folder, user.pw_uid, user.pw_gid)",
+        f"    prepare_spawn(spawner.user.name, {r(paths.notebooks_folder)})",
         "",
         "",
         "c.Spawner.pre_spawn_hook = classroom_make_notebooks",
@@ -308,6 +336,7 @@ def hub_access_document(settings: HubSettings, token: str) -> dict[str, str]:
         "token": token,
         "hub_url": settings.public_url,
         "service_url": settings.service_prefix_url,
+        "proxy_api_url": settings.proxy_api_url,
     }
 
 

@@ -35,7 +35,7 @@ MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # zip-bomb guard: total declared siz
 MAX_RATIO = 100  # zip-bomb guard: total uncompressed / compressed
 MAX_ENTRIES = 65536
 
-_JAR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-]*\.jar$")
+_JAR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+\-]*\.jar")
 
 # (path, size, mtime_ns, inode) -> (sha256, maven coords); listing 200 jars stays cheap
 _CACHE: dict[tuple[str, int, int, int], tuple[str, dict[str, str] | None]] = {}
@@ -76,7 +76,7 @@ def check_jar_name(filename: str) -> str:
         raise ClassroomError(
             f"Invalid jar name {filename!r}: give a file name without folders", code="bad_jar_name"
         )
-    if not _JAR_NAME.match(filename) or len(filename) > 200:
+    if not _JAR_NAME.fullmatch(filename) or len(filename) > 200:
         raise ClassroomError(
             f"Invalid jar name {filename!r}: letters, digits, '.', '_', '+', '-' and ending in .jar",
             code="bad_jar_name",

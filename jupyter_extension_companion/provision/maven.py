@@ -26,8 +26,8 @@ MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024  # no jar or POM a class needs is larger
 #: Checksum files Maven repositories publish next to an artifact, strongest last.
 CHECKSUMS = (("sha1", hashlib.sha1), ("sha256", hashlib.sha256), ("sha512", hashlib.sha512))
 
-_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_VERSION = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-+]*$")
+_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-+]*")
 _PROP = re.compile(r"\$\{([^}]+)\}")
 
 Progress = Callable[[str, "float | None"], None]
@@ -58,11 +58,11 @@ class Coordinates:
                 code="bad_coordinates",
             )
         group, artifact, version = parts
-        if not _PART.match(group) or ".." in group:
+        if not _PART.fullmatch(group) or ".." in group:
             raise ClassroomError(f"Invalid Maven group id {group!r}", code="bad_coordinates")
-        if not _PART.match(artifact) or ".." in artifact:
+        if not _PART.fullmatch(artifact) or ".." in artifact:
             raise ClassroomError(f"Invalid Maven artifact id {artifact!r}", code="bad_coordinates")
-        if not _VERSION.match(version) or ".." in version:
+        if not _VERSION.fullmatch(version) or ".." in version:
             raise ClassroomError(
                 f"Invalid version {version!r}: give one exact version (no ranges)",
                 code="bad_coordinates",

@@ -26,7 +26,7 @@ from .libchanges import Change
 Progress = Callable[[str, "float | None"], None]
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
-_REQ = re.compile(rf"^({_NAME})(?:==([A-Za-z0-9][A-Za-z0-9.+!_-]*))?$")
+_REQ = re.compile(rf"({_NAME})(?:==([A-Za-z0-9][A-Za-z0-9.+!_-]*))?")
 
 
 def _no_progress(message: str, fraction: float | None = None) -> None:
@@ -51,7 +51,7 @@ def parse_requirement(requirement: str) -> tuple[str, str | None]:
             f"{req!r} is a URL or a path; only packages from PyPI by name can be installed",
             code="bad_requirement",
         )
-    m = _REQ.match(req)
+    m = _REQ.fullmatch(req)
     if not m:
         raise ClassroomError(
             f"{req!r} is not a plain requirement: use NAME or NAME==VERSION "

@@ -464,15 +464,20 @@ class Roster:
         return self._done(name, "enable", changed, "login enabled")
 
     def remove(self, name: str, keep_account: bool = False) -> Change:
-        """Stop the server, delete the hub user, archive the home, delete the account.
+        """Remove the student in an order they cannot break; the home is archived first.
 
-        ``keep_account`` keeps the system account and its home (only the hub user goes).
+        Lock the login, stop the server, end the student's processes, archive the home (read
+        back) and only then delete the hub user and the system account. If a step before the
+        deletions fails, the login is unlocked again and nothing is deleted; re-running finishes
+        a removal that failed in its last steps. ``keep_account`` keeps the system account and
+        its home (only the server and the hub user go).
         """
         check_username(name)
         self._not_self(name, "remove")
         model = self.hub.get_user(name)
         account = self.accounts.get(name)
-        if account is not None and not keep_account and not self.accounts.is_student_home(account):
+        remove_account = account is not None and not keep_account
+        if account is not None and remove_account and not self.accounts.is_student_home(account):
             message = (
                 f"{name!r} has its home at {account.home}, outside {self.paths.home_root}: "
                 "use keep_account, or remove the account by hand."
@@ -482,14 +487,23 @@ class Roster:
         changed = False
         archive: Path | None = None
         try:
-            if model is not None:
-                if server_running(model) or model.get("pending"):
+            undo = self.accounts.lock_out(name) if remove_account else None
+            try:
+                if model is not None and (server_running(model) or model.get("pending")):
                     self._stop_and_wait(name)
+                if remove_account:
+                    self.accounts.end_processes(name)
+                    archive = self.accounts.archive_home(name)
+            except BaseException:
+                if undo is not None:
+                    undo()
+                raise
+            if model is not None:
                 self._delete_hub_user(name)
                 changed = True
-            if account is not None and not keep_account:
-                deleted, archive = self.accounts.delete(name)
-                changed |= deleted
+            if remove_account:
+                self.accounts.delete_locked(name)
+                changed = True
         except ClassroomError as exc:
             self._hub_cache.invalidate()
             self.audit.record(self.actor, "remove", name, "failed", message=exc.message)

@@ -46,7 +46,7 @@ PLACEHOLDERS: tuple[str, ...] = (
 )
 
 PACKAGE_SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _HEADER_KEYS = ("title", "description", "order")
 _PLACEHOLDER_RE = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 MAX_BODY = 64 * 1024
@@ -138,7 +138,7 @@ def list_snippets(
                 continue
             for file in sorted(lang_dir.glob(f"*{ext}")):
                 name = file.name[: -len(ext)]
-                if not NAME_RE.match(name) or (lang, name) in found:
+                if not NAME_RE.fullmatch(name) or (lang, name) in found:
                     continue
                 try:
                     text = file.read_text(encoding="utf-8")
@@ -190,7 +190,7 @@ def add_class_snippet(
             f"Snippets can be added for {', '.join(LANGUAGES)}, not {language!r}.",
             code="unknown_language",
         )
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise ClassroomError(
             "The snippet's file name must be 1-64 characters of a-z, 0-9, '_' or '-', "
             "starting with a letter or digit.",

@@ -3,28 +3,42 @@
 Only accounts with a uid from 1000 to 60000 are ever changed; the OS's own accounts are
 refused before any command runs. State is read by parsing ``/etc/passwd`` and ``/etc/shadow``
 once (no command per user), so listing a class of 1000 takes milliseconds.
+
+Students own their homes and are untrusted: root never follows a path inside a home.
+``~/notebooks`` is made on file descriptors (:func:`make_notebooks_folder`); a removal first
+locks the account and ends its processes, then archives and deletes (:meth:`SystemAccounts.delete`).
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import pwd
 import shutil
 import signal
+import stat
 import tarfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..paths import ClassroomPaths
 from .commands import run
-from .errors import ClassroomError, NotFound
+from .errors import ClassroomError, CommandFailed, NotFound
 from .usernames import check_username, is_system_uid
+
+log = logging.getLogger(__name__)
 
 SHELL = "/bin/bash"
 HOME_MODE = 0o700
 NOTEBOOKS_MODE = 0o755
+
+
+class NoHome(ClassroomError):
+    """The account's home folder does not exist."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +60,22 @@ class Account:
         return is_system_uid(self.uid)
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of an account file: split at ``\n`` only.
+
+    ``str.splitlines`` also splits at U+2028, U+0085 and friends, which a student can put into
+    their own GECOS field with ``chfn``: their line would fall apart and their account vanish
+    from list, disable and remove.
+    """
+    return text.split("\n")
+
+
+# line and paragraph separators that str.splitlines (and many tools) treat as line breaks
+_BREAKS = {"\x7f", "\x85", "\u2028", "\u2029"}
+
+
 def _gecos_problem(full_name: str) -> str | None:
-    if ":" in full_name or any(ord(c) < 32 for c in full_name):
+    if ":" in full_name or any(ord(c) < 32 or c in _BREAKS for c in full_name):
         return "The full name contains ':' or a line break: remove it."
     if len(full_name) > 100:
         return "The full name is longer than 100 characters: shorten it."
@@ -107,14 +135,14 @@ class SystemAccounts:
     def _parse(self) -> dict[str, Account]:
         shadow: dict[str, str] = {}
         try:
-            for line in self.shadow_file.read_text(encoding="utf-8", errors="replace").splitlines():
+            for line in _lines(self.shadow_file.read_text(encoding="utf-8", errors="replace")):
                 parts = line.split(":")
                 if len(parts) >= 2:
                     shadow[parts[0]] = parts[1]
         except (PermissionError, FileNotFoundError):
             pass
         accounts: dict[str, Account] = {}
-        for line in self.passwd_file.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in _lines(self.passwd_file.read_text(encoding="utf-8", errors="replace")):
             parts = line.split(":")
             if len(parts) < 7 or not parts[2].isdigit() or not parts[3].isdigit():
                 continue
@@ -210,30 +238,28 @@ class SystemAccounts:
             if error is None:
                 try:
                     self._make_notebooks(accounts[name])
-                except (OSError, KeyError) as exc:
+                except (OSError, KeyError, ClassroomError) as exc:
                     results[name] = ClassroomError(
                         f"The account {name!r} was made but not its notebooks folder ({exc}).",
                         code="notebooks_failed", status=500)
         return results
 
     def _make_notebooks(self, account: Account) -> None:
-        home = Path(account.home)
-        os.chmod(home, HOME_MODE)
-        nb = home / self.paths.notebooks_folder
-        nb.mkdir(mode=NOTEBOOKS_MODE, exist_ok=True)
-        os.chown(nb, account.uid, account.gid)
+        make_notebooks_folder(account.home, account.uid, account.gid,
+                              self.paths.notebooks_folder, home_mode=HOME_MODE)
 
     def ensure_notebooks(self, name: str) -> bool:
-        """Make ``~/notebooks`` owned by the user if missing. Returns True if it was made."""
+        """Make ``~/notebooks`` owned by the user if missing. Returns True if it was made.
+
+        Never follows a symlink the student put in their home (see
+        :func:`make_notebooks_folder`); an account without a home folder is left alone.
+        """
         account = self._managed(name)
-        nb = Path(account.home) / self.paths.notebooks_folder
-        if nb.is_dir():
-            return False
-        if not Path(account.home).is_dir():
+        try:
+            return make_notebooks_folder(account.home, account.uid, account.gid,
+                                         self.paths.notebooks_folder)
+        except NoHome:
             return False  # no home at all: not ours to invent
-        nb.mkdir(mode=NOTEBOOKS_MODE)
-        os.chown(nb, account.uid, account.gid)
-        return True
 
     # ---- passwords and locking -----------------------------------------------------------
 
@@ -292,11 +318,15 @@ class SystemAccounts:
     def archive_home(self, name: str) -> Path | None:
         """Pack the home into ``archive/NAME-<UTC time>.tar.gz`` (0600) and check it reads back.
 
-        Returns the archive's path, or None if the account has no home folder.
+        Returns the archive's path, or None if the account has no home folder. tar stores
+        symlinks as links (never follows them). Its exit status 1 ("a file changed while it
+        was read": the student is still writing) is retried and, if it persists, accepted as a
+        warning: the archive is complete and is read back before anything is deleted. Any other
+        failure raises and leaves nothing behind.
         """
         account = self._managed(name)
         home = Path(account.home)
-        if not home.is_dir():
+        if not _is_real_dir(home):
             return None
         archive_dir = self.paths.archive
         archive_dir.mkdir(parents=True, exist_ok=True)
@@ -308,11 +338,8 @@ class SystemAccounts:
             n += 1
             target = archive_dir / f"{name}-{stamp}-{n}.tar.gz"
         tmp = target.with_name(f".{target.name}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
         try:
-            run(["tar", "--create", "--gzip", "--file", str(tmp), "--directory",
-                 str(home.parent), "--", home.name])
+            _tar_home(tmp, home)
             _verify_archive(tmp)
             os.replace(tmp, target)
         except BaseException:
@@ -320,29 +347,126 @@ class SystemAccounts:
             raise
         return target
 
+    def lock_out(self, name: str) -> Callable[[], None]:
+        """Stop every new login of the account before it is removed; returns the undo.
+
+        Locks the password (``usermod --lock``) and expires the account (``--expiredate 1``,
+        which also stops key logins and the hub's PAM account check). The undo puts back the
+        previous lock and expiry, for a removal that fails before anything was deleted.
+        """
+        account = self._managed(name)
+        fields = _shadow_fields(name, self.shadow_file)
+        was_locked = fields is not None and fields[1].startswith("!")
+        expiry = fields[7] if fields is not None and len(fields) > 7 else ""
+        run(["usermod", "--lock", "--expiredate", "1", "--", name])
+        self._parsed = None
+
+        def undo() -> None:
+            argv = ["usermod", "--expiredate", expiry or "-1"]
+            if not was_locked:
+                argv.append("--unlock")
+            run([*argv, "--", account.name], check=False)
+            self._parsed = None
+
+        return undo
+
+    def end_processes(self, name: str, grace: float = 5.0) -> None:
+        """End every process of the account (TERM, then KILL until none is left).
+
+        Raises :class:`ClassroomError` if processes keep coming back (nothing is deleted then).
+        """
+        account = self._managed(name)
+        _end_processes(account.uid, grace)
+
     def delete(self, name: str, *, archive: bool = True) -> tuple[bool, Path | None]:
         """Delete the account; its home is archived first (``archive=False`` only for rollback).
 
         Returns ``(changed, archive_path)``; ``(False, None)`` if no such account exists.
-        The home is removed only after the archive was written and read back.
+        The order cannot be broken by the student: the login is locked, their processes are
+        ended, the home is archived and read back, and only then are the account and the home
+        deleted. If a step before the deletion fails, the login is unlocked again and nothing
+        is deleted.
         """
-        account = self.get(name)
-        if account is None:
+        if self.get(name) is None:
             return False, None
+        self.check_removable(name)
+        undo = self.lock_out(name)
+        try:
+            self.end_processes(name)
+            archive_path = self.archive_home(name) if archive else None
+        except BaseException:
+            undo()
+            raise
+        self.delete_locked(name)
+        return True, archive_path
+
+    def check_removable(self, name: str) -> Account:
+        """The account, if the classroom may delete it (a student's home in the home root)."""
         account = self._managed(name)
-        home = Path(account.home)
         if not self.is_student_home(account):
             raise ClassroomError(
-                f"{name!r} has its home at {home}, outside {self.paths.home_root}; the classroom "
-                "removes only homes it manages: keep the account, or remove it by hand.",
+                f"{name!r} has its home at {account.home}, outside {self.paths.home_root}; the "
+                "classroom removes only homes it manages: keep the account, or remove it by hand.",
                 code="foreign_home",
             )
-        archive_path = self.archive_home(name) if archive else None
-        _end_processes(account.uid)
+        return account
+
+    def delete_locked(self, name: str) -> None:
+        """``userdel`` and remove the home: the last step of a removal, after :meth:`lock_out`,
+        :meth:`end_processes` and :meth:`archive_home`."""
+        account = self.check_removable(name)
+        home = Path(account.home)
+        _end_processes(account.uid, grace=0)  # userdel refuses while any is left
         run(["userdel", "--", name])
-        if home.is_dir():
+        self._parsed = None
+        if _is_real_dir(home):
+            # rmtree works on file descriptors (never follows a link); the home itself lies
+            # directly in the root-owned home root (check_removable), so it cannot be swapped
             shutil.rmtree(home)
-        return True, archive_path
+
+
+def _is_real_dir(path: Path) -> bool:
+    """A directory that is not a symlink."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _shadow_fields(name: str, shadow_file: Path) -> list[str] | None:
+    try:
+        text = shadow_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in _lines(text):
+        parts = line.split(":")
+        if parts[0] == name and len(parts) >= 2:
+            return parts
+    return None
+
+
+TAR_RETRIES = 3
+
+
+def _tar_home(target: Path, home: Path) -> None:
+    """Write ``home`` to the gzip tar ``target`` (0600); see :meth:`SystemAccounts.archive_home`."""
+    # --sparse: a student's 1 TB sparse file is archived by its data, not read as zeros
+    argv = ["tar", "--create", "--gzip", "--sparse", "--file", str(target),
+            "--warning=no-file-changed",
+            "--directory", str(home.parent), "--", home.name]
+    for attempt in range(1, TAR_RETRIES + 1):
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        os.close(fd)
+        proc = run(argv, check=False)
+        if proc.returncode == 0:
+            return
+        # GNU tar: 1 = "some files differ" (changed while being read); anything else is fatal
+        if proc.returncode != 1:
+            raise CommandFailed(argv, proc.returncode, proc.stdout or "")
+        if attempt == TAR_RETRIES:
+            log.warning("archive of %s: files changed while tar read them (%d tries); kept",
+                        home, attempt)
+            return
 
 
 def _verify_archive(path: Path) -> None:
@@ -364,37 +488,59 @@ def _verify_archive(path: Path) -> None:
 
 
 def _pids_of(uid: int) -> list[int]:
+    """Every process with ``uid`` as its real, effective, saved or file-system uid.
+
+    Read from ``/proc/PID/status``, not the owner of ``/proc/PID``: a process that made itself
+    non-dumpable shows ``/proc/PID`` as root's.
+    """
     pids = []
+    me = os.getpid()
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except FileNotFoundError:
-                continue
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if str(uid) in line.split()[1:]:
+                            pids.append(int(entry.name))
+                        break
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
     return pids
 
 
-def _end_processes(uid: int, grace: float = 5.0) -> None:
-    """End the leftover processes of a student being removed (userdel refuses otherwise)."""
+def _signal_all(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def _end_processes(uid: int, grace: float = 5.0, kill_for: float = 10.0) -> None:
+    """End the processes of a student being removed: TERM, ``grace`` seconds, then KILL (and
+    STOP first, so a process that forks cannot outrun the kills) until none is left."""
     if is_system_uid(uid):
         return
     pids = _pids_of(uid)
     if not pids:
         return
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and _pids_of(uid):
-        time.sleep(0.1)
-    for pid in _pids_of(uid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    if grace > 0:
+        _signal_all(pids, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and _pids_of(uid):
+            time.sleep(0.1)
+    deadline = time.monotonic() + kill_for
+    while pids := _pids_of(uid):
+        if time.monotonic() > deadline:
+            raise ClassroomError(
+                f"Processes of uid {uid} keep running ({len(pids)} left, e.g. pid {pids[0]}): "
+                "nothing was deleted; end them by hand and try again.",
+                code="processes_left", status=500)
+        _signal_all(pids, signal.SIGSTOP)
+        _signal_all(pids, signal.SIGKILL)
+        time.sleep(0.05)
 
 
 def login_disabled(name: str, shadow_file: Path = Path("/etc/shadow")) -> bool:
@@ -407,9 +553,81 @@ def login_disabled(name: str, shadow_file: Path = Path("/etc/shadow")) -> bool:
         text = shadow_file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    for line in text.splitlines():
+    for line in _lines(text):
         parts = line.split(":")
         if len(parts) >= 2 and parts[0] == name:
             hashed = parts[1]
             return hashed.startswith("!") and hashed.lstrip("!") not in ("", "*")
     return False
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def make_notebooks_folder(
+    home: str | Path, uid: int, gid: int, folder: str = "notebooks", *,
+    home_mode: int | None = None,
+) -> bool:
+    """Make ``HOME/FOLDER`` owned by ``uid:gid`` without following any path the student controls.
+
+    Runs as root in a home the student owns, so every step works on file descriptors: the home
+    is opened with ``O_NOFOLLOW|O_DIRECTORY``, the folder is made with ``mkdir(dir_fd=)``, the new
+    folder is opened again with ``O_NOFOLLOW|O_DIRECTORY`` and changed with ``fchown``/``fchmod``.
+    A student who swaps the new folder for a symlink (to ``/etc/shadow``, say) gets an error,
+    never a chown of the link's target. Returns False ("nothing to change") if ``FOLDER``
+    exists already (whatever it is: it is the student's); ``home_mode`` also sets the home's mode.
+    Raises :class:`NoHome` if the home is missing, :class:`ClassroomError` if it is not a folder
+    owned by the user (or root) or the new folder was replaced while it was made.
+    """
+    if not folder or "/" in folder or folder in (".", ".."):
+        raise ClassroomError(f"{folder!r} is not a folder name.", code="bad_folder")
+    try:
+        home_fd = os.open(home, _DIR_FLAGS)
+    except FileNotFoundError:
+        raise NoHome(f"The home folder {home} does not exist.", code="no_home",
+                     status=500) from None
+    except OSError as exc:
+        raise ClassroomError(f"The home {home} is not a folder ({exc.strerror}): fix it by hand.",
+                             code="bad_home", status=500) from None
+    try:
+        st = os.fstat(home_fd)
+        if st.st_uid not in (uid, 0):
+            raise ClassroomError(
+                f"The home {home} belongs to uid {st.st_uid}, not to uid {uid}: fix it by hand.",
+                code="bad_home", status=500)
+        if home_mode is not None:
+            os.fchmod(home_fd, home_mode)
+        try:
+            os.mkdir(folder, NOTEBOOKS_MODE, dir_fd=home_fd)
+        except FileExistsError:
+            return False
+        try:
+            fd = os.open(folder, _DIR_FLAGS, dir_fd=home_fd)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
+                raise
+            raise ClassroomError(
+                f"{home}/{folder} was replaced while it was being made: try again.",
+                code="notebooks_raced", status=500) from None
+        try:
+            os.fchown(fd, uid, gid)
+            os.fchmod(fd, NOTEBOOKS_MODE)
+        finally:
+            os.close(fd)
+        return True
+    finally:
+        os.close(home_fd)
+
+
+def prepare_spawn(name: str, folder: str = "notebooks", *,
+                  shadow_file: Path = Path("/etc/shadow")) -> bool:
+    """The hub's pre-spawn hook: refuse a disabled student, make ``~/FOLDER`` (owned by them).
+
+    A disabled student's login cookie stays valid until it expires, so the hub must refuse to
+    start their server here too. Returns True if the folder was made.
+    """
+    if login_disabled(name, shadow_file):
+        raise ClassroomError("This account is disabled: ask your teacher to enable it.",
+                             code="disabled", status=403)
+    user = pwd.getpwnam(name)
+    return make_notebooks_folder(user.pw_dir, user.pw_uid, user.pw_gid, folder)

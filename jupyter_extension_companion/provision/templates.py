@@ -24,7 +24,7 @@ from .atomic import write_text_atomic
 from .errors import ClassroomError, NotFound
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 MAX_NOTEBOOK = 2 * 1024 * 1024
 
 
@@ -80,7 +80,7 @@ def _scan(search_path: list[tuple[Path, str]] | None) -> dict[str, tuple[Templat
             continue
         for file in sorted(folder.glob("*.ipynb")):
             name = file.stem
-            if not NAME_RE.match(name) or name in found:
+            if not NAME_RE.fullmatch(name) or name in found:
                 continue
             try:
                 notebook = json.loads(file.read_text(encoding="utf-8"))
@@ -99,7 +99,7 @@ def list_templates(search_path: list[tuple[Path, str]] | None = None) -> list[Te
 
 def get_template(name: str, search_path: list[tuple[Path, str]] | None = None) -> dict[str, Any]:
     """One template with its notebook JSON (``{"template": {...}, "notebook": {...}}``)."""
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise ClassroomError(
             "Template names are made of a-z, 0-9, '_' and '-'.", code="invalid_name"
         )
@@ -155,7 +155,7 @@ def add_class_template(
     notebook (nbformat 4, at most 2 MB) before writing; outputs are cleared; the file is written
     atomically and world-readable. Re-saving the same notebook reports ``changed: False``.
     """
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise ClassroomError(
             "The template's file name must be 1-64 characters of a-z, 0-9, '_' or '-', "
             "starting with a letter or digit.",

@@ -20,6 +20,9 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
+from ..provision import listeners
+from ..provision.errors import ClassroomError
+
 NAMESPACE = "classroom"
 FORWARD_TIMEOUT = 600.0
 # Headers passed through to the service (never cookies or the visitor's own Authorization).
@@ -121,6 +124,11 @@ class AdminForwardHandler(ClassroomAPIHandler):
         url = url_path_join(env["service_url"], "api/v1", clean)
         if self.request.query:
             url += "?" + self.request.query
+        try:  # the teacher's token goes only to a service run by root (not a student's listener)
+            listeners.verify_listener(url, "classroom service")
+        except ClassroomError as e:
+            code = "service_down" if e.code == "not_listening" else e.code
+            return self.fail(502, e.message, code)
         headers = {h: self.request.headers[h] for h in _FORWARD_HEADERS if h in self.request.headers}
         headers["Authorization"] = f"token {env['token']}"
         method = self.request.method or "GET"

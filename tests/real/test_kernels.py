@@ -3,8 +3,12 @@ and a Java kernel that sees the shared jars with no magic (and runs the guide's 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,10 +23,22 @@ pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory) -> KernelCatalog:
+def catalog() -> Iterator[KernelCatalog]:
     """A scratch host: libs and kernels below a tmp prefix, the dev venv as the venv (jjava and
-    ipykernel are installed there), the system kernel folders as on a real host."""
-    tmp = tmp_path_factory.mktemp("host")
+    ipykernel are installed there), the system kernel folders as on a real host.
+
+    The prefix is readable by everyone (below /var/tmp, not pytest's root-only tmp folder):
+    Kernel Test runs the kernel as an unprivileged account, which reads the shared libraries.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="classroom-kernels-", dir="/var/tmp"))
+    os.chmod(tmp, 0o755)
+    try:
+        yield _catalog(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _catalog(tmp: Path) -> KernelCatalog:
     paths = ClassroomPaths().with_prefix(tmp)
     paths = replace(paths, venv=Path(sys.prefix), kernels_dir=tmp / "kernels")
     cat = KernelCatalog(paths)
@@ -50,6 +66,31 @@ def test_java_kernel_test(catalog):
     assert r.ok, r.error
     assert r.output.splitlines() == [f"java {_java_version()}", '{"a":1}']
     assert 0 < r.seconds_to_ready < 60
+
+
+def test_kernel_test_runs_unprivileged_without_the_service_token(catalog, monkeypatch):
+    """Kernel Test runs as root's service; the kernel it starts runs code from a kernelspec.
+    That kernel runs as an unprivileged account with a clean environment: no token in it."""
+    from jupyter_extension_companion.provision import kernels
+
+    secret = "h5-service-token-" + os.urandom(8).hex()
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", secret)  # what the hub gives its service
+    monkeypatch.setenv("CLASSROOM_SERVICE_TOKEN", secret)
+    monkeypatch.setitem(kernels.SMOKE_CELLS, "python", (
+        "import json, os\n"
+        "print(json.dumps({'uid': os.getuid(), 'euid': os.geteuid(), 'gid': os.getgid(), "
+        "'groups': os.getgroups(), 'env': dict(os.environ), "
+        "'cwd_owner': os.stat('.').st_uid}))"))
+    r = catalog.test("python3")
+    assert r.ok, r.error
+    seen = json.loads(r.output)
+    assert seen["uid"] != 0 and seen["euid"] != 0 and seen["gid"] != 0
+    assert 0 not in seen["groups"]
+    assert seen["uid"] == seen["cwd_owner"]
+    assert secret not in r.output
+    assert not [k for k in seen["env"] if "TOKEN" in k or k.startswith("JUPYTERHUB_")]
+    assert "CLASSROOM_SERVICE_URL" not in seen["env"]
+    assert seen["env"]["PYTHONPATH"] == str(catalog.paths.python_libs)
 
 
 def test_python_kernel_test(catalog):

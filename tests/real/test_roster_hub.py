@@ -132,7 +132,7 @@ def test_classroom_cli_against_the_real_hub(hub_users, tmp_path):
     creds_file = tmp_path / "creds.csv"
     proc = classroom("users", "import", str(roster_file), "--skip-refused",
                      "--credentials-out", str(creds_file), ok=False)  # exit 1: a row refused
-    rows = {r["username"]: r["password"] for r in csv.DictReader(creds_file.open())}
+    rows = {r["username"]: r["password"] for r in csv.DictReader(creds_file.open(encoding="utf-8-sig"))}
     assert set(rows) == {two, three}
     hub_users.login(three, rows[three])
 

@@ -87,6 +87,7 @@ class FakeAccounts(SystemAccounts):
         self.passwords: dict[str, str] = {}
         self.calls: list[tuple] = []
         self.fail_useradd: set[str] = set()
+        self.fail_archive: set[str] = set()
         for name, uid in (SYSTEM if system is None else system).items():
             self.accounts[name] = Account(name, uid, uid, name, f"/var/{name}", "/usr/sbin/nologin",
                                           False, False)
@@ -151,6 +152,35 @@ class FakeAccounts(SystemAccounts):
             return False
         self.accounts[name] = replace(a, locked=False)
         return True
+
+    # the steps of a removal (Roster.remove), recorded in order
+    def lock_out(self, name: str):
+        a = self._managed(name)
+        self.calls.append(("lock_out", name))
+        self.accounts[name] = replace(a, locked=True)
+
+        def undo() -> None:
+            self.calls.append(("unlock", name))
+            self.accounts[name] = replace(self.accounts[name], locked=a.locked)
+
+        return undo
+
+    def end_processes(self, name: str, grace: float = 5.0) -> None:
+        self._managed(name)
+        self.calls.append(("end_processes", name))
+
+    def archive_home(self, name: str):
+        self._managed(name)
+        self.calls.append(("archive", name))
+        if name in self.fail_archive:
+            raise ClassroomError("tar failed", code="command_failed", status=500)
+        return Path(self.paths.archive) / f"{name}-X.tar.gz"
+
+    def delete_locked(self, name: str) -> None:
+        self._managed(name)
+        self.calls.append(("userdel", name, True))
+        del self.accounts[name]
+        self.passwords.pop(name, None)
 
     def delete(self, name: str, *, archive: bool = True):
         if name not in self.accounts:

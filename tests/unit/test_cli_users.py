@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import stat
@@ -71,10 +72,12 @@ def test_refusal_is_one_line_and_nonzero(roster, capsys):
     assert code == 1 and "no student" in err
 
 
-def test_passwd_disable_enable_teacher_remove(roster, capsys):
+def test_passwd_disable_enable_teacher_remove(roster, capsys, monkeypatch):
     run(capsys, "users", "add", "anna")
-    code, out, _ = run(capsys, "users", "passwd", "anna", "--password", "Given-1234")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Given-1234\n"))
+    code, out, _ = run(capsys, "users", "passwd", "anna", "--password-stdin")
     assert code == 0 and "Given-1234" in out
+    assert roster.accounts.passwords["anna"] == "Given-1234"
     code, out, _ = run(capsys, "users", "passwd", "anna")
     assert code == 0 and "(generated; shown once)" in out
     assert run(capsys, "users", "disable", "anna")[1] == "anna: login disabled, server stopped\n"
@@ -115,7 +118,8 @@ def test_import_refuses_all_unless_skip_refused(roster, capsys, tmp_path):
     assert "anna: ok" in out and "carl: ok" in out and str(out_file) in out
     assert "%]" in err  # progress lines
     assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
-    rows = list(csv.reader(out_file.open()))
+    assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
+    rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
     assert rows[0] == ["username", "full name", "password"]
     assert [r[0] for r in rows[1:]] == ["anna", "carl"] and rows[2][2] == "Given-123"
     assert rows[1][2] == roster.accounts.passwords["anna"]
@@ -133,6 +137,18 @@ def test_import_clean_file_default_credentials_path(roster, capsys, tmp_path):
     assert {"anna-schmidt", "ben-meyer"} <= set(roster.accounts.accounts)
 
 
+def test_import_credentials_csv_has_no_formulas(roster, capsys, tmp_path):
+    f = tmp_path / "class.csv"
+    f.write_text("username;full name;password\nanna;=1+2;\nbert;@SUM(A1);-Given-1234\n")
+    out_file = tmp_path / "creds.csv"
+    code, out, _ = run(capsys, "users", "import", str(f), "--credentials-out", str(out_file))
+    assert code == 0, out
+    rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
+    assert rows[1][:2] == ["anna", "'=1+2"]
+    assert rows[2] == ["bert", "'@SUM(A1)", "'-Given-1234"]
+    assert roster.accounts.passwords["bert"] == "-Given-1234"  # only the sheet is guarded
+
+
 def test_import_missing_file(roster, capsys, tmp_path):
     code, _, err = run(capsys, "users", "import", str(tmp_path / "nope.csv"))
     assert code == 1 and "Cannot read" in err
@@ -146,3 +162,36 @@ def test_real_make_roster_needs_the_hub_file(tmp_path, capsys, monkeypatch):
         return
     code, _, err = run(capsys, "--prefix", str(tmp_path), "users", "list")
     assert code == 1 and "is the hub installed" in err
+
+
+@pytest.mark.parametrize("action", ["add", "passwd"])
+def test_password_on_the_command_line_is_refused(roster, capsys, action):
+    """``ps`` shows argv to every user: the old flag refuses, says what to use, changes nothing."""
+    if action == "passwd":
+        run(capsys, "users", "add", "anna")
+    before = dict(roster.accounts.passwords)
+    code, out, err = run(capsys, "users", action, "anna", "--password", "Secret-1234")
+    assert code == 1 and out == ""
+    assert "--password-stdin" in err and "--ask-password" in err and "ps" in err
+    assert roster.accounts.passwords == before
+
+
+def test_password_from_stdin_and_prompt(roster, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Piped-Pass-99\n"))
+    code, out, _ = run(capsys, "users", "add", "anna", "--password-stdin")
+    assert code == 0 and roster.accounts.passwords["anna"] == "Piped-Pass-99"
+    assert "generated" not in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "users", "passwd", "anna", "--password-stdin")
+    assert code == 1 and "no password line" in err
+    assert roster.accounts.passwords["anna"] == "Piped-Pass-99"
+    # the prompt: typed twice through getpass, never echoed
+    answers = iter(["Typed-Pass-77", "Typed-Pass-77"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    code, out, _ = run(capsys, "users", "passwd", "anna", "--ask-password")
+    assert code == 0 and roster.accounts.passwords["anna"] == "Typed-Pass-77"
+    answers = iter(["One-Pass-1234", "Other-Pass-1234"])
+    code, _, err = run(capsys, "users", "passwd", "anna", "--ask-password")
+    assert code == 1 and "differ" in err and roster.accounts.passwords["anna"] == "Typed-Pass-77"

@@ -57,7 +57,7 @@ def test_written_config_loads_with_traitlets(tmp_path):
     admin = [r for r in roles if r["name"] == "admin"]
     assert admin == [{"name": "admin", "services": ["classroom"]}]  # no 'users': admins kept
     assert callable(cfg.Spawner.pre_spawn_hook)
-    assert access["api_url"] == "http://127.0.0.1:8081/hub/api"
+    assert access["api_url"] == "http://127.0.0.1:881/hub/api"  # privileged: root only
     assert access["hub_url"] == "http://127.0.0.1:8123"
 
 

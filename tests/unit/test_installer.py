@@ -135,7 +135,7 @@ def test_dry_run_of_uninstall_changes_nothing(tmp_path: Path) -> None:
         (["--admin", "Bad Name"], "not a valid user name"),
         (["--admin", "t", "--java-kernel", "ijava"], "needs --ijava-zip"),
         (["--admin", "t", "--ijava-zip", "/etc/hostname"], "only goes with --java-kernel ijava"),
-        (["--admin", "t", "--port", "8081"], "must differ"),
+        (["--admin", "t", "--port", "881"], "must differ"),
         (["--admin", "t", "--port", "0"], "port number"),
         (["--admin", "t", "--prefix", "relative"], "absolute"),
         (["--admin", "t", "--package", "/nope/x.whl"], "no such file"),

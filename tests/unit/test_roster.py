@@ -219,6 +219,29 @@ def test_remove_archives_and_is_idempotent(env):
     assert not again.changed and again.message == "nothing to change"
 
 
+def test_remove_order_archive_before_any_deletion(env):
+    roster, hub, accounts = env
+    roster.add("anna")
+    hub.users["anna"]["server"] = "/user/anna/"
+    hub.calls.clear()
+    accounts.calls = hub.calls  # one log: the order across hub and host
+    roster.remove("anna")
+    steps = [c[0] for c in hub.calls if c[0] != "get_user" and c[0] != "read_all"]
+    assert steps == ["lock_out", "stop_server", "end_processes", "archive", "delete_user",
+                     "userdel"]
+
+
+def test_failed_archive_removes_nothing_and_unlocks(env):
+    roster, hub, accounts = env
+    roster.add("anna")
+    accounts.fail_archive.add("anna")
+    with pytest.raises(ClassroomError, match="tar failed"):
+        roster.remove("anna")
+    assert "anna" in hub.users and "anna" in accounts.accounts
+    assert not accounts.accounts["anna"].locked
+    assert ("unlock", "anna") in accounts.calls
+
+
 def test_remove_keep_account(env):
     roster, hub, accounts = env
     roster.add("anna")

@@ -176,11 +176,27 @@ def test_apply_refuses_malformed_rows(roster):
         apply([{"username": "x", "password": 5}], roster)
 
 
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)",
+                                  "\t=1", "\r=1"])
+def test_credentials_csv_guards_formulas(cell):
+    import csv
+    import io
+
+    creds = [Credentials("anna", "Pass-" + cell, False, cell),
+             Credentials("bert", cell + "-Pass", False, "Bert")]
+    rows = list(csv.reader(io.StringIO(credentials_csv(creds).lstrip("\ufeff"), newline="")))
+    assert rows[1] == ["anna", "'" + cell, "Pass-" + cell]
+    assert rows[2] == ["bert", "Bert", "'" + cell + "-Pass"]
+    for row in rows[1:]:
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row)
+
+
 def test_credentials_sheet():
     creds = [Credentials("anna", "Ab3d-Ef4h-Jk5m", True, "Anna <Schmidt>"),
              Credentials("kept", None, False, "Kept")]
     text = credentials_csv(creds)
-    assert text.splitlines() == ["username,full name,password",
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines() == ["username,full name,password",
                                  "anna,Anna <Schmidt>,Ab3d-Ef4h-Jk5m"]
     page = credentials_html(creds, "https://hub.school.example")
     assert page.count('class="slip"') == 1

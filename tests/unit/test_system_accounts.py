@@ -80,3 +80,64 @@ def test_login_disabled(tmp_path):
     assert login_disabled("fresh", shadow) is False  # no password yet, not disabled
     assert login_disabled("ghost", shadow) is False
     assert login_disabled("anna", tmp_path / "missing") is False
+
+
+# ---- the home archive's tar: exit 1 (a file changed while read) is retried, then a warning ----
+
+
+def _fake_tar(monkeypatch, codes):
+    import subprocess
+
+    from jupyter_extension_companion.provision import system_accounts as sa
+
+    calls = []
+
+    def run(argv, check=True, **kw):
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, codes.pop(0), "tar: x: file changed as we read it")
+
+    monkeypatch.setattr(sa, "run", run)
+    return sa, calls
+
+
+def test_tar_exit_1_is_retried_then_accepted(tmp_path, monkeypatch):
+    sa, calls = _fake_tar(monkeypatch, [1, 0])
+    sa._tar_home(tmp_path / "a.tar.gz", tmp_path)
+    assert len(calls) == 2 and "--warning=no-file-changed" in calls[0]
+    sa, calls = _fake_tar(monkeypatch, [1, 1, 1])
+    sa._tar_home(tmp_path / "b.tar.gz", tmp_path)  # complete, though a file kept changing
+    assert len(calls) == sa.TAR_RETRIES
+
+
+def test_tar_other_failures_raise(tmp_path, monkeypatch):
+    from jupyter_extension_companion.provision.errors import CommandFailed
+
+    sa, calls = _fake_tar(monkeypatch, [2])
+    with pytest.raises(CommandFailed):
+        sa._tar_home(tmp_path / "c.tar.gz", tmp_path)
+    assert len(calls) == 1
+
+
+def test_account_files_split_at_newline_only(tmp_path):
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n"
+                      "eve:x:1001:1001:Eve,R1\u2028hidden\u0085,,:/home/eve:/bin/bash\n",
+                      encoding="utf-8")
+    shadow = tmp_path / "shadow"
+    shadow.write_text("eve:!$6$abc:19000:0:99999:7:::\n", encoding="utf-8")
+    accounts = SystemAccounts(ClassroomPaths().with_prefix(tmp_path), passwd_file=passwd,
+                              shadow_file=shadow)
+    eve = accounts.get("eve")
+    assert eve is not None and eve.full_name == "Eve" and eve.home == "/home/eve" and eve.locked
+    from jupyter_extension_companion.provision.system_accounts import login_disabled
+
+    assert login_disabled("eve", shadow)
+
+
+@pytest.mark.parametrize("name", ["Eve\u2028x", "Eve\u2029", "Eve\x85", "Eve\nx", "a:b", "E\x7f"])
+def test_full_names_with_line_breaks_are_refused(name):
+    from jupyter_extension_companion.provision.errors import ClassroomError
+    from jupyter_extension_companion.provision.system_accounts import check_full_name
+
+    with pytest.raises(ClassroomError):
+        check_full_name(name)

@@ -110,7 +110,8 @@ ROUTES: list[Route] = [
     }),
     Route("/api/v1/users/{name}", UserHandler, {
         "get": op("One student -> Student"),
-        "delete": op(f"Remove: stop server, delete hub user, archive home, delete account {_CHANGE}",
+        "delete": op("Remove: lock the login, stop server, end processes, archive home; then "
+                     f"delete hub user and account {_CHANGE}",
                      query=[{"name": "keep_account", "in": "query",
                              "schema": {"type": "boolean"}}]),
     }),

@@ -1,0 +1,88 @@
+"""The forwarder sends the teacher's token only to a classroom service run by root (or by the
+teacher): a listener of another account on the service's port gets nothing."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from jupyter_extension_companion.provision import listeners
+from jupyter_extension_companion.server import routes
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    return {"ServerApp": {"jpserver_extensions": {"jupyter_extension_companion": True}}}
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.seen.append(self.headers.get("Authorization") or "")
+        body = b"[]"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def service(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "teacher-secret")
+    monkeypatch.setenv("CLASSROOM_SERVICE_URL", f"http://127.0.0.1:{port}/services/classroom/")
+    try:
+        yield _Recorder.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Teacher:
+    """The visitor as a hub would make it: this server's owner, a hub admin."""
+
+    username = name = "teacher"
+    hub_user = {"name": "teacher", "admin": True}
+
+
+def _as_teacher(jp_fetch, io_loop, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", "teacher")
+    monkeypatch.setattr(routes.AdminForwardHandler, "current_user",
+                        property(lambda self: _Teacher(), lambda self, value: None))
+
+
+def test_forwarder_refuses_a_service_port_held_by_another_account(
+    jp_fetch, io_loop, monkeypatch: pytest.MonkeyPatch, service: list[str]
+) -> None:
+    _as_teacher(jp_fetch, io_loop, monkeypatch)
+    monkeypatch.setattr(listeners, "trusted_uids", lambda: {-1})  # our listener counts as foreign
+    with pytest.raises(HTTPClientError) as e:
+        io_loop.run_sync(lambda: jp_fetch("classroom", "api", "admin", "users"))
+    assert e.value.code == 502
+    assert json.loads(e.value.response.body)["code"] == "unverified_listener"
+    assert service == []  # not even a connection with the token
+
+
+def test_forwarder_sends_the_token_to_a_verified_service(
+    jp_fetch, io_loop, monkeypatch: pytest.MonkeyPatch, service: list[str]
+) -> None:
+    _as_teacher(jp_fetch, io_loop, monkeypatch)
+    assert listeners.trusted_uids() == {0, os.geteuid()}
+    r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "admin", "users"))
+    assert r.code == 200 and service == ["token teacher-secret"]
