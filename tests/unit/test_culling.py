@@ -198,3 +198,25 @@ def test_doctor_reports_capacity(paths):
 
     finding = capacity_finding(paths)
     assert "active students with Java" in finding.what
+
+
+def test_installer_step_writes_defaults_then_keeps_the_teachers_setting(tmp_path):
+    import io
+
+    from jupyter_extension_companion.installer.engine import Context
+    from jupyter_extension_companion.installer.steps_culling import IdleTimeoutsStep
+
+    def ctx(*extra: str) -> Context:
+        o = parse_options(["--prefix", str(tmp_path), *extra])
+        return Context(o, o.paths, out=io.StringIO(), log_path=tmp_path / "install.log")
+
+    step = IdleTimeoutsStep()
+    c = ctx()
+    assert step.plan(c)  # a new host: write the lesson defaults
+    step.apply(c, step.plan(c))
+    assert read_timeouts(c.paths) == IdleTimeouts(1200, 3600) and not step.plan(c)
+    write_timeouts(c.paths, IdleTimeouts(600, 1800))  # the teacher changed it in the sidebar
+    assert not step.plan(ctx())  # a re-run keeps it
+    c = ctx("--server-idle-minutes", "90")
+    step.apply(c, step.plan(c))
+    assert read_timeouts(c.paths) == IdleTimeouts(600, 5400)
