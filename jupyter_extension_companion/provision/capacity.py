@@ -16,9 +16,10 @@ from ..paths import ClassroomPaths
 from .kernels import JVM_OPTIONS_VAR, KernelCatalog
 
 #: Steady memory per active student (server + Java kernel + Python kernel), MB, measured by
-#: bench/class-storm with N=30 on a 2-core host: with the classroom JVM options and without.
-PER_STUDENT_MB_CLASSROOM_JVM = 247
-PER_STUDENT_MB_STOCK_JVM = 405
+#: bench/class-storm with N=30 on a 2-core, 24 GB host (2026-11-30): with the classroom JVM
+#: options (server 97 + Java 98 + Python 34) and with JJava's stock kernelspec (100 + 217 + 35).
+PER_STUDENT_MB_CLASSROOM_JVM = 229
+PER_STUDENT_MB_STOCK_JVM = 352
 #: Kept free for the system, the hub, the proxy and the services, and for bursts.
 RESERVE_MB = 1024
 
