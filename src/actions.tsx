@@ -1,5 +1,6 @@
 import {
   Dialog,
+  InputDialog,
   Notification,
   showDialog,
   showErrorMessage
@@ -11,10 +12,12 @@ import * as React from 'react';
 import { Credentials } from './components/Credentials';
 import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
-import { userLabUrl } from './credentials';
+import { perUserOrigins, userLabUrl } from './credentials';
 import { ClassroomModel } from './model';
 import { Classroom } from './tokens';
+import { OpenStudentNotebook } from './viewer';
 import { AddStudentBody } from './widgets/AddStudentBody';
+import { NotebookListBody } from './widgets/NotebookListBody';
 import { RosterImportBody } from './widgets/RosterImportBody';
 
 /**
@@ -137,12 +140,115 @@ function report(change: Classroom.IChange): void {
   }
 }
 
+/**
+ * "View notebooks": pick a student (unless given), then one of their notebooks, and open it
+ * read-only and untrusted in this Lab (the safe way to look at a student's work).
+ */
+export async function viewNotebooks(
+  model: ClassroomModel,
+  trans: TranslationBundle,
+  open: OpenStudentNotebook,
+  name?: string
+): Promise<void> {
+  let student = name;
+  if (!student) {
+    const names = model.students.map(s => s.name);
+    if (names.length === 0) {
+      await model.refresh();
+      names.push(...model.students.map(s => s.name));
+    }
+    if (names.length === 0) {
+      await showErrorMessage(
+        trans.__('View notebooks'),
+        trans.__('There are no students in the class list yet.')
+      );
+      return;
+    }
+    const choice = await InputDialog.getItem({
+      title: trans.__("View a student's notebooks"),
+      label: trans.__('Student'),
+      items: names,
+      okLabel: trans.__('Next'),
+      cancelLabel: trans.__('Cancel')
+    });
+    if (!choice.button.accept || !choice.value) {
+      return;
+    }
+    student = choice.value;
+  }
+  let listing: Classroom.INotebookListing;
+  try {
+    listing = await model.listNotebooks(student);
+  } catch (error) {
+    await showErrorMessage(
+      trans.__('Could not list the notebooks of %1', student),
+      error as Error
+    );
+    return;
+  }
+  const body = new NotebookListBody(listing, trans);
+  const buttons =
+    listing.notebooks.length > 0
+      ? [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.okButton({ label: trans.__('Open read-only') })
+        ]
+      : [Dialog.cancelButton({ label: trans.__('Close') })];
+  const result = await showDialog({
+    title: trans.__('Notebooks of %1', student),
+    body,
+    buttons
+  });
+  body.dispose();
+  if (result.button.accept && result.value) {
+    open(student, result.value);
+  }
+}
+
+/**
+ * Open a student's running JupyterLab (hub admin access). On a hub where every server shares
+ * one origin, the student's page runs its JavaScript with the teacher's rights: say so, and
+ * offer the read-only view instead. With per-user subdomains it opens right away.
+ */
+export async function openLiveServer(
+  trans: TranslationBundle,
+  name: string,
+  view?: () => Promise<void>
+): Promise<void> {
+  if (!perUserOrigins()) {
+    const buttons = [Dialog.cancelButton({ label: trans.__('Cancel') })];
+    if (view) {
+      buttons.push(
+        Dialog.okButton({ label: trans.__('View notebooks instead') })
+      );
+    }
+    buttons.push(Dialog.warnButton({ label: trans.__('Open anyway') }));
+    const result = await showDialog({
+      title: trans.__('Open the live server of %1?', name),
+      body: trans.__(
+        'On this hub every server shares one web address. The student\'s JupyterLab then runs in your browser with your rights: code the student put into their server can act as you, up to managing the class as root. To look at a student\'s work, use "View notebooks" (a read-only copy in your own JupyterLab). Open the live server only if you trust this student, or run the hub with per-user subdomains.'
+      ),
+      buttons,
+      defaultButton: 0
+    });
+    if (!result.button.accept) {
+      return;
+    }
+    if (result.button.displayType !== 'warn') {
+      await view?.();
+      return;
+    }
+  }
+  window.open(userLabUrl(name), '_blank');
+}
+
 /** Run one action of the class list on one student. */
 export async function studentAction(
   model: ClassroomModel,
   trans: TranslationBundle,
   action: StudentAction,
-  student: Classroom.IStudent
+  student: Classroom.IStudent,
+  viewer: OpenStudentNotebook | null = null
 ): Promise<void> {
   const name = student.name;
   try {
@@ -215,8 +321,17 @@ export async function studentAction(
       case 'stop':
         report(await model.setServer(name, false));
         break;
+      case 'view-notebooks':
+        if (viewer) {
+          await viewNotebooks(model, trans, viewer, name);
+        }
+        break;
       case 'open':
-        window.open(userLabUrl(name), '_blank');
+        await openLiveServer(
+          trans,
+          name,
+          viewer ? () => viewNotebooks(model, trans, viewer, name) : undefined
+        );
         break;
       case 'make-teacher':
         if (

@@ -30,6 +30,29 @@ export function userLabUrl(name: string): string {
   return host + URLExt.join(hubBase(), 'user', encodeURIComponent(name), 'lab');
 }
 
+/**
+ * Whether every user's server has an origin of its own (the hub runs with per-user
+ * subdomains, `c.JupyterHub.subdomain_host`). JupyterHub gives each server the hub's host as
+ * `hubHost`; with subdomains this Lab is served from `<user>.<that host>`. Anything else
+ * (no `hubHost`, the same host, the hub reached under another name) counts as one origin, so
+ * the live-server warning is shown whenever in doubt.
+ */
+export function perUserOrigins(
+  hubHost: string = PageConfig.getOption('hubHost'),
+  here: string = window.location.hostname
+): boolean {
+  if (!hubHost) {
+    return false;
+  }
+  let hub: string;
+  try {
+    hub = new URL(hubHost).hostname;
+  } catch {
+    return false;
+  }
+  return hub !== '' && here !== hub && here.endsWith('.' + hub);
+}
+
 function csvField(value: string): string {
   // Quote every field; a leading =,+,-,@ would be a formula in a spreadsheet.
   let text = value;

@@ -169,6 +169,23 @@ export class ClassroomModel {
     );
   }
 
+  /** The notebooks in a student's ~/notebooks (read by the service as root, no symlinks). */
+  async listNotebooks(name: string): Promise<Classroom.INotebookListing> {
+    return requestAPI<Classroom.INotebookListing>(
+      `admin/users/${encodeURIComponent(name)}/notebooks`
+    );
+  }
+
+  /** One notebook of a student (path relative to ~/notebooks), every cell untrusted. */
+  async fetchNotebook(
+    name: string,
+    path: string
+  ): Promise<Classroom.INotebookCopy> {
+    return requestAPI<Classroom.INotebookCopy>(
+      `admin/users/${encodeURIComponent(name)}/notebooks/content?path=${encodeURIComponent(path)}`
+    );
+  }
+
   /** Step one of a roster import: what would happen to each row. Changes nothing. */
   async previewRoster(csv: string): Promise<Classroom.IPreview> {
     return this._post<Classroom.IPreview>('admin/roster/preview', { csv });

@@ -110,6 +110,34 @@ export namespace Classroom {
     results: IApplyResultRow[];
   }
 
+  /** One notebook in a student's ~/notebooks (GET admin/users/NAME/notebooks). */
+  export interface INotebookEntry {
+    /** relative to ~/notebooks, '/'-separated */
+    path: string;
+    name: string;
+    size: number;
+    /** ISO 8601 */
+    modified: string;
+  }
+
+  export interface INotebookListing {
+    student: string;
+    notebooks: INotebookEntry[];
+    /** a limit (count, depth, entries looked at) cut the listing short */
+    truncated: boolean;
+    /** symlinks, special files and files not owned by the student that were left out */
+    skipped: number;
+  }
+
+  /** GET admin/users/NAME/notebooks/content?path=P: every cell `metadata.trusted = false`. */
+  export interface INotebookCopy {
+    student: string;
+    path: string;
+    size: number;
+    modified: string;
+    notebook: any;
+  }
+
   /** What the sidebar needs to know about the page it runs in. */
   export interface IHubLinks {
     /** The URL of a user's JupyterLab (admin access). */

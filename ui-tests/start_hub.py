@@ -20,6 +20,10 @@ What it does:
   the scratch folder, account deleted), stops the hub and deletes the scratch folder. With
   ``CLASSROOM_UI_KEEP_LOGS=DIR`` the hub's log is copied to DIR first.
 
+With ``CLASSROOM_UI_SUBDOMAINS=1`` the hub runs with per-user subdomains on
+``http://hub.localhost:PORT`` (Chromium resolves ``*.localhost`` to loopback) and a student
+``<prefix>s`` is made too (``subdomains.spec.ts``).
+
 Nothing else on the host is touched.
 """
 
@@ -38,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jupyter_extension_companion.demo import HubLauncher
+from jupyter_extension_companion.demo import HubLauncher, free_port
 from jupyter_extension_companion.provision.errors import ClassroomError
 
 
@@ -100,7 +104,12 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     # As on a provisioned host, the service manages the kernels and Lab defaults that the
     # students' servers use (those of the hub's venv); jars and state stay in the scratch folder.
-    launcher = HubLauncher(scratch, spawn_timeout=90, use_venv_paths=True)
+    subdomains = os.environ.get("CLASSROOM_UI_SUBDOMAINS") == "1"
+    extra: dict = {}
+    if subdomains:
+        port = free_port()
+        extra = {"port": port, "subdomain_host": f"http://hub.localhost:{port}"}
+    launcher = HubLauncher(scratch, spawn_timeout=90, use_venv_paths=True, **extra)
     removed: list[str] = []
     try:
         started = time.monotonic()
@@ -111,7 +120,8 @@ def main() -> None:
         )
         state = {
             "ready": True,
-            "url": launcher.url,
+            "url": launcher.settings.subdomain_host or launcher.url,
+            "subdomains": subdomains,
             "prefix": prefix,
             "teacher": {"name": teacher, "password": password},
             "pid": os.getpid(),
@@ -119,6 +129,10 @@ def main() -> None:
             "log": str(launcher.log_path),
             "startup_seconds": round(time.monotonic() - started, 1),
         }
+        if subdomains:
+            student_password = secrets.token_urlsafe(12)
+            launcher.roster("ui-tests").add(prefix + "s", password=student_password)
+            state["student"] = {"name": prefix + "s", "password": student_password}
         write_state(args.state, state)
         print(f"start_hub: ready at {launcher.url} (teacher {teacher}) in "
               f"{state['startup_seconds']} s", flush=True)

@@ -1,17 +1,23 @@
-"""Installer benchmark: seconds for a fresh install and for a re-run (target: re-run <= 15 s).
+"""Installer benchmark: seconds for a fresh install and for a re-run, in one run.
 
-Runs ``install/bootstrap.sh`` for real (root) into a scratch prefix below /var/tmp with a wheel of
-this checkout, on free ports, twice; prints both wall times and the installer's own step time
-("All N steps finished in X s"; the rest is the final check, which starts the hub and checks it).
-The teacher account it creates is named ``clt…`` and removed at the end, with the prefix.
+Runs ``install/bootstrap.sh`` for real (root) from this checkout, as the README does, into a
+scratch prefix below /var/tmp on free ports, twice; prints both wall times and the installer's own
+step time ("All N steps finished in X s"; the rest is the final check, which starts the hub and
+checks it). The fresh install includes the downloads: pip runs without its cache (unless
+``--warm-pip-cache``), the wheel is built from the checkout with Node.js from PyPI and an empty
+npm cache (always), the jars come from Maven Central. Apt packages already on this machine are
+not downloaded again (the output says whether any were missing). Targets (issue 9): fresh
+<= 5 min on 2 cores, re-run <= 5 s. The teacher account it creates is named ``clt…`` and removed
+at the end, with the prefix.
 
-    sudo .venv/bin/python bench/install/run.py [--cold-pip-cache] [--keep]
+    sudo .venv/bin/python bench/install/run.py [--warm-pip-cache] [--wheel] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import secrets
 import shutil
@@ -24,16 +30,28 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGET_RERUN = 15.0
+TARGET_FRESH = 300.0
+TARGET_RERUN = 5.0
 
 
 def free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
+    """``n`` free ports below the kernel's ephemeral range: the install takes minutes, and a
+    port the kernel hands out at random in between (to anyone's connection) would be taken."""
+    low = 20000
+    try:
+        low = min(low, int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0]))
+    except (OSError, ValueError, IndexError):
+        pass
+    ports: list[int] = []
+    while len(ports) < n:
+        port = random.randrange(low - 8000, low)  # noqa: S311 - not a secret
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", port))  # noqa: S104 - free on every address
+            except OSError:
+                continue
+        if port not in ports:
+            ports.append(port)
     return ports
 
 
@@ -53,44 +71,56 @@ def steps_seconds(output: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cold-pip-cache", action="store_true",
-                        help="no pip cache (every package downloaded)")
+    parser.add_argument("--warm-pip-cache", action="store_true",
+                        help="let pip use its cache (default: every package downloaded)")
+    parser.add_argument("--wheel", action="store_true",
+                        help="install a wheel built here (default: from the checkout, which "
+                        "builds the wheel with Node.js from PyPI)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch prefix")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root: the installer creates a system account and system folders")
-    if not (ROOT / "jupyter_extension_companion/labextension/static/style.js").exists():
-        sys.exit("build the lab extension first: npm run build:prod")
     base = Path(tempfile.mkdtemp(prefix="clt-bench-install-", dir="/var/tmp"))
     os.chmod(base, 0o755)
     admin = "clt" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
     try:
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(base / "dist"),
-             str(ROOT)], check=True, capture_output=True,
-        )
-        (wheel,) = (base / "dist").glob("*.whl")
+        package: list[str] = []
+        if args.wheel:
+            if not (ROOT / "jupyter_extension_companion/labextension/static/style.js").exists():
+                sys.exit("build the lab extension first: npm run build:prod")
+            subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o",
+                 str(base / "dist"), str(ROOT)], check=True, capture_output=True,
+            )
+            (wheel,) = (base / "dist").glob("*.whl")
+            package = ["--package", str(wheel)]
         port, api, proxy, service = free_ports(4)
         argv = [
             "bash", str(ROOT / "install/bootstrap.sh"), "--prefix", str(base / "host"),
             "--admin", admin, "--port", str(port), "--hub-api-port", str(api),
-            "--proxy-api-port", str(proxy), "--service-port", str(service),
-            "--package", str(wheel),
+            "--proxy-api-port", str(proxy), "--service-port", str(service), *package,
         ]
-        env = dict(os.environ)
-        if args.cold_pip_cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        if not args.warm_pip_cache:
             env["PIP_NO_CACHE_DIR"] = "1"
         (base / "host").mkdir(mode=0o755)
         fresh, out1 = timed(argv, env)
         rerun, out2 = timed(argv, env)
-        cache = "cold" if args.cold_pip_cache else "warm (pip's cache as it is)"
-        print(f"pip cache: {cache}; apt packages already present: "
+        cache = "warm (pip's cache as it is)" if args.warm_pip_cache else "none (all downloaded)"
+        source = "a wheel built beforehand" if args.wheel else (
+            "the checkout (wheel built with Node.js from PyPI)")
+        print(f"package from: {source}; pip cache: {cache}; apt packages already present: "
               f"{'yes' if 'System packages (apt) … nothing to change' in out1 else 'no'}")
-        print(f"fresh install: {fresh:6.1f} s  ({steps_seconds(out1)})")
-        verdict = "OK" if rerun <= TARGET_RERUN else "OVER TARGET"
+        fresh_ok = fresh <= TARGET_FRESH
+        print(f"fresh install: {fresh:6.1f} s  ({steps_seconds(out1)})  "
+              f"target <= {TARGET_FRESH:.0f} s: {'OK' if fresh_ok else 'OVER TARGET'}")
+        for line in out1.splitlines():
+            if re.match(r"\[\s*\d+/\d+\]", line):
+                print("    " + line)
+        rerun_ok = rerun <= TARGET_RERUN
         print(f"re-run:        {rerun:6.1f} s  ({steps_seconds(out2)})  "
-              f"target <= {TARGET_RERUN:.0f} s: {verdict}")
-        return 0 if rerun <= TARGET_RERUN else 1
+              f"target <= {TARGET_RERUN:.0f} s: {'OK' if rerun_ok else 'OVER TARGET'}")
+        return 0 if fresh_ok and rerun_ok else 1
     finally:
         subprocess.run(["userdel", "-r", admin], capture_output=True, check=False)  # noqa: S603,S607
         if not args.keep:

@@ -57,7 +57,8 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
             found.append(checks.check_proxy(access.get("hub_url", ""),
                                             access.get("proxy_api_url", "")))
             found.append(checks.check_service(access.get("hub_url", ""),
-                                              access.get("service_url", "")))
+                                              access.get("service_url", ""),
+                                              access.get("service_host", "")))
         found.append(checks.check_port_protection(checks.internal_ports(access)))
     if systemd_running():
         state = run(["systemctl", "is-active", "jupyterhub.service"], check=False).stdout.strip()

@@ -12,11 +12,13 @@ import json
 import os
 import pwd
 import shutil
+import socket
 import stat
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..paths import ClassroomPaths
@@ -42,9 +44,10 @@ class Finding:
         return text
 
 
-def http_get(url: str, timeout: float = 5) -> tuple[int | None, bytes]:
+def http_get(url: str, timeout: float = 5,
+             headers: dict[str, str] | None = None) -> tuple[int | None, bytes]:
     """(status, body) of a GET without credentials; status None if nothing answered."""
-    req = urllib.request.Request(url)  # noqa: S310 - http(s) URLs we built
+    req = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - URLs we built
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
             return resp.status, resp.read()
@@ -148,8 +151,9 @@ def check_hub_api(api_url: str) -> Finding:
     return Finding(
         "fail",
         f"hub does not answer at {api_url} (status {status})",
-        "start it: `systemctl start jupyterhub` (or the installer with --foreground), then "
-        "read `journalctl -u jupyterhub`",
+        "start it: `systemctl start jupyterhub` (log: `journalctl -u jupyterhub`); without "
+        "systemd `supervisorctl start jupyterhub` (--supervisor) or the installer with "
+        "--foreground (log: /var/log/jupyterhub-classroom/jupyterhub.log)",
     )
 
 
@@ -170,16 +174,18 @@ def check_proxy(hub_url: str, proxy_api_url: str = "") -> Finding:
     )
 
 
-def check_service(hub_url: str, service_url: str = "") -> Finding:
+def check_service(hub_url: str, service_url: str = "", service_host: str = "") -> Finding:
     """The classroom service answers through the proxy (any answer but 404/5xx), run by root.
 
-    No token is sent: an answer at all (401/403 included) shows that it is up.
+    No token is sent: an answer at all (401/403 included) shows that it is up. With per-user
+    subdomains the proxy routes the service by host name: ``service_host`` (from the hub access
+    file) is sent as the ``Host`` header.
     """
     foreign = check_listener(service_url, "classroom service") if service_url else None
     if foreign is not None:
         return foreign
     url = f"{hub_url.rstrip('/')}/services/{SERVICE_NAME}/api/v1/openapi.json"
-    status, _ = http_get(url)
+    status, _ = http_get(url, headers={"Host": service_host} if service_host else None)
     if status is not None and status < 500 and status != 404:
         return Finding("ok", f"classroom service answers ({status})")
     return Finding(
@@ -315,3 +321,50 @@ def check_https(bind_url: str, nginx_site: Path | None = None) -> Finding:
         "put the nginx site from install/nginx/ in front (TLS) and re-run the installer with "
         "--ip 127.0.0.1",
     )
+
+
+def port_taken(host: str, port: int) -> bool:
+    """True if something already listens on ``host:port`` (a bind test, nothing is sent)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        # like the proxy and the hub: a port in TIME_WAIT is free
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def hostname_problem(name: str | None = None) -> str | None:
+    """Why the host name does not resolve, or None if it does."""
+    name = name or socket.gethostname()
+    try:
+        socket.getaddrinfo(name, None)
+    except (socket.gaierror, UnicodeError) as e:
+        return f"the host name {name!r} does not resolve ({e})"
+    return None
+
+
+def start_blocker(options: Any) -> str | None:
+    """One line on why a hub started now would fail (a taken port, an unknown name), or None."""
+    listen_all = options.ip in ("", "0.0.0.0", "::")  # noqa: S104 - what we look for
+    wanted = [
+        ("--port", "0.0.0.0" if listen_all else options.ip, options.port),  # noqa: S104
+        ("--hub-api-port", "127.0.0.1", options.hub_api_port),
+        ("--proxy-api-port", "127.0.0.1", options.proxy_api_port),
+        ("--service-port", "127.0.0.1", options.service_port),
+    ]
+    for flag, host, port in wanted:
+        if port_taken(host, port):
+            return (f"Port {port} ({flag}) is taken by another program (`ss -ltnp 'sport = "
+                    f":{port}'` shows which): stop it, or re-run with {flag} ANOTHER_PORT.")
+    if listen_all:
+        problem = hostname_problem()
+        if problem:
+            name = socket.gethostname()
+            return (f"{problem[0].upper()}{problem[1:]}: JupyterHub's proxy start connects to it "
+                    f"when the hub listens on all addresses. Add `127.0.1.1 {name}` to /etc/hosts "
+                    "(Debian's default; the installer does it unless --prefix is given), or re-run "
+                    "with --ip 127.0.0.1.")
+    return None

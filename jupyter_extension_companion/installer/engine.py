@@ -94,13 +94,18 @@ class Context:
         timeout: float | None = None,
         check: bool = True,
         input: str | None = None,
+        cwd: Path | None = None,
+        inherit_env: bool = True,
     ) -> str:
-        """Run a command (argv list), log it and its output; CommandFailed on failure."""
+        """Run a command (argv list), log it and its output; CommandFailed on failure.
+
+        ``env`` adds to this process's environment, or replaces it with ``inherit_env=False``.
+        """
         if self.dry_run:
             raise RuntimeError(f"dry run must not run commands: {list(argv)}")
         full_env = None
         if env is not None:
-            full_env = dict(os.environ)
+            full_env = dict(os.environ) if inherit_env else {}
             full_env.update(env)
         argv = [str(a) for a in argv]
         self.log("$ " + shlex.join(argv))
@@ -115,6 +120,7 @@ class Context:
             stderr=subprocess.STDOUT,
             env=full_env,
             text=True,
+            cwd=cwd,
         )
         if input is not None and proc.stdin is not None:
             proc.stdin.write(input)
@@ -147,6 +153,10 @@ class StepFailed(ClassroomError):
     """A step failed for a reason that is not a command (e.g. a check)."""
 
 
+class StepSkipped(Exception):  # noqa: N818 - reads as the outcome it is
+    """Raised by :meth:`Step.plan` when the step does not apply to this host (says why)."""
+
+
 @dataclass
 class Step:
     """One idempotent installer step. Subclasses override :meth:`plan` and :meth:`apply`."""
@@ -165,7 +175,7 @@ class Step:
 @dataclass
 class StepOutcome:
     title: str
-    status: str  # "done" | "unchanged" | "planned" | "failed"
+    status: str  # "done" | "unchanged" | "planned" | "skipped" | "failed"
     detail: str = ""
     seconds: float = 0.0
 
@@ -197,8 +207,14 @@ def run_steps(ctx: Context, steps: Sequence[Step], resume_hint: str) -> RunRepor
         ctx.log(f"== {prefix}")
         started = time.monotonic()
         try:
-            changes = step.plan(ctx)
-            if not changes:
+            try:
+                changes = step.plan(ctx)
+            except StepSkipped as skip:
+                outcome = StepOutcome(step.title, "skipped", str(skip))
+                changes = None
+            if changes is None:
+                pass
+            elif not changes:
                 outcome = StepOutcome(step.title, "unchanged", "nothing to change")
             elif ctx.dry_run:
                 outcome = StepOutcome(step.title, "planned", "would " + _short(changes, 6))
@@ -227,7 +243,8 @@ def run_steps(ctx: Context, steps: Sequence[Step], resume_hint: str) -> RunRepor
         outcome.seconds = time.monotonic() - started
         report.outcomes.append(outcome)
         _clear_line(ctx)
-        label = {"unchanged": "nothing to change", "planned": outcome.detail}.get(
+        label = {"unchanged": "nothing to change", "planned": outcome.detail,
+                 "skipped": f"skipped: {outcome.detail}"}.get(
             outcome.status, f"done ({outcome.detail})" if outcome.detail else "done"
         )
         timing = f" [{outcome.seconds:.0f} s]" if outcome.seconds >= 2 else ""

@@ -19,8 +19,16 @@ from .state import load_state, update_state
 from .steps_culling import IdleTimeoutsStep
 from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
 from .steps_libs import JarsStep, KernelsStep
-from .steps_python import PackagesStep, SharedPythonStep, VenvStep
-from .steps_system import AdminAccountStep, AptStep, FoldersStep, ProxyStep
+from .steps_python import LabDefaultsStep, PackagesStep, SharedPythonStep, VenvStep
+from .steps_system import (
+    AdminAccountStep,
+    AptStep,
+    CommandLinkStep,
+    FoldersStep,
+    HostNameStep,
+    ProxyStep,
+    password_hint,
+)
 from .uninstall import uninstall_steps
 
 SUPPORTED_OS = {("ubuntu", "24.04"), ("debian", "12")}
@@ -57,11 +65,14 @@ def check_host(options: Options, os_release: dict[str, str] | None = None) -> No
 def install_steps() -> list[Step]:
     return [
         AptStep(),
+        HostNameStep(),
         ProxyStep(),
         AdoptStep(),
         FoldersStep(),
         VenvStep(),
         PackagesStep(),
+        CommandLinkStep(),
+        LabDefaultsStep(),
         SharedPythonStep(),
         JarsStep(),
         KernelsStep(),
@@ -84,6 +95,12 @@ def preflight(ctx: Context) -> None:
     o = ctx.options
     if o.uninstall:
         return
+    if o.supervisor and manages_unit(ctx):
+        raise ClassroomError(
+            "systemd runs on this host and runs the hub as jupyterhub.service: leave out "
+            "--supervisor (it is for hosts without systemd).",
+            code="supervisor_with_systemd",
+        )
     state = load_state(ctx.paths)
     if not o.admin and not state.get("admin") and not ctx.paths.hub_config.exists():
         raise ClassroomError(
@@ -125,6 +142,13 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
         if o.foreground:
             ctx.say("systemd runs the hub on this host; --foreground is for hosts without it.")
         wait_for_url(api, timeout=90)
+    elif o.supervisor:
+        if not wait_for_url(api, timeout=120):
+            hub_log = paths.log_dir / "jupyterhub.log"
+            raise ClassroomError(
+                f"the hub does not answer at {api} under supervisor; read {hub_log} and "
+                "`supervisorctl status jupyterhub`, fix the cause and re-run the same command."
+            )
     elif not changed and not o.foreground and not already and _checked_before(ctx):
         # Nothing changed since a run whose check passed; a hub started only to be stopped again
         # would add 10-20 s to every re-run on hosts without systemd.
@@ -138,6 +162,9 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
         if ctx.facts.get("hub_config_changed"):
             ctx.say("A hub is already running: restart it to load the new configuration.")
     else:
+        problem = checks.start_blocker(o)
+        if problem is not None:
+            raise ClassroomError(problem)
         log = None if o.foreground else ensure_log(paths.log_dir / "jupyterhub.log")
         t0 = time.monotonic()
         proc = start_hub(paths, log=log)
@@ -148,9 +175,11 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
             code = proc.poll()
             stop_hub(proc)
             where = "above" if o.foreground else str(paths.log_dir / "jupyterhub.log")
+            cause = checks.start_blocker(o)
             raise ClassroomError(
-                f"the hub did not start (exit {code}); its log is {where}. Fix the cause and "
-                "re-run the same command."
+                f"the hub did not start (exit {code}); its log is {where}. "
+                + (cause + " " if cause else "")
+                + "Fix the cause and re-run the same command."
             )
     findings: list[checks.Finding] = []
     if not o.no_start and not skip:
@@ -161,7 +190,8 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
             findings = [
                 checks.check_hub_api(api),
                 checks.check_proxy(local_url, access.get("proxy_api_url", "")),
-                checks.check_service(local_url, access.get("service_url", "")),
+                checks.check_service(local_url, access.get("service_url", ""),
+                                     access.get("service_host", "")),
             ]
             died = proc is not None and proc.poll() is not None
             ctx.log("checks: " + ", ".join(f.level for f in findings))
@@ -193,12 +223,21 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
     ctx.say(f"  Admin:   {admin}")
     password = ctx.facts.get("admin_password")
     if password:
-        # Printed once, never logged.
-        out.write(f"  Password of {admin} (shown once, write it down): {password}\n")
+        # Printed when it was set and once more here, never logged.
+        out.write(f"  Password of {admin} (write it down): {password}\n")
+        ctx.say(f"           (kept root-only in {ctx.facts.get('admin_password_file')} until "
+                "the first login)")
+    hint = password_hint(ctx)
+    if hint:
+        ctx.say(f"  Password: {hint}")
     ctx.say(f"  Log:     {ctx.log_path}")
-    if not systemd_running() and not o.foreground:
+    if o.supervisor:
+        ctx.say("  Runs:    under supervisor (`supervisorctl status jupyterhub`), again after a")
+        ctx.say("           reboot; log " + str(paths.log_dir / "jupyterhub.log"))
+    elif not systemd_running() and not o.foreground:
         ctx.say("  systemd is not running on this host (a container?): the hub is not kept")
-        ctx.say("  running. Start it in the foreground with the same command plus --foreground.")
+        ctx.say("  running. Re-run with --supervisor (background, again after a reboot) or")
+        ctx.say("  --foreground (in this terminal).")
     ctx.say("  Next:    open the URL, log in as the admin, and open the Classroom sidebar (left)")
     ctx.say("           to add your students.")
     if not o.no_start and not skip:
@@ -298,6 +337,9 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     report = run_steps(ctx, steps, resume_command(options))
     elapsed = time.monotonic() - started
     try:
+        if not options.uninstall and not options.dry_run and (hint := password_hint(ctx)):
+            # said before anything else can fail: a teacher who missed it is never locked out
+            ctx.say(hint)
         if not report.ok:
             return 1
         if options.dry_run:

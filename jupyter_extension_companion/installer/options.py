@@ -10,6 +10,8 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
 from ..provision.hubconfig import HUB_API_PORT, PROXY_API_PORT, SERVICE_PORT
+from ..provision.lab_overrides import LANGUAGES
+from .wheelbuild import is_checkout
 
 DEFAULT_UNIT = Path("/etc/systemd/system/jupyterhub.service")
 DEFAULT_PACKAGE = "jupyterlab-classroom"
@@ -40,6 +42,12 @@ class Options:
     force_os: bool = False
     skip_apt: bool = False
     skip_jars: bool = False
+    subdomain_host: str = ""
+    hosts_file: Path = Path("/etc/hosts")
+    command_link: Path = Path("/usr/local/sbin/classroom")
+    supervisor: bool = False
+    supervisor_config: Path = Path("/etc/supervisor/supervisord.conf")
+    language: str | None = None
     # idle timeouts in minutes (None: keep the host's current setting, defaults on a new host)
     kernel_idle_minutes: int | None = None
     server_idle_minutes: int | None = None
@@ -70,14 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--java-kernel", choices=["jjava", "ijava"], default="jjava")
     p.add_argument("--ijava-zip", type=Path, metavar="PATH", help="IJava 1.3.0 release zip")
     p.add_argument("--with-r", action="store_true", help="also install R and its kernel (apt)")
+    p.add_argument("--language", choices=sorted(LANGUAGES),
+                   help="default JupyterLab language for everyone (de: German; each user may "
+                   "still choose in Settings -> Language)")
     p.add_argument(
         "--package",
         default=DEFAULT_PACKAGE,
         metavar="SOURCE",
-        help="where to install jupyterlab-classroom from: a wheel, a source folder or a "
-        "requirement (default: the release on PyPI)",
+        help="where to install jupyterlab-classroom from: a wheel (path or URL), a package "
+        "name on the index, or a checkout (its wheel is built with Node.js from PyPI) "
+        "(default: the release on PyPI)",
     )
     p.add_argument("--pip-index-url", metavar="URL", help="Python package index to use")
+    p.add_argument("--subdomain-host", metavar="HOST", default="",
+                   help="serve each user's server on <name>.HOST (its own origin; needs wildcard "
+                   "DNS and a wildcard certificate), e.g. https://hub.school.example")
     p.add_argument("--kernel-idle-minutes", type=int, metavar="MIN",
                    help="stop a student's kernel idle this long (default 20; 0: never)")
     p.add_argument("--server-idle-minutes", type=int, metavar="MIN",
@@ -99,11 +114,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove what the installer installed (keeps /home and the archives)")
     m.add_argument("--foreground", action="store_true",
                    help="after installing, run the hub in the foreground (hosts without systemd)")
+    m.add_argument("--supervisor", action="store_true",
+                   help="hosts without systemd: run the hub in the background under Debian's "
+                   "supervisor (apt), started again after a reboot")
     m.add_argument("--no-start", action="store_true", help="do not start the hub")
     m.add_argument("--force-os", action="store_true", help="run on an unsupported OS anyway")
     m.add_argument("--skip-apt", action="store_true", help=argparse.SUPPRESS)
     m.add_argument("--skip-jars", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def _subdomain_host(value: str) -> str:
+    from ..provision.hubconfig import normalize_subdomain_host
+
+    return normalize_subdomain_host(value) if value else ""
+
+
+def under_prefix(prefix: Path | None, path: Path) -> Path:
+    """``path`` below a scratch ``--prefix`` (or ``path`` itself)."""
+    return prefix / path.relative_to("/") if prefix else path
 
 
 def parse_options(argv: list[str]) -> Options:
@@ -151,14 +180,21 @@ def parse_options(argv: list[str]) -> Options:
         raise ClassroomError("--ijava-zip only goes with --java-kernel ijava")
     if args.foreground and args.no_start:
         raise ClassroomError("--foreground and --no-start contradict each other")
+    if args.supervisor and args.foreground:
+        raise ClassroomError("--supervisor and --foreground contradict each other: choose one")
     if args.uninstall and args.foreground:
         raise ClassroomError("--uninstall and --foreground contradict each other")
     package = args.package
-    if package != DEFAULT_PACKAGE:
+    if package != DEFAULT_PACKAGE and not re.match(r"^https?://\S+$", package):
         candidate = Path(package)
         if candidate.suffix == ".whl" or package.startswith(("/", ".")):
             if not candidate.exists():
                 raise ClassroomError(f"--package {package}: no such file or folder")
+            if candidate.is_dir() and not is_checkout(candidate):
+                raise ClassroomError(
+                    f"--package {package}: not a checkout of jupyterlab-classroom (no "
+                    "pyproject.toml and package-lock.json); give a wheel, a URL or a package name"
+                )
             package = str(candidate.resolve())
     if args.pip_index_url is not None and not re.fullmatch(r"https?://\S+", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
@@ -190,6 +226,12 @@ def parse_options(argv: list[str]) -> Options:
         force_os=args.force_os,
         skip_apt=args.skip_apt,
         skip_jars=args.skip_jars,
+        subdomain_host=_subdomain_host(args.subdomain_host),
+        hosts_file=under_prefix(args.prefix, Path("/etc/hosts")),
+        command_link=under_prefix(args.prefix, Path("/usr/local/sbin/classroom")),
+        supervisor=args.supervisor,
+        supervisor_config=under_prefix(args.prefix, Path("/etc/supervisor/supervisord.conf")),
+        language=args.language,
         kernel_idle_minutes=args.kernel_idle_minutes,
         server_idle_minutes=args.server_idle_minutes,
         argv=tuple(argv),

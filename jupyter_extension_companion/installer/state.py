@@ -50,17 +50,27 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# What a wheel is built from (wheelbuild): a change in any of these means a new wheel.
+_TREE_FILES = ("pyproject.toml", "package.json", "package-lock.json", "install.json",
+               "tsconfig.json")
+_TREE_FOLDERS = ("jupyter_extension_companion", "src", "style", "schema", "jupyter-config")
+
+
 def tree_fingerprint(root: Path) -> str:
-    """A hash of a source tree's package files (names and contents), for ``--package DIR``."""
+    """A hash of a source tree's package files (names and contents), for ``--package DIR``.
+
+    A built lab extension (``labextension/``) is output, not source: it does not count.
+    """
     h = hashlib.sha256()
-    wanted = [root / "pyproject.toml", root / "package.json"]
-    pkg = root / "jupyter_extension_companion"
-    if pkg.is_dir():
-        wanted += sorted(
-            p
-            for p in pkg.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
-        )
+    wanted = [root / name for name in _TREE_FILES]
+    for folder in _TREE_FOLDERS:
+        if (root / folder).is_dir():
+            wanted += sorted(
+                p
+                for p in (root / folder).rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and "labextension" not in p.parts
+                and not p.name.endswith(".pyc")
+            )
     for p in wanted:
         if p.is_file():
             h.update(str(p.relative_to(root)).encode() + b"\0")

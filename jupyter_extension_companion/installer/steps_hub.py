@@ -12,7 +12,7 @@ from ..provision.atomic import write_text_atomic
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
 from .adopt import hub_db_candidates, read_hub_db_users, read_old_config
-from .engine import Context, Step
+from .engine import Context, Step, StepSkipped
 from .state import load_state, sha256_file, sha256_text, update_state
 from .steps_system import chosen_admin, find_proxy
 
@@ -127,6 +127,7 @@ def hub_settings(ctx: Context):  # -> HubSettings (imported lazily: engineer B's
         # R_LIBS_SITE replaces Debian's site libraries (where r-cran-irkernel lives) unless it
         # ends with R's own default, %S.
         spawner_env={"R_LIBS_SITE": f"{ctx.paths.r_libs}:%S"},
+        subdomain_host=o.subdomain_host,
     )
 
 
@@ -210,13 +211,24 @@ def _systemctl(*args: str) -> str:
     return proc.stdout.strip()
 
 
+NO_SYSTEMD = ("systemd is not running on this host (a container?), so no unit is written; "
+              "keep the hub running with --supervisor (in the background, again after a "
+              "reboot) or --foreground (in this terminal)")
+
+
 @dataclass
 class ServiceStep(Step):
-    """The systemd unit (Restart=on-failure), enabled and (re)started when systemd runs."""
+    """How the hub keeps running: the systemd unit, or supervisor's program (``--supervisor``)."""
 
-    title: str = "systemd service"
+    title: str = "Hub service"
 
     def plan(self, ctx: Context) -> list[str]:
+        if ctx.options.supervisor:
+            from .supervisor import plan_supervisor
+
+            return plan_supervisor(ctx)
+        if not systemd_running():
+            raise StepSkipped(NO_SYSTEMD)
         unit = ctx.options.unit_path
         text = render_unit(ctx)
         changes = []
@@ -238,6 +250,10 @@ class ServiceStep(Step):
         return changes
 
     def apply(self, ctx: Context, changes: list[str]) -> str:
+        if ctx.options.supervisor:
+            from .supervisor import apply_supervisor
+
+            return apply_supervisor(ctx)
         unit = ctx.options.unit_path
         text = render_unit(ctx)
         if unit.exists() and not unit.read_text(encoding="utf-8").startswith(text.splitlines()[0]):
@@ -245,7 +261,6 @@ class ServiceStep(Step):
         unit_changed = write_text_atomic(unit, text, 0o644)
         update_state(ctx.paths, unit=str(unit))
         if not manages_unit(ctx):
-            ctx.facts["no_systemd"] = True
             return f"wrote {unit}" if unit_changed else "unit in place"
         name = unit.name
         ctx.run(["systemctl", "daemon-reload"])

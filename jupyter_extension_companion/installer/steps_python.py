@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,18 @@ from packaging.utils import canonicalize_name
 
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
+from ..provision.lab_overrides import (
+    NOTIFICATION_PLUGIN,
+    TRANSLATION_PLUGIN,
+    missing_defaults,
+    read_overrides,
+    school_defaults,
+    update_overrides,
+)
 from .engine import Context, Step
 from .options import DEFAULT_PACKAGE
 from .state import load_state, sha256_file, tree_fingerprint, update_state
+from .wheelbuild import WheelBuild
 
 PACKAGE_NAME = "jupyterlab-classroom"
 VENV_REQUIREMENTS = [
@@ -23,6 +33,8 @@ VENV_REQUIREMENTS = [
     "jjava==1.0a8",
     "jupyterhub-idle-culler>=1.4",
     "paho-mqtt>=2,<3",
+    # German for every user (Settings -> Language; `--language de` makes it the default)
+    "jupyterlab-language-pack-de-DE",
 ]
 SHARED_PYTHON_REQUIREMENTS = ["paho-mqtt>=2,<3"]
 
@@ -146,6 +158,10 @@ class PackagesStep(Step):
     def plan(self, ctx: Context) -> list[str]:
         missing, pkg_missing, changed = self._needs(ctx)
         changes = [f"pip install {spec}" for spec in missing]
+        building = Path(ctx.options.package).is_dir() and (pkg_missing or changed)
+        if building:
+            changes.append(f"build the wheel of {ctx.options.package} (Node.js from PyPI, "
+                           "in a throwaway folder)")
         if pkg_missing:
             changes.append(f"pip install {ctx.options.package}")
         elif changed:
@@ -155,16 +171,28 @@ class PackagesStep(Step):
     def apply(self, ctx: Context, changes: list[str]) -> str:
         missing, pkg_missing, changed = self._needs(ctx)
         source = ctx.options.package
-        todo = list(missing) + ([source] if pkg_missing else [])
-        if todo:
-            ctx.progress(f"pip install {len(todo)} requirement(s)", 0.1)
-            ctx.run([*pip_base(ctx), *pip_install_args(ctx), *todo], timeout=3600)
-        if changed:
-            ctx.progress("reinstalling jupyterlab-classroom", 0.8)
-            ctx.run(
-                [*pip_base(ctx), *pip_install_args(ctx), "--force-reinstall", "--no-deps", source],
-                timeout=1800,
-            )
+        with ExitStack() as cleanup:
+            install_from = source
+            if (pkg_missing or changed) and Path(source).is_dir():
+                # A checkout: its wheel is built with Node.js from PyPI in a throwaway folder
+                # (never the host's Node.js, which is too old on Debian 12 / Ubuntu 24.04).
+                build = cleanup.enter_context(WheelBuild(
+                    Path(source), ctx.options.python, ctx.run,
+                    pip_args=pip_install_args(ctx)[1:], progress=ctx.progress,
+                ))
+                install_from = str(build.build())
+                ctx.log(f"built {install_from}")
+            todo = list(missing) + ([install_from] if pkg_missing else [])
+            if todo:
+                ctx.progress(f"pip install {len(todo)} requirement(s)", 0.1)
+                ctx.run([*pip_base(ctx), *pip_install_args(ctx), *todo], timeout=3600)
+            if changed:
+                ctx.progress("reinstalling jupyterlab-classroom", 0.8)
+                ctx.run(
+                    [*pip_base(ctx), *pip_install_args(ctx), "--force-reinstall", "--no-deps",
+                     install_from],
+                    timeout=1800,
+                )
         update_state(
             ctx.paths, package={"source": source, "fingerprint": package_fingerprint(source)}
         )
@@ -203,3 +231,37 @@ class SharedPythonStep(Step):
             raise ClassroomError(f"pip finished but {', '.join(still)} is still not satisfied")
         update_state(ctx.paths, shared_python=[Requirement(s).name for s in SHARED_PYTHON_REQUIREMENTS])
         return "installed " + ", ".join(Requirement(s).name for s in SHARED_PYTHON_REQUIREMENTS)
+
+
+@dataclass
+class LabDefaultsStep(Step):
+    """School defaults for every JupyterLab (``overrides.json``): no news prompt, the language.
+
+    The news default is set once (absent key): a teacher who changes it later keeps the change.
+    ``--language`` sets the default UI language whenever it is given.
+    """
+
+    title: str = "JupyterLab defaults for everyone"
+
+    def _updates(self, ctx: Context) -> dict[str, dict[str, object]]:
+        current = read_overrides(ctx.paths)
+        wanted = school_defaults(ctx.options.language)
+        updates = missing_defaults(ctx.paths, wanted)
+        news = updates.get(NOTIFICATION_PLUGIN)
+        if news and "fetchNews" in (current.get(NOTIFICATION_PLUGIN) or {}):
+            updates.pop(NOTIFICATION_PLUGIN)
+        return updates
+
+    def plan(self, ctx: Context) -> list[str]:
+        return [f"set {plugin} {values} in {ctx.paths.lab_settings_overrides}"
+                for plugin, values in self._updates(ctx).items()]
+
+    def apply(self, ctx: Context, changes: list[str]) -> str:
+        updates = self._updates(ctx)
+        update_overrides(ctx.paths, updates)
+        said = []
+        if NOTIFICATION_PLUGIN in updates:
+            said.append("no news prompt")
+        if TRANSLATION_PLUGIN in updates:
+            said.append(f"language {updates[TRANSLATION_PLUGIN]['locale']}")
+        return ", ".join(said)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..provision.atomic import write_text_atomic
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
+from ..provision.first_login import keep_initial_password, pending_initial_password
+from .checks import hostname_problem
 from .engine import Context, Step
 from .state import load_state, update_state
 
 APT_ENV = {"DEBIAN_FRONTEND": "noninteractive"}
 
-# (Debian package, commands that already satisfy it). A host whose Node.js or JDK came from
+# (Debian package, commands that already satisfy it). Node.js and npm only run and install
+# configurable-http-proxy: the lab extension is built with Node.js from PyPI (wheelbuild.py). A host whose Node.js or JDK came from
 # elsewhere (NodeSource, Temurin) has the commands but not Debian's package, and installing
 # Debian's npm next to NodeSource's nodejs would conflict: the commands decide.
 BASE_PACKAGES: list[tuple[str, tuple[str, ...]]] = [
@@ -44,8 +49,12 @@ def dpkg_installed(package: str) -> bool:
     )
 
 
-def missing_apt_packages(with_r: bool) -> list[str]:
-    wanted = BASE_PACKAGES + (R_PACKAGES if with_r else [])
+SUPERVISOR_PACKAGES: list[tuple[str, tuple[str, ...]]] = [("supervisor", ())]
+
+
+def missing_apt_packages(with_r: bool, supervisor: bool = False) -> list[str]:
+    wanted = (BASE_PACKAGES + (R_PACKAGES if with_r else [])
+              + (SUPERVISOR_PACKAGES if supervisor else []))
     missing = []
     for package, commands in wanted:
         if commands and all(shutil.which(c) for c in commands):
@@ -64,11 +73,11 @@ class AptStep(Step):
     def plan(self, ctx: Context) -> list[str]:
         if ctx.options.skip_apt:
             return []
-        missing = missing_apt_packages(ctx.options.with_r)
+        missing = missing_apt_packages(ctx.options.with_r, ctx.options.supervisor)
         return [f"apt-get install {' '.join(missing)}"] if missing else []
 
     def apply(self, ctx: Context, changes: list[str]) -> str:
-        missing = missing_apt_packages(ctx.options.with_r)
+        missing = missing_apt_packages(ctx.options.with_r, ctx.options.supervisor)
         ctx.progress("apt-get update", None)
         ctx.run(["apt-get", "update"], env=APT_ENV, timeout=900)
         ctx.progress(f"installing {len(missing)} packages", 0.3)
@@ -220,10 +229,31 @@ class AdminAccountStep(Step):
         accounts.create(admin, full_name="Teacher")
         password = generate_password()
         accounts.set_passwords({admin: password})
-        # Shown once in the summary, never written to the log.
+        kept = keep_initial_password(ctx.paths, admin, password)
+        # Printed now, before anything later can fail; never written to the log.
         ctx.facts["admin_password"] = password
+        ctx.facts["admin_password_file"] = str(kept)
+        ctx.out.write(f"\r\033[K  Password of {admin}: {password}\n" if _tty(ctx) else
+                      f"  Password of {admin}: {password}\n")
+        ctx.say(f"  (kept root-only in {kept} until {admin} first logs in)")
         update_state(ctx.paths, created_admin=admin)
         return f"created {admin}"
+
+
+def _tty(ctx: Context) -> bool:
+    return bool(getattr(ctx.out, "isatty", lambda: False)())
+
+
+def password_hint(ctx: Context) -> str | None:
+    """Where a teacher who has not logged in yet finds the generated password (or None)."""
+    admin = ctx.facts.get("admin")
+    if not admin or ctx.facts.get("admin_password"):
+        return None  # none, or printed in this run
+    kept = pending_initial_password(ctx.paths, admin)
+    if kept is None:
+        return None
+    return (f"{admin} has not logged in yet; the generated password is in {kept} "
+            f"(root only): sudo cat {kept}")
 
 
 def chosen_admin(ctx: Context) -> str | None:
@@ -235,3 +265,79 @@ def chosen_admin(ctx: Context) -> str | None:
         return str(state["admin"])
     adopted = ctx.facts.get("adopted_admins") or []
     return adopted[0] if adopted else None
+
+
+HOSTS_MARK = "# added by jupyterlab-classroom: JupyterHub's proxy start connects to the host name"
+
+
+@dataclass
+class HostNameStep(Step):
+    """The host name resolves (JupyterHub connects to it when the hub listens on all addresses).
+
+    Debian's installer maps the host name to 127.0.1.1 in /etc/hosts; containers and chroots
+    often lack that line, and the hub then fails with "Unexpected error connecting to NAME:8000".
+    """
+
+    title: str = "Host name resolves"
+
+    def _line(self) -> str:
+        return f"127.0.1.1\t{socket.gethostname()}\t{HOSTS_MARK}"
+
+    def plan(self, ctx: Context) -> list[str]:
+        if ctx.options.ip not in ("", "0.0.0.0", "::"):  # noqa: S104 - what we look for
+            return []
+        problem = hostname_problem()
+        if problem is None:
+            return []
+        hosts = ctx.options.hosts_file
+        try:
+            if self._line() in hosts.read_text(encoding="utf-8").splitlines():
+                return []  # ours is there (a scratch --prefix): the final check says the rest
+        except FileNotFoundError:
+            pass
+        return [f"{problem}: add `127.0.1.1 {socket.gethostname()}` to {hosts}"]
+
+    def apply(self, ctx: Context, changes: list[str]) -> str:
+        hosts = ctx.options.hosts_file
+        try:
+            text = hosts.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        else:
+            shutil.copy2(hosts, hosts.with_name(hosts.name + ".classroom-backup"))
+        if text and not text.endswith("\n"):
+            text += "\n"
+        hosts.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(hosts, text + self._line() + "\n", 0o644)
+        return f"127.0.1.1 {socket.gethostname()} in {hosts}"
+
+
+@dataclass
+class CommandLinkStep(Step):
+    """``classroom`` on root's PATH: a symlink in /usr/local/sbin to the venv's command."""
+
+    title: str = "`classroom` command on root's PATH"
+
+    def _target(self, ctx: Context) -> Path:
+        return ctx.paths.venv / "bin" / "classroom"
+
+    def plan(self, ctx: Context) -> list[str]:
+        link = ctx.options.command_link
+        target = self._target(ctx)
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            return []
+        if link.exists() and not link.is_symlink():
+            raise ClassroomError(
+                f"{link} exists and is not the installer's link: move it away and re-run."
+            )
+        return [f"link {link} -> {target}"]
+
+    def apply(self, ctx: Context, changes: list[str]) -> str:
+        link = ctx.options.command_link
+        link.parent.mkdir(parents=True, exist_ok=True)
+        tmp = link.with_name(f".{link.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(self._target(ctx))
+        os.replace(tmp, link)  # atomic: an old link is swapped, never missing
+        update_state(ctx.paths, command_link=str(link))
+        return f"{link}"

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
-from .atomic import write_text_atomic
 from .errors import ClassroomError
+from .lab_overrides import read_overrides, update_overrides
 
 PLUGIN_ID = "jupyterlab-classroom:mqtt"
 DEFAULT_TOPIC_PREFIX = "class/{username}/"
@@ -135,24 +135,7 @@ def validate(values: Mapping[str, Any], base: BrokerSettings | None = None) -> B
 
 
 def _read_overrides(paths: ClassroomPaths | Path) -> dict[str, Any]:
-    path = paths if isinstance(paths, Path) else paths.lab_settings_overrides
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    try:
-        data = json.loads(text) if text.strip() else {}
-    except ValueError as exc:
-        raise ClassroomError(
-            f"{path} is not valid JSON ({exc}); fix or remove it, then try again.",
-            code="broken_overrides",
-            status=500,
-        ) from exc
-    if not isinstance(data, dict):
-        raise ClassroomError(
-            f"{path} must hold a JSON object.", code="broken_overrides", status=500
-        )
-    return data
+    return read_overrides(paths)
 
 
 def read_class_broker(paths: ClassroomPaths | Path) -> BrokerSettings:
@@ -178,16 +161,8 @@ def write_class_broker(paths: ClassroomPaths, values: Mapping[str, Any]) -> dict
     """
     current = read_class_broker(paths)
     settings = validate(values, base=current)
-    overrides = _read_overrides(paths)
-    entry = dict(overrides.get(PLUGIN_ID) or {})
-    entry.update(settings.to_settings())
-    overrides[PLUGIN_ID] = entry
     path = paths.lab_settings_overrides
-    for d in (path.parent.parent, path.parent):
-        d.mkdir(mode=0o755, parents=True, exist_ok=True)
-    changed = write_text_atomic(
-        path, json.dumps(overrides, indent=2, sort_keys=True) + "\n", mode=0o644
-    )
+    changed = update_overrides(paths, {PLUGIN_ID: settings.to_settings()})
     return {"settings": settings.to_json(hide_password=True), "changed": changed, "path": str(path)}
 
 

@@ -18,6 +18,14 @@ What the rendered config does (JupyterHub 5):
   here: ``java -jar`` ignores ``CLASSPATH``; it lives in each Java kernelspec.
 - The hub-managed service ``classroom`` (runs as root, like the hub) in the built-in ``admin``
   role. That role entry has no ``users`` list: a list there would replace the set of admins.
+- Trust boundaries (students are untrusted): ``Spawner.disable_user_config`` (a student's
+  ``~/.jupyter`` config does not configure their server); each server token carries the
+  service's scope ``access:servers!server``, ``users:activity!user`` and
+  ``access:services!service=classroom`` through ``Spawner.server_token_scopes``: JupyterHub
+  grants it only to users who hold it (teachers, through the ``admin`` role), so a teacher's
+  server may call the service and a student's gets nothing extra. Optional per-user subdomains
+  (``subdomain_host``; ``cookie_host_prefix_enabled`` with https) put every user's server on
+  its own origin.
 - Local additions: every ``jupyterhub_config.d/*.py`` next to the file, loaded last.
 - Internal listeners a student cannot take: the hub API, the proxy API and the service listen on
   loopback ports below 1024 (only root may bind them while ``ip_unprivileged_port_start`` is not
@@ -36,7 +44,7 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
@@ -79,6 +87,9 @@ class HubSettings:
     hub_state: Path | None = None
     spawn_timeout: int = 60
     log_level: str = "INFO"
+    #: per-user subdomains: e.g. ``https://hub.school.example`` serves each user's server on
+    #: ``https://<name>.hub.school.example`` (wildcard DNS and certificate needed); "" = off
+    subdomain_host: str = ""
 
     @property
     def prefix_dir(self) -> Path:
@@ -125,6 +136,14 @@ class HubSettings:
             "classroom service": self.service_port,
         }
 
+    @property
+    def service_host(self) -> str:
+        """With per-user subdomains, the ``Host`` the proxy serves the service on (JupyterHub's
+        default naming: ``classroom--service.<hub host>``); "" otherwise."""
+        if not self.subdomain_host:
+            return ""
+        return f"{SERVICE_NAME}--service.{urlsplit(normalize_subdomain_host(self.subdomain_host)).netloc}"
+
     def validate(self) -> None:
         """Refuse settings that would render a broken config (nothing written)."""
         for url in (self.bind_url, self.hub_bind_url):
@@ -136,6 +155,8 @@ class HubSettings:
         for name in [*self.admin_users, *self.allowed_users]:
             if not name or not name.isprintable() or "'" in name or "\\" in name:
                 raise ClassroomError(f"{name!r} is not a valid user name", code="invalid_username")
+        if self.subdomain_host:
+            self.subdomain_host = normalize_subdomain_host(self.subdomain_host)
         for key in self.spawner_env:
             if not key.replace("_", "a").isalnum() or key[0].isdigit():
                 raise ClassroomError(f"{key!r} is not a valid variable name", code="invalid_env")
@@ -146,6 +167,73 @@ class HubSettings:
                 "(`classroom kernels`).",
                 code="classpath_in_env",
             )
+
+
+def normalize_subdomain_host(value: str) -> str:
+    """``https://hub.example[:port]`` from what a person types; ClassroomError if it is not one.
+
+    A bare host name means https (as JupyterHub assumes); plain http is accepted only when it is
+    written out (``http://localhost:8000`` for a test host: browsers resolve ``*.localhost``).
+    """
+    text = value.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = parts.hostname or ""
+    labels = host.split(".")
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or port == -1
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or not all(label and len(label) <= 63 and label.replace("-", "a").isalnum()
+                   and label.isascii() and not label.startswith("-") for label in labels)
+    ):
+        raise ClassroomError(
+            f"{value!r} is not a host for per-user subdomains: give the hub's host name, e.g. "
+            "hub.school.example or https://hub.school.example:8443 (each user's server is then "
+            "served on <name>.hub.school.example; that needs wildcard DNS and a wildcard "
+            "certificate).",
+            code="invalid_subdomain_host",
+        )
+    netloc = host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc.lower(), "", "", ""))
+
+
+#: the scopes of each single-user server's token: JupyterHub's default ``server`` role plus the
+#: service's access scope, which JupyterHub grants only to users who hold it (teachers)
+SERVER_TOKEN_SCOPES = [
+    "access:servers!server",
+    "users:activity!user",
+    f"access:services!service={SERVICE_NAME}",
+]
+
+
+def _trust_lines(settings: HubSettings) -> list[str]:
+    """Config lines for the trust boundaries (see the module docstring)."""
+    lines = [
+        "# Students are untrusted: their ~/.jupyter does not configure their server, and only",
+        "# teachers' server tokens reach the classroom service (JupyterHub grants a server",
+        "# token only the scopes its user holds; students do not hold the service's scope).",
+        "c.Spawner.disable_user_config = True",
+        f"c.Spawner.server_token_scopes = {SERVER_TOKEN_SCOPES!r}",
+    ]
+    if settings.subdomain_host:
+        lines += [
+            "# Per-user subdomains: each user's server is its own origin, so a student's page",
+            "# opened by a teacher cannot script the teacher's own server.",
+            f"c.JupyterHub.subdomain_host = {settings.subdomain_host!r}",
+        ]
+        if settings.subdomain_host.startswith("https://"):
+            lines.append("c.JupyterHub.cookie_host_prefix_enabled = True")
+    return lines
 
 
 def _paths_env(paths: ClassroomPaths) -> dict[str, str]:
@@ -256,6 +344,10 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "",
         "c.Spawner.pre_spawn_hook = classroom_make_notebooks",
+        "# The teacher's kept generated password goes at the first login (provision/first_login)",
+        "from jupyter_extension_companion.provision.first_login import first_login_hook",
+        "",
+        f"c.Authenticator.post_auth_hook = first_login_hook(Path({r(str(paths.state))}))",
         "",
         "# The classroom service (runs as root with the hub) and its rights",
         f"_hub_access = {r(str(paths.hub_access))}",
@@ -266,6 +358,8 @@ def render_hub_config(settings: HubSettings) -> str:
         "c.JupyterHub.services = [_classroom_service]",
         "# No 'users' key here: a users list in the admin role entry would replace the admins.",
         f"c.JupyterHub.load_roles = [{{'name': 'admin', 'services': [{r(SERVICE_NAME)}]}}]",
+        "",
+        *_trust_lines(settings),
         "",
         *_idle_culler_lines(settings),
         "# Local additions, loaded last",
@@ -337,6 +431,7 @@ def hub_access_document(settings: HubSettings, token: str) -> dict[str, str]:
         "hub_url": settings.public_url,
         "service_url": settings.service_prefix_url,
         "proxy_api_url": settings.proxy_api_url,
+        "service_host": settings.service_host,
     }
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from .commands import run
 from .errors import ClassroomError, CommandFailed, NotFound
+from .first_login import forget_initial_password
 from .usernames import check_username, is_system_uid
 
 log = logging.getLogger(__name__)
@@ -287,6 +288,8 @@ class SystemAccounts:
         relock = [n for n in passwords if accounts[n].locked]
         for name in relock:
             run(["usermod", "--lock", "--", name])
+        for name in passwords:  # a kept generated password is stale now
+            forget_initial_password(self.paths, name)
 
     def lock(self, name: str) -> bool:
         """Lock the password (``usermod -L``). False if it was already locked."""

@@ -5,7 +5,9 @@
 - ``/classroom/api/admin/<path>``: forwarded to the classroom service's ``/api/v1/<path>`` with
   this server's own hub token, but only when the visitor is this server's owner *and* a hub
   admin. A teacher visiting a student's server (admin access, sharing) is not the owner, so
-  nothing is forwarded. The service checks the token's owner again on its side.
+  nothing is forwarded. The service checks again on its side: the token must carry the scope
+  ``access:services!service=classroom`` (JupyterHub gives it to teachers' server tokens only)
+  and belong to a hub admin.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 from ..provision import listeners
 from ..provision.errors import ClassroomError
+from .hub_token import server_token
 
 NAMESPACE = "classroom"
 FORWARD_TIMEOUT = 600.0
@@ -33,7 +36,7 @@ _SAFE_SEGMENT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 def hub_env() -> dict[str, str] | None:
     """The hub's variables when this server was spawned by JupyterHub, else None."""
     user = os.environ.get("JUPYTERHUB_USER")
-    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    token = server_token()
     if not user or not token:
         return None
     return {

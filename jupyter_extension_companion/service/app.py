@@ -12,24 +12,44 @@ from typing import Any
 from tornado import web
 
 from ..paths import ClassroomPaths
+from ..provision.hubconfig import SERVICE_NAME
 from ..provision.jobs import JobRegistry
 from .base import NotFoundHandler, Route
 
 log = logging.getLogger("jupyter_extension_companion.service")
 
-DEFAULT_PREFIX = "/services/classroom/"
+DEFAULT_PREFIX = f"/services/{SERVICE_NAME}/"
+
+
+def service_access_scopes(name: str = SERVICE_NAME) -> set[str]:
+    """The scope a token needs to use this service (HubAuth's default for a service)."""
+    return {f"access:services!service={name}"}
+
+
+def token_has_scopes(required: set[str], model: dict[str, Any]) -> bool:
+    """True if the hub's model of a token (``scopes``: the *token's* scopes) grants one of
+    ``required``; JupyterHub's own scope check (filters such as ``!service=`` resolved)."""
+    from jupyterhub.services.auth import check_scopes
+
+    scopes = model.get("scopes")
+    if not isinstance(scopes, list):
+        return False
+    return bool(check_scopes(required, set(scopes)))
 
 
 class HubIdentity:
-    """Asks the hub who owns a token (``GET /hub/api/user``), with a short cache."""
+    """Asks the hub who owns a token and what it may do (``GET /hub/api/user``), through
+    JupyterHub's :class:`HubAuth` with a short cache."""
 
-    def __init__(self, api_url: str, api_token: str, cache_seconds: int = 10):
+    def __init__(self, api_url: str, api_token: str, access_scopes: set[str],
+                 cache_seconds: int = 10):
         from jupyterhub.services.auth import HubAuth
 
-        self._auth = HubAuth(api_url=api_url, api_token=api_token, cache_max_age=cache_seconds)
+        self.auth = HubAuth(api_url=api_url, api_token=api_token, cache_max_age=cache_seconds,
+                            access_scopes=access_scopes)
 
     async def __call__(self, token: str) -> dict[str, Any] | None:
-        return await self._auth.user_for_token(token, use_cache=True, sync=False)
+        return await self.auth.user_for_token(token, use_cache=True, sync=False)
 
 
 @dataclass
@@ -42,6 +62,8 @@ class ServiceContext:
     audit: Any
     hub_api_url: str = ""
     hub_token: str = ""
+    #: a token must carry one of these scopes (besides its owner being a hub admin)
+    access_scopes: set[str] = field(default_factory=service_access_scopes)
     jobs: JobRegistry = field(default_factory=JobRegistry)
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
@@ -54,6 +76,10 @@ class ServiceContext:
         if self._roster is None:
             self._roster = self.roster_factory()
         return self._roster
+
+    def has_access(self, model: dict[str, Any]) -> bool:
+        """True if the token behind ``model`` (the hub's answer) carries the service's scope."""
+        return token_has_scopes(self.access_scopes, model)
 
     def roster_for(self, actor: str) -> Any:
         """The Roster acting for ``actor`` (it writes the audit log under that name)."""
@@ -79,9 +105,11 @@ class ServiceContext:
                 audit=AuditLog(paths.audit_log),
             )
 
+        scopes = service_access_scopes(os.environ.get("JUPYTERHUB_SERVICE_NAME", SERVICE_NAME))
         return cls(
             paths=paths,
-            identify=HubIdentity(api_url, token),
+            identify=HubIdentity(api_url, token, scopes),
+            access_scopes=scopes,
             roster_factory=make_roster,
             audit=AuditLog(paths.audit_log),
             hub_api_url=api_url,
@@ -96,7 +124,7 @@ def make_app(ctx: ServiceContext, prefix: str = DEFAULT_PREFIX, routes: list[Rou
 
     table = all_routes() if routes is None else routes
     handlers: list[Any] = [
-        (r.tornado_pattern(prefix), r.handler, {}) for r in table
+        (r.tornado_pattern(prefix), r.handler, {"route": r}) for r in table
     ]
     handlers.append((prefix.rstrip("/") + r"(/.*)?", NotFoundHandler, {}))
     return web.Application(

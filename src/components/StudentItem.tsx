@@ -15,6 +15,7 @@ export type StudentAction =
   | 'start'
   | 'stop'
   | 'open'
+  | 'view-notebooks'
   | 'make-teacher'
   | 'unmake-teacher';
 
@@ -24,6 +25,8 @@ export interface IStudentItemProps {
   me: string;
   busy: boolean;
   expanded: boolean;
+  /** Whether this Lab can show a student's notebooks read-only. */
+  canView: boolean;
   trans: TranslationBundle;
   onToggle: (name: string) => void;
   onAction: (action: StudentAction, student: Classroom.IStudent) => void;
@@ -153,10 +156,22 @@ export function StudentItem(props: IStudentItemProps): JSX.Element {
                   trans.__('Start the server'),
                   !s.locked && s.hub_user
                 )}
+            {props.canView
+              ? action(
+                  'view-notebooks',
+                  trans.__('View notebooks'),
+                  trans.__(
+                    'Open a read-only copy of a notebook from ~/notebooks in your JupyterLab'
+                  ),
+                  s.system_account
+                )
+              : null}
             {action(
               'open',
-              trans.__('Open'),
-              trans.__('Open this JupyterLab (admin access)'),
+              trans.__('Live server'),
+              trans.__(
+                "Open the student's running JupyterLab (admin access; see the warning)"
+              ),
               s.server_running && !self
             )}
             {action(

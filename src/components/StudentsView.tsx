@@ -8,6 +8,8 @@ import { StudentAction, StudentItem } from './StudentItem';
 export interface IStudentsViewProps {
   model: ClassroomModel;
   me: string;
+  /** Whether this Lab can show a student's notebooks read-only. */
+  canView: boolean;
   trans: TranslationBundle;
   onAction: (action: StudentAction, student: Classroom.IStudent) => void;
 }
@@ -57,6 +59,7 @@ export function StudentsView(props: IStudentsViewProps): JSX.Element {
             student={s}
             me={props.me}
             busy={model.isBusy(s.name)}
+            canView={props.canView}
             expanded={expanded === s.name}
             trans={trans}
             onToggle={name => setExpanded(expanded === name ? null : name)}

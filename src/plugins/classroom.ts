@@ -4,6 +4,14 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import {
+  INotebookWidgetFactory,
+  NotebookPanel,
+  NotebookWidgetFactory
+} from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import {
   ITranslator,
   nullTranslator,
@@ -12,6 +20,7 @@ import {
 import {
   addIcon,
   fileUploadIcon,
+  notebookIcon,
   LabIcon,
   ReactWidget,
   refreshIcon,
@@ -20,10 +29,15 @@ import {
 import { AccordionPanel } from '@lumino/widgets';
 import { createElement } from 'react';
 
-import { addStudent, importRoster } from '../actions';
+import { addStudent, importRoster, viewNotebooks } from '../actions';
 import { NeedsHub } from '../components/NeedsHub';
 import { ClassroomModel } from '../model';
 import { Classroom } from '../tokens';
+import {
+  IViewerServices,
+  OpenStudentNotebook,
+  registerViewer
+} from '../viewer';
 import { createBrokerPanel } from '../widgets/BrokerPanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
@@ -38,7 +52,8 @@ export const CommandIDs = {
   open: 'classroom:open',
   addStudent: 'classroom:add-student',
   importRoster: 'classroom:import-roster',
-  refresh: 'classroom:refresh'
+  refresh: 'classroom:refresh',
+  viewNotebooks: 'classroom:view-notebooks'
 };
 
 const CLASSROOM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
@@ -63,12 +78,26 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'The Classroom sidebar for teachers: students, libraries, kernels, broker.',
   autoStart: true,
-  optional: [ITranslator, ICommandPalette, ILayoutRestorer],
+  optional: [
+    ITranslator,
+    ICommandPalette,
+    ILayoutRestorer,
+    IDocumentManager,
+    IRenderMimeRegistry,
+    IEditorServices,
+    NotebookPanel.IContentFactory,
+    INotebookWidgetFactory
+  ],
   activate: (
     app: JupyterFrontEnd,
     translator: ITranslator | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    docManager: IDocumentManager | null,
+    rendermime: IRenderMimeRegistry | null,
+    editorServices: IEditorServices | null,
+    contentFactory: NotebookPanel.IContentFactory | null,
+    notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
     const model = new ClassroomModel();
@@ -89,7 +118,15 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
         if (mode === 'none' || mode === 'visitor') {
           return;
         }
-        setup(app, trans, model, who, translator, palette, restorer);
+        const viewer = {
+          docManager,
+          rendermime,
+          editorServices,
+          contentFactory,
+          notebookFactory,
+          translator
+        };
+        setup(app, trans, model, who, translator, palette, restorer, viewer);
       })
       .catch(reason => {
         document.body.dataset.classroomSidebar = 'error';
@@ -108,7 +145,8 @@ function setup(
   who: Classroom.IWhoAmI,
   translator: ITranslator | null,
   palette: ICommandPalette | null,
-  restorer: ILayoutRestorer | null
+  restorer: ILayoutRestorer | null,
+  viewerServices: IViewerServices
 ): void {
   const { commands, shell } = app;
   const sidebar = new SidePanel({ translator: translator ?? undefined });
@@ -149,14 +187,40 @@ function setup(
       icon: refreshIcon,
       execute: () => model.refresh()
     });
-    for (const command of [
+    const viewer: OpenStudentNotebook | null = registerViewer(
+      app,
+      viewerServices,
+      model,
+      trans
+    );
+    const commandIds = [
       CommandIDs.addStudent,
       CommandIDs.importRoster,
       CommandIDs.refresh
-    ]) {
+    ];
+    if (viewer) {
+      commands.addCommand(CommandIDs.viewNotebooks, {
+        label: trans.__("View a Student's Notebooks…"),
+        caption: trans.__(
+          "Open a read-only, untrusted copy of a student's notebook in your JupyterLab"
+        ),
+        icon: notebookIcon,
+        execute: args =>
+          viewNotebooks(
+            model,
+            trans,
+            viewer,
+            typeof args.name === 'string' ? args.name : undefined
+          )
+      });
+      commandIds.push(CommandIDs.viewNotebooks);
+    }
+    for (const command of commandIds) {
       palette?.addItem({ command, category });
     }
-    sidebar.addWidget(createStudentsPanel(trans, model, commands, who.name));
+    sidebar.addWidget(
+      createStudentsPanel(trans, model, commands, who.name, viewer)
+    );
     sidebar.addWidget(createLibrariesPanel(trans));
     sidebar.addWidget(createKernelsPanel(trans));
     sidebar.addWidget(createBrokerPanel(trans, app));

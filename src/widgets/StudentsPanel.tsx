@@ -12,6 +12,7 @@ import * as React from 'react';
 import { studentAction } from '../actions';
 import { StudentsView } from '../components/StudentsView';
 import { ClassroomModel } from '../model';
+import { OpenStudentNotebook } from '../viewer';
 
 /** How often the visible class list is reloaded (ms). */
 const REFRESH_INTERVAL = 30_000;
@@ -30,7 +31,8 @@ export function createStudentsPanel(
   trans: TranslationBundle,
   model: ClassroomModel,
   commands: CommandRegistry,
-  me: string
+  me: string,
+  viewer: OpenStudentNotebook | null = null
 ): Widget {
   const panel = new PanelWithToolbar();
   panel.id = 'jp-classroom-students';
@@ -48,9 +50,10 @@ export function createStudentsPanel(
         <StudentsView
           model={model}
           me={me}
+          canView={viewer !== null}
           trans={trans}
           onAction={(action, student) =>
-            void studentAction(model, trans, action, student)
+            void studentAction(model, trans, action, student, viewer)
           }
         />
       )}

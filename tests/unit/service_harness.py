@@ -16,11 +16,23 @@ from jupyter_extension_companion.provision.audit import AuditLog
 from jupyter_extension_companion.service.app import ServiceContext, make_app
 
 PREFIX = "/services/classroom/"
-# token -> the hub's answer for its owner
+SERVICE_SCOPE = "access:services!service=classroom"
+# token -> the hub's answer for it (its owner; ``scopes``: what the *token* may do)
 TOKENS = {
-    "t-admin": {"kind": "user", "name": "teach", "admin": True},
-    "t-student": {"kind": "user", "name": "stud", "admin": False},
-    "t-service": {"kind": "service", "name": "classroom", "admin": True},
+    "t-admin": {"kind": "user", "name": "teach", "admin": True,
+                "scopes": ["access:servers!server=teach/", SERVICE_SCOPE]},
+    "t-student": {"kind": "user", "name": "stud", "admin": False, "scopes": [SERVICE_SCOPE]},
+    "t-service": {"kind": "service", "name": "classroom", "admin": True,
+                  "scopes": ["admin:users", "access:services"]},
+    # a teacher's tokens without the service scope: identify-only, and what a student's server
+    # receives when the teacher opens it (OAuth: that server's access plus identify)
+    "t-admin-identify": {"kind": "user", "name": "teach", "admin": True,
+                         "scopes": ["read:users:name!user=teach"]},
+    "t-admin-visit": {"kind": "user", "name": "teach", "admin": True,
+                      "scopes": ["access:servers!server=stud/", "read:users:name!user=teach"]},
+    # another service's scope is not ours
+    "t-admin-other": {"kind": "user", "name": "teach", "admin": True,
+                      "scopes": ["access:services!service=other"]},
 }
 
 Call = Callable[..., Awaitable[tuple[int, Any]]]
@@ -55,6 +67,7 @@ async def running_service(
                                allow_nonstandard_methods=True, raise_error=False)
         return r.code, (json.loads(r.body) if r.body else None)
 
+    call.port = port  # type: ignore[attr-defined]  # for raw-socket tests
     try:
         yield ctx, call
     finally:

@@ -205,9 +205,11 @@ test('teacher adds a student and manages it from the class list', async ({
   await screenshot(page, 'students-07-running');
   // Open it (admin access): the student's JupyterLab, where a visiting teacher gets no
   // Classroom sidebar (the class is managed from the teacher's own server).
+  // On a single-origin hub it warns first (the student's page would run as the teacher).
+  await act('open').click();
   const [visit] = await Promise.all([
     context.waitForEvent('page'),
-    act('open').click()
+    page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-warn').click()
   ]);
   // JupyterHub asks the visitor to authorize a visit to another user's server.
   const lab = new RegExp(`/user/${name}/lab`);

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, culling, jobs, kernels, libs, meta, roster, users
+from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, users
 
 AREAS: list[ModuleType] = [
     meta,
@@ -20,6 +20,7 @@ AREAS: list[ModuleType] = [
     broker,
     libs,
     kernels,
+    notebooks,
     culling,
 ]
 

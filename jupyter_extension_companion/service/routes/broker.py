@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...provision import broker, snippets, templates
 from ...provision.errors import ClassroomError
-from ..base import ClassroomHandler, Route, json_body_schema, op
+from ..base import KIB, MIB, ClassroomHandler, Route, json_body_schema, op
 
 _BROKER_PROPS = {
     "host": {"type": "string"},
@@ -152,6 +152,7 @@ ROUTES: list[Route] = [
                 ),
             )
         },
+        max_body=512 * KIB,  # snippets.MAX_BODY (64 KB), JSON-escaped
     ),
     Route(
         "/api/v1/templates",
@@ -170,5 +171,6 @@ ROUTES: list[Route] = [
                 ),
             )
         },
+        max_body=32 * MIB,  # the notebook still with its outputs (cleared here)
     ),
 ]

@@ -21,7 +21,7 @@ from ...provision.errors import ClassroomError
 from ...provision.jars import MAX_JAR_BYTES, JarStore, check_jar_name
 from ...provision.maven import MAVEN_CENTRAL, Coordinates, normalize_repository
 from ...provision.pylibs import SharedPythonLibs, parse_requirement
-from ..base import ClassroomHandler, Route, json_body_schema, op
+from ..base import KIB, ClassroomHandler, Route, json_body_schema, op
 
 
 def _changes_json(changes: list[Any]) -> dict[str, Any]:
@@ -212,6 +212,7 @@ ROUTES: list[Route] = [
                 ),
             )
         },
+        max_body=(MAX_JAR_BYTES * 4) // 3 + 64 * KIB,  # the jar, base64-encoded
     ),
     Route(
         "/api/v1/jars/{file}",

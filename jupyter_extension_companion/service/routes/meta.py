@@ -19,14 +19,19 @@ def openapi_document(routes: list[Route], prefix: str) -> dict[str, Any]:
                 for p in route.params
             ]
         for method in route.methods:
-            entry[method] = route.spec[method]
+            # who may call it and the body cap: from the same table the service enforces
+            entry[method] = {**route.spec[method], "x-caller": route.caller}
+            if method in ("post", "put", "patch"):
+                entry[method]["x-max-body-bytes"] = route.max_body
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "JupyterLab Classroom service",
             "version": __version__,
-            "description": "Hub-admin only. Authenticate with a hub API token "
-            "(Authorization: token ...). Errors are {message, code}.",
+            "description": "Hub-admin only. Authenticate with a hub API token of a teacher "
+            "that carries the scope access:services!service=classroom "
+            "(Authorization: token ...). Errors are {message, code}; a body larger than "
+            "x-max-body-bytes gets 413 before it is read.",
         },
         "servers": [{"url": prefix.rstrip("/")}],
         "components": {

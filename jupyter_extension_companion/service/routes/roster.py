@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...provision.errors import ClassroomError
-from ..base import ClassroomHandler, Route, json_body_schema, op
+from ..base import MIB, ClassroomHandler, Route, json_body_schema, op
 from ..jsonify import to_json
 
 MAX_CSV_BYTES = 1_000_000
@@ -67,7 +67,7 @@ ROUTES: list[Route] = [
         "post": op("Preview a CSV roster: per row the action or the reason it is refused; "
                    "nothing changes -> {rows, summary}",
                    body=json_body_schema({"csv": {"type": "string"}}, ["csv"])),
-    }),
+    }, max_body=4 * MIB),  # a 1 MB CSV, JSON-escaped
     Route("/api/v1/roster/apply", ApplyHandler, {
         "post": op("Create the given rows as a job -> {job}; the job result holds per-row "
                    "results with passwords shown once",
@@ -76,5 +76,5 @@ ROUTES: list[Route] = [
                            "username": {"type": "string"}, "full_name": {"type": "string"},
                            "password": {"type": "string"}}, "required": ["username"]}}},
                        ["rows"])),
-    }),
+    }, max_body=2 * MIB),  # MAX_ROWS rows
 ]
