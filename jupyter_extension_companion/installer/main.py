@@ -17,6 +17,7 @@ from .engine import Context, Step, run_steps
 from .hubrun import ensure_log, run_foreground, start_hub, stop_hub, wait_for_url
 from .options import Options, parse_options
 from .state import load_state, update_state
+from .steps_culling import IdleTimeoutsStep
 from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
 from .steps_libs import JarsStep, KernelsStep
 from .steps_python import LabDefaultsStep, PackagesStep, SharedPythonStep, VenvStep
@@ -78,6 +79,7 @@ def install_steps() -> list[Step]:
         KernelsStep(),
         AdminAccountStep(),
         HubConfigStep(),
+        IdleTimeoutsStep(),
         ServiceStep(),
     ]
 
