@@ -20,8 +20,10 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app) -> None:  # type: ignore[no-untyped-def]
-    """Register the /classroom/api routes on the single-user (or plain) Jupyter server and keep
-    the server's hub token away from its kernels and terminals (server/hub_token.py)."""
+    """Register the /classroom/api routes on the single-user (or plain) Jupyter server, keep
+    the server's hub token away from its kernels and terminals (server/hub_token.py) and set the
+    teacher's kernel culling (server/culling.py)."""
+    from .server.culling import apply_kernel_culling
     from .server.hub_token import hide_from_children
     from .server.routes import setup_route_handlers
 
@@ -29,4 +31,5 @@ def _load_jupyter_server_extension(server_app) -> None:  # type: ignore[no-untyp
     if hide_from_children(server_app):
         server_app.log.info("jupyterlab-classroom: the hub token is kept from kernels and "
                             "terminals")
+    apply_kernel_culling(server_app)
     server_app.log.info("Registered jupyterlab-classroom server extension")

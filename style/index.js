@@ -1,3 +1,4 @@
 import './base.css';
 import './libs.css';
 import './mqtt.css';
+import './idle.css';

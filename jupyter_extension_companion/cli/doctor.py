@@ -73,12 +73,25 @@ def diagnose(paths: ClassroomPaths, kernels: bool = True, timeout: float = 120) 
     found.append(checks.check_jars_readable(paths))
     found.append(checks.check_libs_permissions(paths))
     found.extend(checks.check_disk(paths))
+    found.append(capacity_finding(paths))
     if config is not None and config.bind_url:
         found.append(checks.check_https(config.bind_url, NGINX_SITE))
         public = checks.check_public_port(config.bind_url)
         if public is not None:
             found.append(public)
     return found
+
+
+def capacity_finding(paths: ClassroomPaths) -> checks.Finding:
+    """How many active students with Java this host carries (provision/capacity.py)."""
+    from ..provision.capacity import estimate
+
+    cap = estimate(paths)
+    if cap.students < 10:
+        return checks.Finding("warn", cap.sentence(),
+                              "give the host more memory, or lower the idle timeouts "
+                              "(`classroom culling set`) so that idle kernels free theirs")
+    return checks.Finding("ok", cap.sentence())
 
 
 def _kernel_findings(

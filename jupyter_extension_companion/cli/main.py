@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import broker, demo, doctor, jars, kernels, pylibs, users
+from . import broker, culling, demo, doctor, jars, kernels, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -26,6 +26,7 @@ COMMANDS = [
     kernels,
     doctor,
     broker,
+    culling,
 ]
 
 

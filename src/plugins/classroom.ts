@@ -39,6 +39,7 @@ import {
   registerViewer
 } from '../viewer';
 import { createBrokerPanel } from '../widgets/BrokerPanel';
+import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
@@ -223,6 +224,7 @@ function setup(
     sidebar.addWidget(createLibrariesPanel(trans));
     sidebar.addWidget(createKernelsPanel(trans));
     sidebar.addWidget(createBrokerPanel(trans, app));
+    sidebar.addWidget(createIdleTimeoutsPanel(trans));
     void model.refresh();
   }
 

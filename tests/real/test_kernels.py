@@ -255,7 +255,10 @@ async def test_kernel_test_job_through_the_service(catalog):
     from jupyter_extension_companion.service.app import ServiceContext, make_app
 
     async def identify(token):
-        return {"kind": "user", "name": "teach", "admin": True} if token == "t" else None
+        # a teacher's token carrying the service scope (the service checks the token's scopes)
+        model = {"kind": "user", "name": "teach", "admin": True,
+                 "scopes": ["access:services!service=classroom"]}
+        return model if token == "t" else None
 
     ctx = ServiceContext(
         paths=catalog.paths,

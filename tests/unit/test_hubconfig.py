@@ -46,7 +46,8 @@ def test_written_config_loads_with_traitlets(tmp_path):
     assert env["R_LIBS_SITE"] == f"{s.paths.r_libs}:%S"
     assert env["CLASSROOM_SERVICE_URL"] == "http://127.0.0.1:10999/services/classroom/"
     assert "CLASSPATH" not in env
-    (service,) = cfg.JupyterHub.services
+    service, culler = cfg.JupyterHub.services
+    assert culler["name"] == "idle-culler"
     access = json.loads(s.paths.hub_access.read_text())
     assert service["name"] == "classroom" and service["api_token"] == access["token"]
     assert service["url"] == "http://127.0.0.1:10999"

@@ -107,6 +107,8 @@ def test_build_env_puts_the_venv_first_and_drops_npm_settings(
     # the host's registry and CA settings still reach npm
     assert env["npm_config_registry"] == "https://registry.example/"
     assert env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/certs/ca-certificates.crt"
+    # like Debian's Node.js, the build's Node.js trusts the system's CA store
+    assert env["NODE_USE_SYSTEM_CA"] == "1"
 
 
 def test_not_a_checkout_is_refused(tmp_path: Path) -> None:

@@ -9,7 +9,11 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.kernels import KernelCatalog, check_kernel_name
+from jupyter_extension_companion.provision.kernels import (
+    CLASSROOM_JVM_OPTIONS,
+    KernelCatalog,
+    check_kernel_name,
+)
 
 
 def spec(folder: Path, **kw) -> None:
@@ -194,7 +198,15 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
     ch = cat.install_java()
     assert ch.changed
     java = cat.get("java")
-    assert java.env == {"JJAVA_CLASSPATH": f"{paths.java_libs}/*"} and java.kind == "jjava"
+    assert java.env == {"JJAVA_CLASSPATH": f"{paths.java_libs}/*",
+                        "JDK_JAVA_OPTIONS": CLASSROOM_JVM_OPTIONS} and java.kind == "jjava"
+    # started without JJava's launcher JVM (issue 14): one JVM per kernel, not two
+    assert java.argv == ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
+                         "{resource_dir}/jjava.jar", "{connection_file}"]
     assert (spec_dir / "jjava.jar").is_file() and (spec_dir / "jjava-launcher.jar").is_file()
     assert not cat.install_java().changed
     assert sorted(p.name for p in spec_dir.parent.iterdir()) == ["java"]  # no staging leftovers
+    # the teacher's JVM options (Kernels section) survive a re-install
+    cat.set_env("java", {**java.env, "JDK_JAVA_OPTIONS": "-Xmx512m"})
+    assert not cat.install_java().changed
+    assert cat.get("java").env["JDK_JAVA_OPTIONS"] == "-Xmx512m"
