@@ -416,6 +416,8 @@ class KernelCatalog:
         env = dict(spec.get("env") or {})
         env.pop("IJAVA_CLASSPATH", None)
         env["JJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
+        # JJava refuses to start ("Error resolving glob") while that folder does not exist
+        Path(self.paths.java_libs).mkdir(mode=0o755, parents=True, exist_ok=True)
         # the teacher's JVM options (Kernels section) survive a re-install
         env.setdefault(JVM_OPTIONS_VAR, self._installed_jvm_options() or CLASSROOM_JVM_OPTIONS)
         spec["env"] = env

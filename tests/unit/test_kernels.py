@@ -195,8 +195,11 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
     paths = replace(ClassroomPaths().with_prefix(tmp_path), venv=venv)
     cat = KernelCatalog(paths, system_dirs=[])
     assert paths.kernels / "java" == spec_dir
+    assert not paths.java_libs.exists()
     ch = cat.install_java()
     assert ch.changed
+    # JJava stops at start ("Error resolving glob") when its class path folder is missing
+    assert paths.java_libs.is_dir()
     java = cat.get("java")
     assert java.env == {"JJAVA_CLASSPATH": f"{paths.java_libs}/*",
                         "JDK_JAVA_OPTIONS": CLASSROOM_JVM_OPTIONS} and java.kind == "jjava"
