@@ -154,7 +154,14 @@ def test_supervisor_keeps_the_hub_running_and_the_first_login_forgets_the_passwo
     assert proc.returncode == 0, _out(proc)
     assert "OK   hub answers" in proc.stdout and "OK   classroom service answers" in proc.stdout
     assert "under supervisor" in proc.stdout
-    assert "RUNNING" in host.ctl("status", "jupyterhub").stdout
+    # supervisord says RUNNING once the program has stayed up for startsecs (5 s); the hub
+    # may answer before that
+    deadline = time.monotonic() + 30
+    status = host.ctl("status", "jupyterhub").stdout
+    while "RUNNING" not in status and "STARTING" in status and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status = host.ctl("status", "jupyterhub").stdout
+    assert "RUNNING" in status, status
     # classroom on root's PATH
     link = host.prefix / "usr/local/sbin/classroom"
     assert os.readlink(link) == str(host.prefix / "opt/jupyterhub-venv/bin/classroom")
