@@ -95,7 +95,7 @@ python -m pytest tests/real -q
 step "UI tests (Galata, system Chromium)"
 (cd ui-tests && npm ci --no-audit --no-fund && npx playwright test)
 step "UI tests in per-user subdomain mode (*.hub.localhost)"
-(cd ui-tests && CLASSROOM_UI_SUBDOMAINS=1 npx playwright test --project hub tests/subdomains.spec.ts)
+(cd ui-tests && CLASSROOM_UI_SUBDOMAINS=1 npx playwright test tests/subdomains.spec.ts --project=hub)
 
 step "bare host: the README's first command on a pristine Debian 12 (scripts/bare-host.sh)"
 bash scripts/bare-host.sh

@@ -56,13 +56,22 @@ def subdomain_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealHub]
 
 def _login(hub: RealHub, base: str, name: str, password: str):  # type: ignore[no-untyped-def]
     import re
+    import time
 
     import requests
 
     s = requests.Session()
-    page = s.get(f"{base}/hub/login", timeout=30)
-    xsrf = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
-    assert xsrf, page.text[:300]
+    # the login page of the hub's own host, once the proxy serves it (a loaded host is slow)
+    deadline = time.monotonic() + 60
+    while True:
+        page = s.get(f"{base}/hub/login", timeout=30)
+        xsrf = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
+        if xsrf or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    error = re.search(r"<h1>(.*?)</h1>", page.text, re.S)
+    assert xsrf, (page.status_code, page.url, error.group(1).strip() if error else page.text[-500:],
+                  hub.launcher.log_tail(30))
     r = s.post(f"{base}/hub/login", data={"username": name, "password": password,
                                            "_xsrf": xsrf.group(1)}, timeout=180)
     assert r.status_code == 200, (r.status_code, r.url)
