@@ -102,7 +102,7 @@ def check_class_name(name: object) -> str:
 
 def is_class(group: dict | None) -> bool:
     """True if the hub group model carries the class mark."""
-    return bool(group) and (group.get("properties") or {}).get(MARK_KEY) == MARK_VALUE
+    return group is not None and (group.get("properties") or {}).get(MARK_KEY) == MARK_VALUE
 
 
 @dataclass
