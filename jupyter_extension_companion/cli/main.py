@@ -15,11 +15,12 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, pylibs, users
+from . import broker, classes, culling, demo, doctor, jars, kernels, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
     users,
+    classes,
     demo,
     jars,
     pylibs,

@@ -54,6 +54,8 @@ body { font-family: system-ui, sans-serif; margin: 1cm; }
 .slip dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15cm 0.4cm; margin: 0; }
 .slip dt { color: #444; }
 .slip dd { margin: 0; font-family: ui-monospace, monospace; font-size: 1.15em; }
+.slip .qr { float: right; margin-left: 0.3cm; }
+.slip .qr svg { width: 2.6cm; height: 2.6cm; }
 @media print { .noprint { display: none; } body { margin: 0.5cm; } }
 """
 
@@ -64,21 +66,30 @@ def credentials_html(
     *,
     title: str = "Classroom login",
     labels: dict[str, str] | None = None,
+    class_name: str | None = None,
+    qr: bool = False,
 ) -> str:
     """A printable HTML page with one slip per student (hub URL, username, password).
 
     ``labels`` translates the words on the slips: keys ``address``, ``username``, ``password``,
-    ``print``.
+    ``print``, ``class``. ``class_name`` is printed on each slip; ``qr`` adds a QR code of
+    ``hub_url`` (the address only, never a secret; made with ``segno``).
     """
     words = {"address": "Address", "username": "Username", "password": "Password",
-             "print": "Print"}
+             "print": "Print", "class": "Class"}
     words.update(labels or {})
     e = html.escape
+    code = ""
+    if qr and hub_url:
+        import segno
+
+        code = f'<div class="qr">{segno.make(hub_url, error="m").svg_inline(scale=3)}</div>'
+    klass = (f"<dt>{e(words['class'])}</dt><dd>{e(class_name)}</dd>" if class_name else "")
     slips = []
     for c in _with_password(creds):
         heading = e(c.full_name or c.name)
         slips.append(
-            f'<div class="slip"><h2>{heading}</h2><dl>'
+            f'<div class="slip">{code}<h2>{heading}</h2><dl>{klass}'
             f"<dt>{e(words['address'])}</dt><dd>{e(hub_url)}</dd>"
             f"<dt>{e(words['username'])}</dt><dd>{e(c.name)}</dd>"
             f"<dt>{e(words['password'])}</dt><dd>{e(c.password or '')}</dd>"
