@@ -356,9 +356,9 @@ def apply_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
     for i, name in enumerate(remove):
         progress(f"archiving and removing {name}", 0.75 + 0.2 * i / max(len(remove), 1))
         try:
-            change = roster.remove(name)
-            result.removed.append({"name": name, "archive": change.archive,
-                                   "message": change.message})
+            removal = roster.remove(name)
+            result.removed.append({"name": name, "archive": removal.archive,
+                                   "message": removal.message})
         except ClassroomError as exc:
             result.failed.append(f"{name}: {exc.message}")
     ids.save(stored, {s.name for s in roster.list(fresh=True)})
