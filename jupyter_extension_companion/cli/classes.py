@@ -87,6 +87,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.set_defaults(func=cmd_each, action=action)
 
+    p = sub.add_parser("sync", help="re-import a school export: shows per student new / "
+                       "unchanged / moved / gone / ambiguous; --apply carries it out")
+    p.add_argument("file", type=Path, metavar="FILE", help="the export (CSV) with a class column")
+    p.add_argument("--class", dest="default_class", metavar="NAME",
+                   help="the class of rows without a class column value")
+    p.add_argument("--apply", action="store_true", help="carry the plan out (default: only show)")
+    p.add_argument("--remove", nargs="+", default=[], metavar="USER",
+                   help="students no longer listed to archive and remove (with --apply)")
+    p.add_argument("--credentials-out", type=Path, metavar="PATH",
+                   help="credentials CSV of the new students (default ./credentials-<time>.csv)")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("export", help="pack a class (homes, list without passwords) into one "
+                       "archive")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("remove", help="remove a class: its students in no other class are "
                        "removed (each home archived first), the others only leave it")
     p.add_argument("name")
@@ -189,3 +206,55 @@ def cmd_remove(args: argparse.Namespace) -> int:
             print("nothing removed")
             return 1
     return _result(actions.remove_class(args.name, _progress))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from ..provision.class_sync import apply_sync, plan_sync, rows_from
+    from ..provision.credentials import credentials_csv
+    from ..provision.roster_import import decode_csv_bytes, parse_csv
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ClassroomError(f"Cannot read {args.file}: {exc.strerror}.", code="no_file") from None
+    rows = rows_from(parse_csv(decode_csv_bytes(data)), args.default_class)
+    roster = users_cli.make_roster(args.paths)
+    classes = Classes(roster.hub, args.paths, audit=roster.audit, actor=roster.actor)
+    plan = plan_sync(rows, roster, classes)
+    for item in plan.items:
+        where = f"line {item.line:>4}" if item.line else "         "
+        klass = item.class_to or ",".join(item.class_from)
+        who = item.username or item.full_name or ""
+        extra = f" [{', '.join(item.candidates)}]" if item.candidates else ""
+        print(f"{where}  {item.status:<9} {klass:<10} {who}  ({item.reason}){extra}")
+    print(", ".join(f"{n} {k}" for k, n in plan.summary.items() if n) or "nothing to do")
+    if plan.new_classes:
+        print(f"new classes: {', '.join(plan.new_classes)}")
+    if not args.apply:
+        print("nothing changed (add --apply to carry it out; --remove USER... for the ones "
+              "no longer listed)")
+        return 0
+    result = apply_sync(rows, roster, classes, args.remove, _progress)
+    for line in result.messages:
+        print(line)
+    for removed in result.removed:
+        print(f"{removed['name']}: {removed['message']}")
+    for failure in result.failed:
+        print(f"FAILED {failure}")
+    creds = [a.credentials() for a in result.added if a.ok and a.password]
+    if creds:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        out = args.credentials_out or Path(f"credentials-{stamp}.csv")
+        write_text_atomic(out, credentials_csv(creds), mode=0o600)
+        print(f"credentials of {len(creds)} new students written to {out.resolve()} (mode 0600)")
+    return 1 if result.failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..provision.class_export import export_class
+
+    roster = users_cli.make_roster(args.paths)
+    classes = Classes(roster.hub, args.paths, audit=roster.audit, actor=roster.actor)
+    path = export_class(args.name, roster, classes, _progress)
+    print(f"class {args.name} exported to {path} ({path.stat().st_size} bytes; root only)")
+    return 0

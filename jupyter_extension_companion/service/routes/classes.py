@@ -7,10 +7,11 @@ written by provision/, under the acting teacher.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ...provision.errors import ClassroomError
-from ..base import ClassroomHandler, Route, json_body_schema, op
+from ..base import MIB, ClassroomHandler, Route, json_body_schema, op
 from ..jsonify import to_json
 
 MAX_USERS = 3000
@@ -146,11 +147,93 @@ class ServersHandler(ClassesBase):
         self.job("class.stop_servers", lambda progress: actions.stop_servers(name, progress))
 
 
+def _sync_rows(body: dict[str, Any]) -> list[Any]:
+    """The export's rows: ``rows`` (parsed by the roster import, as JSON) or ``csv`` text;
+    ``class`` is the class of rows without one."""
+    from ...provision.class_sync import rows_from
+
+    default = body.get("class")
+    if default is not None and not isinstance(default, str):
+        raise ClassroomError("'class' must be a string.", code="bad_field")
+    rows = body.get("rows")
+    if rows is None and isinstance(body.get("csv"), str):
+        from ...provision.roster_import import parse_csv
+
+        rows = parse_csv(body["csv"])
+    if not isinstance(rows, list) or not rows:
+        raise ClassroomError("Send the export as 'csv' (text) or 'rows' (a list).",
+                             code="missing_field")
+    if len(rows) > MAX_USERS:
+        raise ClassroomError(f"At most {MAX_USERS} rows per import.", code="too_large")
+    for i, row in enumerate(rows, 1):
+        if isinstance(row, dict) and not all(
+                v is None or isinstance(v, (str, int)) for v in row.values()):
+            raise ClassroomError(f"Row {i}: values must be strings.", code="bad_row")
+    return rows_from(rows, default)
+
+
+class SyncPreviewHandler(ClassesBase):
+    async def post(self) -> None:
+        from ...provision.class_sync import plan_sync
+
+        rows = _sync_rows(self.json_body())
+        classes, roster = self.classes, self.ctx.roster_for(self.actor)
+        plan = await self.blocking(lambda: plan_sync(rows, roster, classes))
+        self.send(plan.to_json())
+
+
+class SyncApplyHandler(ClassesBase):
+    async def post(self) -> None:
+        from ...provision.class_sync import apply_sync
+
+        body = self.json_body()
+        rows = _sync_rows(body)
+        remove = body.get("remove", [])
+        if not isinstance(remove, list) or not all(isinstance(n, str) for n in remove):
+            raise ClassroomError("'remove' must be a list of usernames.", code="bad_field")
+        classes, roster = self.classes, self.ctx.roster_for(self.actor)
+        self.job("class.sync", lambda progress: apply_sync(rows, roster, classes, remove,
+                                                           progress))
+
+
+class ExportHandler(ClassesBase):
+    async def post(self, name: str) -> None:
+        from ...provision.class_export import export_class
+
+        classes, roster = self.classes, self.ctx.roster_for(self.actor)
+        await self.blocking(classes.get, name)
+
+        def work(progress: Any) -> dict[str, Any]:
+            path = export_class(name, roster, classes, progress)
+            return {"export": path.name, "size": path.stat().st_size}
+
+        self.job("class.export", work)
+
+
+class ExportDownloadHandler(ClassesBase):
+    async def get(self, filename: str) -> None:
+        from ...provision.class_export import open_export
+
+        fd, size = open_export(self.ctx.roster_for(self.actor), filename)
+        with os.fdopen(fd, "rb") as f:
+            self.set_header("Content-Type", "application/gzip")
+            self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+            self.set_header("Content-Length", str(size))
+            while chunk := await self.blocking(f.read, 1 << 20):
+                self.write(chunk)
+                await self.flush()
+        self.finish()
+
+
 _CLASS_CHANGE = "-> ClassChange {name, action, changed, message, added, removed}"
 _JOB = "as a job -> {job}; its result: {name, action, members: [{name, ok, changed, message, " \
        "archive}], summary}"
 _USERS = json_body_schema({"users": {"type": "array", "items": {"type": "string"}}}, ["users"])
 _USERS_BODY = 3000 * 40 + 1024
+_SYNC = json_body_schema({
+    "csv": {"type": "string"}, "class": {"type": "string"},
+    "rows": {"type": "array", "items": {"type": "object"}},
+    "remove": {"type": "array", "items": {"type": "string"}}})
 
 ROUTES: list[Route] = [
     Route("/api/v1/classes", ClassListHandler, {
@@ -194,6 +277,24 @@ ROUTES: list[Route] = [
     Route("/api/v1/classes/{name}/enable", _each("enable"), {
         "post": op(f"Unlock every student's login {_JOB}"),
     }),
+    Route("/api/v1/classes/{name}/export", ExportHandler, {
+        "post": op("Pack the class (each home, the list without passwords) into one archive "
+                   "as a job -> {job}; its result: {export: file name, size}"),
+    }),
+    Route("/api/v1/class-exports/{filename}", ExportDownloadHandler, {
+        "get": op("Download an export (application/gzip, streamed)"),
+    }),
+    Route("/api/v1/class-sync/preview", SyncPreviewHandler, {
+        "post": op("Plan a re-import (nothing changes) -> {items: [{status: new|unchanged|"
+                   "moved|gone|ambiguous|refused, line, username, full_name, class_to, "
+                   "class_from, external_id, reason, candidates}], classes, new_classes, "
+                   "summary}", body=_SYNC),
+    }, max_body=4 * MIB),
+    Route("/api/v1/class-sync/apply", SyncApplyHandler, {
+        "post": op("Apply the re-import as a job -> {job}; 'remove' names the students no "
+                   "longer listed to archive and remove; the result holds new passwords "
+                   "(shown once)", body=_SYNC),
+    }, max_body=4 * MIB),
     Route("/api/v1/classes/{name}/servers", ServersHandler, {
         "post": op(f"Start every student's server {_JOB}"),
         "delete": op(f"Stop every student's server {_JOB}"),
