@@ -120,3 +120,59 @@ def test_refused_rows(tmp_path: Path) -> None:
     plan = plan_sync([SyncRow(2, None, "X Y"), SyncRow(3, "10a", None),
                       SyncRow(4, "!!", "Z")], roster, classes)
     assert [i.status for i in plan.items if i.line] == ["refused"] * 3
+
+
+async def test_service_sync_preview_apply_and_export_download(tmp_path: Path) -> None:
+    import asyncio
+    import io
+    import tarfile
+
+    from tornado.httpclient import AsyncHTTPClient
+
+    from .service_harness import PREFIX, running_service
+
+    roster, classes, hub, accounts = make(tmp_path)
+
+    def fake_archive(name: str) -> Path:
+        target = Path(roster.paths.archive) / f"{name}-X.tar.gz"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(target, "w:gz") as tar:
+            tar.addfile(tarfile.TarInfo(f"{name}/"))
+        return target
+
+    accounts.archive_home = fake_archive  # type: ignore[method-assign]
+    csv_text = "Klasse;Vorname;Nachname\n10a;Anna;Berg\n10b;Ben;Kurz\n10a;Dora;Neu\n"
+    async with running_service(roster.paths, lambda: roster) as (ctx, call):
+        ctx._classes = classes
+        rows = [{"class_name": "10a", "full_name": "Anna Berg"},
+                {"class_name": "10b", "full_name": "Ben Kurz"},
+                {"class_name": "10b", "full_name": "Cem Yıldız"},
+                {"class_name": "10a", "full_name": "Dora Neu"}]
+        status, body = await call("POST", "/api/v1/class-sync/preview", {"rows": rows})
+        assert status == 200, body
+        assert body["summary"]["moved"] == 1 and body["summary"]["new"] == 1
+        assert {i["username"] for i in body["items"] if i["status"] == "gone"} == {"lea", "lea2"}
+        status, body = await call("POST", "/api/v1/class-sync/preview",
+                                  {"csv": csv_text, "class": "10a"})
+        assert status == 200 and body["summary"]["new"] >= 1
+        status, body = await call("POST", "/api/v1/class-sync/apply",
+                                  {"rows": rows, "remove": ["lea"], "lang": "de"})
+        assert status == 202, body
+        loop = asyncio.get_running_loop()
+        job = await loop.run_in_executor(None, lambda: ctx.jobs.wait(body["job"], 10))
+        assert job["state"] == "done", job
+        assert [r["name"] for r in job["result"]["removed"]] == ["lea"]
+        assert "Klasse" in job["result"]["sheets"]["10a"]["html"]
+        status, body = await call("POST", "/api/v1/classes/10b/export")
+        assert status == 202, body
+        job = await loop.run_in_executor(None, lambda: ctx.jobs.wait(body["job"], 10))
+        assert job["state"] == "done", job
+        name = job["result"]["export"]
+        r = await AsyncHTTPClient().fetch(
+            f"http://127.0.0.1:{call.port}{PREFIX.rstrip('/')}/api/v1/class-exports/{name}",
+            headers={"Authorization": "token t-admin"}, raise_error=False)
+        assert r.code == 200 and r.headers["Content-Type"] == "application/gzip"
+        with tarfile.open(fileobj=io.BytesIO(r.body)) as tar:
+            assert "10b/homes/ben.tar.gz" in tar.getnames()
+        status, _ = await call("GET", "/api/v1/class-exports/..%2Fhub.json")
+        assert status == 404

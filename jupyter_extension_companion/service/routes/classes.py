@@ -34,6 +34,15 @@ def _name(body: dict[str, Any], key: str) -> str:
     return value
 
 
+def _sheet_options(body: dict[str, Any]) -> tuple[str, bool]:
+    """The slips' language (``lang``: en or de) and whether they carry a QR code (``qr``)."""
+    lang = body.get("lang", "en")
+    qr = body.get("qr", False)
+    if lang not in ("en", "de") or not isinstance(qr, bool):
+        raise ClassroomError("'lang' is en or de; 'qr' is true or false.", code="bad_field")
+    return lang, qr
+
+
 class ClassesBase(ClassroomHandler):
     @property
     def classes(self) -> Any:
@@ -106,11 +115,7 @@ class PasswordsHandler(ClassesBase):
     async def post(self, name: str) -> None:
         from ...provision.class_slips import sheet
 
-        body = self.json_body()
-        lang = body.get("lang", "en")
-        qr = body.get("qr", False)
-        if lang not in ("en", "de") or not isinstance(qr, bool):
-            raise ClassroomError("'lang' is en or de; 'qr' is true or false.", code="bad_field")
+        lang, qr = _sheet_options(self.json_body())
         actions = self.actions
         await self.blocking(actions.classes.get, name)
         paths = self.ctx.paths
@@ -191,9 +196,25 @@ class SyncApplyHandler(ClassesBase):
         remove = body.get("remove", [])
         if not isinstance(remove, list) or not all(isinstance(n, str) for n in remove):
             raise ClassroomError("'remove' must be a list of usernames.", code="bad_field")
+        lang, qr = _sheet_options(body)
         classes, roster = self.classes, self.ctx.roster_for(self.actor)
-        self.job("class.sync", lambda progress: apply_sync(rows, roster, classes, remove,
-                                                           progress))
+        paths = self.ctx.paths
+
+        def work(progress: Any) -> dict[str, Any]:
+            from ...provision.class_slips import sheet
+
+            result = apply_sync(rows, roster, classes, remove, progress)
+            klass = {i.username: i.class_to for i in result.plan.items if i.status == "new"}
+            by_class: dict[str, list[Any]] = {}
+            for added in result.added:
+                if added.ok and added.password:
+                    by_class.setdefault(klass.get(added.username) or "",
+                                        []).append(added.credentials())
+            return {**result.to_json(), "sheets": {
+                name: sheet(creds, paths, name, lang=lang, qr=qr)
+                for name, creds in by_class.items()}}
+
+        self.job("class.sync", work)
 
 
 class ExportHandler(ClassesBase):
@@ -232,6 +253,7 @@ _USERS = json_body_schema({"users": {"type": "array", "items": {"type": "string"
 _USERS_BODY = 3000 * 40 + 1024
 _SYNC = json_body_schema({
     "csv": {"type": "string"}, "class": {"type": "string"},
+    "lang": {"type": "string", "enum": ["en", "de"]}, "qr": {"type": "boolean"},
     "rows": {"type": "array", "items": {"type": "object"}},
     "remove": {"type": "array", "items": {"type": "string"}}})
 
