@@ -168,7 +168,9 @@ def plan_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
               ids: ExternalIds | None = None) -> SyncPlan:
     """The sync plan for ``rows`` (see the module docstring); changes nothing."""
     ids = ids or ExternalIds(roster.paths)
-    students = {s.name: s for s in roster.list() if not s.teacher}
+    everyone = roster.list()
+    students = {s.name: s for s in everyone if not s.teacher}
+    teachers = {s.name for s in everyone if s.teacher}
     stored = {k: v for k, v in ids.load().items() if k in students}
     by_id = {v: k for k, v in stored.items()}
     existing_classes = classes.class_names()
@@ -186,6 +188,8 @@ def plan_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
             problem = f"class {row.class_label!r} cannot be made a class name"
         elif not (row.full_name or row.username):
             problem = "neither a name nor a username"
+        elif row.username in teachers:
+            problem = f"{row.username} is a teacher: the import does not change teachers"
         elif row.external_id is not None and len(row.external_id) > MAX_ID_LENGTH:
             problem = f"the ID is longer than {MAX_ID_LENGTH} characters"
         elif row.external_id and row.external_id in seen_ids:

@@ -386,11 +386,15 @@ class Classes:
                     raise ClassroomError(f"The hub has a group {new!r} that is not a class: "
                                          "choose another name.", code="group_exists",
                                          status=409)
-                if is_class(new_group) and (new_group or {}).get("users"):
+                old_members = set(old_group.get("users") or []) if old_group else set()
+                if is_class(new_group) and set((new_group or {}).get("users") or []) \
+                        - old_members:
+                    # (members of the old class only: a rename that stopped part way)
                     raise ClassroomError(f"Class {new!r} exists and has students: choose "
                                          "another name, or move the students.",
                                          code="class_exists", status=409)
-                if self.unix.get(new) is not None and self.unix.get(old) is not None:
+                new_unix = self.unix.get(new) is not None
+                if new_unix and (self.unix.get(old) is not None or not is_class(new_group)):
                     raise ClassroomError(f"A group {new!r} exists on this host: choose "
                                          "another name.", code="group_exists", status=409)
                 if new_group is None and self._account_exists(new):

@@ -135,3 +135,19 @@ def test_delete_class_keeps_accounts(tmp_path: Path) -> None:
     assert classes.delete_class("10a").changed
     assert "anna" in hub.users and unix.get("10a") is None
     assert not classes.delete_class("10a").changed
+
+
+def test_rename_that_stopped_part_way_finishes_on_rerun(tmp_path: Path) -> None:
+    classes, hub, unix, _ = make(tmp_path)
+    classes.ensure_class("10a")
+    classes.add_members("10a", ["anna"])
+    # as if the hub failed after the new group and the groupmod, before deleting the old group
+    hub.create_group("11a", ["anna"])
+    hub.set_group_properties("11a", {"classroom": "class"})
+    unix.rename("10a", "11a")
+    assert classes.rename_class("10a", "11a").changed
+    assert "10a" not in hub.groups and hub.groups["11a"]["users"] == ["anna"]
+    classes.ensure_class("10b")
+    classes.add_members("10b", ["ben"])
+    with pytest.raises(ClassroomError):
+        classes.rename_class("11a", "10b")  # 10b has other students
