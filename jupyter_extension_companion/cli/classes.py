@@ -28,9 +28,7 @@ def make_classes(paths: ClassroomPaths) -> Classes:
 
 
 def make_actions(paths: ClassroomPaths) -> ClassActions:
-    roster = users_cli.make_roster(paths)
-    return ClassActions(Classes(roster.hub, paths, audit=roster.audit, actor=roster.actor),
-                        roster)
+    return ClassActions(make_classes(paths), users_cli.make_roster(paths))
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -219,7 +217,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         raise ClassroomError(f"Cannot read {args.file}: {exc.strerror}.", code="no_file") from None
     rows = rows_from(parse_csv(decode_csv_bytes(data)), args.default_class)
     roster = users_cli.make_roster(args.paths)
-    classes = Classes(roster.hub, args.paths, audit=roster.audit, actor=roster.actor)
+    classes = make_classes(args.paths)
     plan = plan_sync(rows, roster, classes)
     for item in plan.items:
         where = f"line {item.line:>4}" if item.line else "         "
@@ -254,7 +252,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..provision.class_export import export_class
 
     roster = users_cli.make_roster(args.paths)
-    classes = Classes(roster.hub, args.paths, audit=roster.audit, actor=roster.actor)
+    classes = make_classes(args.paths)
     path = export_class(args.name, roster, classes, _progress)
     print(f"class {args.name} exported to {path} ({path.stat().st_size} bytes; root only)")
     return 0
