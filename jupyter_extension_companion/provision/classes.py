@@ -30,6 +30,8 @@ import grp
 import pwd
 import re
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -142,6 +144,11 @@ class UnixGroups:
         except KeyError:
             return None
 
+    def all(self) -> dict[str, grp.struct_group]:
+        """Every group of the host, from ONE read of the group database (a lookup per class
+        parses /etc/group again each time: with 3000 students' own groups that is slow)."""
+        return {g.gr_name: g for g in grp.getgrall()}
+
     def create(self, name: str) -> None:
         run(["groupadd", "--", name])
 
@@ -153,6 +160,39 @@ class UnixGroups:
 
     def delete(self, name: str) -> None:
         run(["groupdel", "--", name])
+
+
+class GroupListing:
+    """The hub's group listing, kept for ``max_age`` seconds and shared by everything that
+    talks to the same hub (Classes, Roster.list): listing the groups of 3000 students costs the
+    hub hundreds of ms on a busy host. Every change made through :class:`Classes` or the
+    :class:`~.roster.Roster` empties it; a change made elsewhere (the hub's admin page) shows
+    within ``max_age``."""
+
+    max_age = 10.0
+    _lock = threading.Lock()
+    _cache: weakref.WeakKeyDictionary[Any, tuple[float, list[dict]]] = (
+        weakref.WeakKeyDictionary())
+
+    @classmethod
+    def get(cls, hub: Any) -> list[dict]:
+        """The hub client's group listing (fresh if older than ``max_age``)."""
+        key = hub
+        with cls._lock:
+            hit = cls._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < cls.max_age:
+            return hit[1]
+        taken = time.monotonic()
+        groups = hub.list_groups()
+        with cls._lock:
+            cls._cache[key] = (taken, groups)
+        return groups
+
+    @classmethod
+    def invalidate(cls) -> None:
+        """Forget every listing (after any change of users or groups)."""
+        with cls._lock:
+            cls._cache.clear()
 
 
 def account_exists(name: str) -> bool:
@@ -194,11 +234,13 @@ class Classes:
     # ---- reading -------------------------------------------------------------------------
 
     def _groups(self) -> dict[str, dict]:
-        return {g["name"]: g for g in self.hub.list_groups() if is_class(g)}
+        return {g["name"]: g for g in GroupListing.get(self.hub) if is_class(g)}
 
     def list_classes(self) -> list[ClassInfo]:
-        """Every class with its members, sorted by name (one paged hub request)."""
-        return [self._info(g) for _, g in sorted(self._groups().items())]
+        """Every class with its members, sorted by name (one paged hub request, one read of
+        the group database)."""
+        unix = self.unix.all()
+        return [self._info(g, unix) for _, g in sorted(self._groups().items())]
 
     def get(self, name: str) -> ClassInfo:
         """One class; :class:`NotFound` if there is none of that name."""
@@ -223,8 +265,8 @@ class Classes:
         """The names of every class."""
         return set(self._groups())
 
-    def _info(self, group: dict) -> ClassInfo:
-        unix = self.unix.get(group["name"])
+    def _info(self, group: dict, groups: dict[str, Any] | None = None) -> ClassInfo:
+        unix = groups.get(group["name"]) if groups is not None else self.unix.get(group["name"])
         return ClassInfo(group["name"], sorted(group.get("users") or []), unix is not None,
                          unix.gr_gid if unix is not None else None)
 
@@ -444,11 +486,13 @@ class Classes:
     # ---- audit ---------------------------------------------------------------------------
 
     def _refused(self, action: str, target: str, exc: ClassroomError) -> None:
+        GroupListing.invalidate()
         self.audit.record(self.actor, action, target,
                           "refused" if exc.status < 500 else "failed", message=exc.message)
 
     def _done(self, target: str, action: str, changed: bool, message: str,
               **details: Any) -> ClassChange:
+        GroupListing.invalidate()
         message = message if changed else NOTHING
         self.audit.record(self.actor, action, target, "changed" if changed else "unchanged",
                           message=message, **details)

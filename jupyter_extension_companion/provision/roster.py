@@ -14,7 +14,8 @@ CONTRACT (used by service/, cli/ and tests; keep these signatures):
 
 Student (dataclass, .to_json() -> dict): name, full_name, teacher, locked, system_account,
 hub_user, server_running, last_activity (ISO str or None), home (str), classes (list of class
-names, see classes.py; one fresh ``GET /groups`` per list).
+names, see classes.py; the hub's group listing is shared and kept 10 s, emptied by every
+change made here or through ``Classes``).
 Credentials: name, password (plain, shown once, never logged), generated (bool), full_name.
 Change: name, action, changed (bool: False means "nothing to change"), message, archive (str|None).
 
@@ -58,7 +59,7 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .audit import AuditLog
-from .classes import is_class
+from .classes import GroupListing, is_class
 from .errors import ClassroomError, NotFound
 from .hub_api import HubClient, HubError, server_running
 from .jobs import Progress
@@ -220,7 +221,7 @@ class Roster:
     def _classes_of(self) -> dict[str, builtins.list[str]]:
         """username -> classes, from one fresh (cheap) listing of the hub's groups."""
         out: dict[str, builtins.list[str]] = {}
-        for group in sorted(self.hub.list_groups(), key=lambda g: g["name"]):
+        for group in sorted(GroupListing.get(self.hub), key=lambda g: g["name"]):
             if is_class(group):
                 for user in group.get("users") or []:
                     out.setdefault(user, []).append(group["name"])
@@ -394,6 +395,7 @@ class Roster:
                                    message, changed)
 
         self._hub_cache.invalidate()
+        GroupListing.invalidate()
         ordered = [results[i] for i in range(len(entries))]
         for i, result in enumerate(ordered):
             self._audit_add(result, errors.get(i))
@@ -624,6 +626,7 @@ class Roster:
     def _done(self, name: str, action: str, changed: bool, message: str, **details: Any) -> Change:
         if changed:
             self._hub_cache.invalidate()
+            GroupListing.invalidate()
         message = message if changed else NOTHING
         self.audit.record(self.actor, action, name, "changed" if changed else "unchanged",
                           message=message, **details)

@@ -98,6 +98,9 @@ class FakeUnix:
         gid, members = self.groups[name]
         return SimpleNamespace(gr_name=name, gr_gid=gid, gr_mem=list(members))
 
+    def all(self) -> dict[str, Any]:
+        return {n: self.get(n) for n in self.groups}
+
     def create(self, name: str) -> None:
         self.calls.append(("groupadd", name))
         assert name not in self.groups
