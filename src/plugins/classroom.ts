@@ -36,6 +36,7 @@ import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
+import { ClassesModel } from '../models/classes';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
@@ -228,7 +229,15 @@ function setup(
       palette?.addItem({ command, category });
     }
     sidebar.addWidget(
-      createStudentsPanel(trans, model, commands, who.name, viewer)
+      createStudentsPanel(
+        trans,
+        model,
+        commands,
+        who.name,
+        viewer,
+        new ClassesModel(),
+        (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en'
+      )
     );
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
