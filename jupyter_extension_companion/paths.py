@@ -71,6 +71,11 @@ class ClassroomPaths:
         return self.state / "hub.json"
 
     @property
+    def roster_mappings(self) -> Path:
+        """Root-only JSON: the column mappings teachers chose for roster files, by header shape."""
+        return self.state / "roster-mappings.json"
+
+    @property
     def trash(self) -> Path:
         return self.state / "trash"
 

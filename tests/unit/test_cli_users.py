@@ -120,7 +120,7 @@ def test_import_refuses_all_unless_skip_refused(roster, capsys, tmp_path):
     assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
     assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
     rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
-    assert rows[0] == ["username", "full name", "password"]
+    assert rows[0] == ["username", "full name", "password", "class", "login URL"]
     assert [r[0] for r in rows[1:]] == ["anna", "carl"] and rows[2][2] == "Given-123"
     assert rows[1][2] == roster.accounts.passwords["anna"]
     assert rows[1][2] not in out  # passwords go to the file only
@@ -145,7 +145,7 @@ def test_import_credentials_csv_has_no_formulas(roster, capsys, tmp_path):
     assert code == 0, out
     rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
     assert rows[1][:2] == ["anna", "'=1+2"]
-    assert rows[2] == ["bert", "'@SUM(A1)", "'-Given-1234"]
+    assert rows[2][:3] == ["bert", "'@SUM(A1)", "'-Given-1234"]
     assert roster.accounts.passwords["bert"] == "-Given-1234"  # only the sheet is guarded
 
 
