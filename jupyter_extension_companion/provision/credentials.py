@@ -100,6 +100,8 @@ body { font-family: system-ui, sans-serif; margin: 1cm; }
 .slip dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15cm 0.4cm; margin: 0; }
 .slip dt { color: #444; }
 .slip dd { margin: 0; font-family: ui-monospace, monospace; font-size: 1.15em; }
+.slip .qr { float: right; margin-left: 0.3cm; }
+.slip .qr svg { width: 2.6cm; height: 2.6cm; }
 @media print { .noprint { display: none; } body { margin: 0.5cm; } }
 """
 
@@ -112,11 +114,15 @@ def credentials_html(
     labels: dict[str, str] | None = None,
     classes: dict[str, str] | None = None,
     language: str = "en",
+    class_name: str | None = None,
+    qr: bool = False,
 ) -> str:
     """A printable HTML page with one slip per student (login URL, class, username, password).
 
     The words follow ``language`` (``de``/``en``); ``labels`` overrides single ones: keys
-    ``address``, ``username``, ``password``, ``class``, ``print``.
+    ``address``, ``username``, ``password``, ``class``, ``print``. The class on a slip comes
+    from ``classes`` (username -> class), else ``class_name``; ``qr`` adds a QR code of
+    ``hub_url`` (the address only, never a secret; made with ``segno``).
     """
     lang = language_of(language)
     base = WORDS[lang]
@@ -124,13 +130,18 @@ def credentials_html(
              "password": base["Password"], "class": base["Class"], "print": base["print"]}
     words.update(labels or {})
     e = html.escape
+    code = ""
+    if qr and hub_url:
+        import segno
+
+        code = f'<div class="qr">{segno.make(hub_url, error="m").svg_inline(scale=3)}</div>'
     slips = []
     for c in _with_password(creds):
         heading = e(c.full_name or c.name)
-        klass = (classes or {}).get(c.name)
+        klass = (classes or {}).get(c.name) or class_name
         class_row = f"<dt>{e(words['class'])}</dt><dd>{e(klass)}</dd>" if klass else ""
         slips.append(
-            f'<div class="slip"><h2>{heading}</h2><dl>'
+            f'<div class="slip">{code}<h2>{heading}</h2><dl>'
             f"<dt>{e(words['address'])}</dt><dd>{e(hub_url)}</dd>"
             f"{class_row}"
             f"<dt>{e(words['username'])}</dt><dd>{e(c.name)}</dd>"
