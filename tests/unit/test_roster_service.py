@@ -182,3 +182,20 @@ async def test_json_routes_use_the_same_parser_and_check(service):
                                    body={"rows": [{"username": "ok", "class_name": "10a"}]})
     assert code == 202
     assert service.ctx.jobs.wait(job["job"], timeout=10)["state"] == "done"
+
+
+async def test_credentials_sheet_of_given_rows(service):
+    rows = [{"username": "anna", "password": "=Pass-1234", "full_name": "Änne", "class_name": "7b"},
+            {"username": "kept", "password": None}, {"username": "bad", "password": "x", "ok": False}]
+    code, sheet = await service.call("POST", "/api/v1/roster/credentials",
+                                     body={"rows": rows, "language": "de"})
+    assert code == 200 and sheet["count"] == 1
+    assert sheet["filename"].startswith("zugangsdaten-7b-")
+    assert sheet["content"].splitlines()[1] == "anna;Änne;'=Pass-1234;7b;"
+    code, page = await service.call("POST", "/api/v1/roster/credentials",
+                                    body={"rows": rows, "format": "html",
+                                          "login_url": "https://hub.example/hub/login"})
+    assert code == 200 and "https://hub.example/hub/login" in page["content"]
+    for bad in ({"rows": "x"}, {"rows": [{"password": "x"}]}, {"rows": [], "format": "pdf"}):
+        code, err = await service.call("POST", "/api/v1/roster/credentials", body=bad)
+        assert code == 400 and err["message"]

@@ -139,7 +139,37 @@ class ApplyHandler(_RosterHandler):
         self.send({"job": job_id}, status=202)
 
 
-class CredentialsHandler(ClassroomHandler):
+def _sheet(rows: Any, kind: Any, language: Any, login_url: Any) -> dict[str, Any]:
+    """The credentials sheet (``{filename, format, count, content}``) of result rows
+    (``[{username, password, full_name?, class_name?}]``; rows without a password are left out):
+    the one writer, :mod:`provision.credentials`."""
+    if kind not in ("csv", "html"):
+        raise ClassroomError("The format must be csv or html.", code="bad_request")
+    if not isinstance(rows, list):
+        raise ClassroomError("'rows' must be a list.", code="bad_request")
+    lang = language_of(language if isinstance(language, str) else "en")
+    url = login_url[:500] if isinstance(login_url, str) else ""
+    creds, classes = [], {}
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("username"), str):
+            raise ClassroomError("Each row needs a 'username' (text).", code="bad_rows")
+        password, full_name = row.get("password"), row.get("full_name")
+        klass = row.get("class_name")
+        if not isinstance(password, str) or not password or row.get("ok") is False:
+            continue
+        creds.append(Credentials(row["username"], password, bool(row.get("generated")),
+                                 full_name if isinstance(full_name, str) else None, ""))
+        if isinstance(klass, str) and klass:
+            classes[row["username"]] = klass
+    filename = credentials_filename(classes.values(), lang, ext=kind)
+    if kind == "csv":
+        content = credentials_csv(creds, login_url=url, classes=classes, language=lang)
+    else:
+        content = credentials_html(creds, url, classes=classes, language=lang)
+    return {"filename": filename, "format": kind, "count": len(creds), "content": content}
+
+
+class ImportCredentialsHandler(ClassroomHandler):
     """The credentials sheet of an import, from its job result (the teacher who ran it only)."""
 
     async def get(self, job_id: str) -> None:
@@ -149,27 +179,18 @@ class CredentialsHandler(ClassroomHandler):
         result = job.get("result") or {}
         if job.get("kind") != "roster.apply" or not isinstance(result, dict):
             raise NotFound(f"No finished import {job_id!r}.")
-        language = language_of(self.get_query_argument("language", "en"))
-        kind = self.get_query_argument("format", "csv")
-        if kind not in ("csv", "html"):
-            raise ClassroomError("?format= must be csv or html.", code="bad_query")
-        login_url = self.get_query_argument("login_url", "")[:500]
-        creds, classes = [], {}
-        for row in result.get("results", []):
-            if row.get("ok") and row.get("password"):
-                creds.append(Credentials(row["username"], row["password"],
-                                         bool(row.get("generated")), row.get("full_name"),
-                                         row.get("message", "")))
-                if row.get("class_name"):
-                    classes[row["username"]] = row["class_name"]
-        filename = credentials_filename(classes.values(), language, ext=kind)
-        if kind == "csv":
-            content = credentials_csv(creds, login_url=login_url, classes=classes,
-                                      language=language)
-        else:
-            content = credentials_html(creds, login_url, classes=classes, language=language)
-        self.send({"filename": filename, "format": kind, "count": len(creds),
-                   "content": content})
+        arg = self.get_query_argument
+        self.send(_sheet(result.get("results", []), arg("format", "csv"), arg("language", "en"),
+                         arg("login_url", "")))
+
+
+class CredentialsHandler(ClassroomHandler):
+    """A credentials sheet of given rows (a new student, new passwords): the same writer."""
+
+    async def post(self) -> None:
+        body = self.json_body()
+        self.send(_sheet(body.get("rows"), body.get("format", "csv"), body.get("language", "en"),
+                         body.get("login_url", "")))
 
 
 ROUTES: list[Route] = [
@@ -210,7 +231,19 @@ ROUTES: list[Route] = [
                            "password": {"type": "string"}, "class_name": {"type": "string"}},
                        "required": ["username"]}}}, ["rows"])),
     }, max_body=2 * MIB),
-    Route("/api/v1/roster/imports/{job_id}/credentials", CredentialsHandler, {
+    Route("/api/v1/roster/credentials", CredentialsHandler, {
+        "post": op("A credentials sheet of the given rows -> {filename, format, count, "
+                   "content}: CSV (formula-guarded, BOM, ';' for German) or printable slips",
+                   body=json_body_schema({
+                       "rows": {"type": "array", "items": {"type": "object", "properties": {
+                           "username": {"type": "string"}, "password": {"type": "string"},
+                           "full_name": {"type": "string"}, "class_name": {"type": "string"}},
+                           "required": ["username"]}},
+                       "format": {"type": "string", "enum": ["csv", "html"]},
+                       "language": {"type": "string"}, "login_url": {"type": "string"}},
+                       ["rows"])),
+    }, max_body=2 * MIB),
+    Route("/api/v1/roster/imports/{job_id}/credentials", ImportCredentialsHandler, {
         "get": op("The credentials sheet of an import you ran -> {filename, format, count, "
                   "content}: CSV (formula-guarded, BOM, ';' for German) or printable slips",
                   query=[{"name": n, "in": "query", "required": False,
