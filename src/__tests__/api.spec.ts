@@ -1,5 +1,5 @@
 import {
-  applyRoster,
+  applyUpload,
   ClassroomAPIError,
   errorMessage,
   installKernel,
@@ -56,7 +56,7 @@ describe('the job poller', () => {
   });
 
   it('rejects with the readable message of a job failing with {message, code}', async () => {
-    fakeJob('POST admin/roster/apply', 'j2', [
+    fakeJob('POST admin/roster/uploads/u1/apply', 'j2', [
       {
         state: 'failed',
         error: {
@@ -65,7 +65,7 @@ describe('the job poller', () => {
         }
       }
     ]);
-    const error = await applyRoster([{ username: 'anna' }]).catch(e => e);
+    const error = await applyUpload('u1', {}).catch(e => e);
     expect(error).toBeInstanceOf(ClassroomAPIError);
     expect(error.message).toBe('The roster has no username column.');
     expect(error.message).not.toContain('[object Object]');

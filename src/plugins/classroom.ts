@@ -32,6 +32,7 @@ import { createElement } from 'react';
 import { addStudent, importRoster, viewNotebooks } from '../actions';
 import * as api from '../api';
 import { NeedsHub } from '../components/NeedsHub';
+import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
@@ -105,6 +106,8 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
+    // the credentials sheet (CSV words and delimiter, slips) follows the UI language
+    setSheetLanguage((translator ?? nullTranslator).languageCode);
     // Don't hold up the start of JupyterLab for the whoami round trip.
     void api
       .whoami()
