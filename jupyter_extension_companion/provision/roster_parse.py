@@ -292,8 +292,7 @@ def parse_roster(
         raise ClassroomError("The roster is empty: it needs a header row and one row per "
                              "student.", code="empty_roster")
     delimiter = detect_delimiter(first)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    numbered = _number_records(text, delimiter)
+    records, numbered = _records(text, delimiter)
     start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if start is None:
         raise ClassroomError("The roster is empty: it needs a header row and one row per "
@@ -332,14 +331,23 @@ def _delimiter_name(delimiter: str) -> str:
     return "tab" if delimiter == "\t" else delimiter
 
 
-def _number_records(text: str, delimiter: str) -> list[int]:
-    """The line number on which each record starts (quoted cells may span lines)."""
+def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The records of the file and the line on which each starts (quoted cells may span
+    lines); a file ``csv`` cannot read is refused with the line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    starts, previous = [], 0
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts
+    records: list[list[str]] = []
+    starts: list[int] = []
+    previous = 0
+    try:
+        for record in reader:
+            records.append(record)
+            starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as e:
+        raise ClassroomError(f"Line {reader.line_num + 1} of the file cannot be read as CSV "
+                             f"({e}): save the class list as CSV again.",
+                             code="bad_csv") from None
+    return records, starts
 
 
 def _columns(header: list[str], rows: list[list[str]], width: int) -> list[Column]:

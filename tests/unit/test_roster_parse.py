@@ -156,3 +156,9 @@ def parsed_bytes(text: str) -> ParsedRoster:
     result = parse_roster(text.encode())
     assert isinstance(result, ParsedRoster)
     return result
+
+
+def test_unreadable_csv_says_which_line():
+    with pytest.raises(ClassroomError) as e:
+        parse_roster(b'name\nAnna\n"' + b"x" * 200_000 + b'"\n')
+    assert e.value.code == "bad_csv" and "Line" in e.value.message
