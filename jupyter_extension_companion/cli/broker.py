@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from ..provision import broker, snippets, templates
-from ..provision.audit import AuditLog, cli_actor
 from ..provision.errors import ClassroomError
 from .jars import need_root
 
@@ -61,14 +60,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_templates_add)
 
 
-def _audit(
-    args: argparse.Namespace, action: str, target: str, result: dict, **details: Any
-) -> None:
-    AuditLog(args.paths.audit_log).record(
-        cli_actor(), action, target, "changed" if result.get("changed") else "unchanged", **details
-    )
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     settings = broker.read_class_broker(args.paths).to_json(hide_password=True)
     if args.json:
@@ -91,9 +82,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         values["tls"] = args.tls == "on"
     if not values:
         raise ClassroomError("Nothing to set: give --host, --port, ... (see --help).")
-    result = broker.write_class_broker(args.paths, values)
-    fields = sorted(k for k in values if k != "password")
-    _audit(args, "broker.set", "class broker", result, fields=fields)
+    result = broker.write_class_broker(args.paths, values, actor=args.actor)
     print(
         "Class broker saved; students get it on their next page load."
         if result["changed"]
@@ -123,10 +112,9 @@ def cmd_snippets_add(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ClassroomError(f"Cannot read {args.file}: {exc}") from exc
     result = snippets.add_class_snippet(
-        args.paths, language=args.language, name=args.name, title=args.title,
+        args.paths, actor=args.actor, language=args.language, name=args.name, title=args.title,
         description=args.description, body=body,
     )  # fmt: skip
-    _audit(args, "snippet.add", f"{args.language}/{args.name}", result)
     print(f"{'Added' if result['changed'] else 'Unchanged'}: {result['path']}")
     return 0
 
@@ -145,9 +133,8 @@ def cmd_templates_add(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise ClassroomError(f"Cannot read {args.notebook} as a notebook: {exc}") from exc
     result = templates.add_class_template(
-        args.paths, name=args.name, title=args.title, notebook=notebook,
+        args.paths, actor=args.actor, name=args.name, title=args.title, notebook=notebook,
         description=args.description,
     )  # fmt: skip
-    _audit(args, "template.add", args.name, result)
     print(f"{'Added' if result['changed'] else 'Unchanged'}: {result['path']}")
     return 0

@@ -55,5 +55,5 @@ def cmd_set(args: argparse.Namespace) -> int:
         server_idle_seconds=current.server_idle_seconds
         if args.server_idle_minutes is None else args.server_idle_minutes * 60,
     )
-    report([write_timeouts(args.paths, wanted)], args.paths)
+    report([write_timeouts(args.paths, wanted, actor=args.actor)])
     return 0

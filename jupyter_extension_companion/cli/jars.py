@@ -7,8 +7,6 @@ import json
 import os
 from pathlib import Path
 
-from ..paths import ClassroomPaths
-from ..provision.audit import AuditLog, cli_actor
 from ..provision.errors import ClassroomError
 from ..provision.jars import JarStore
 from ..provision.libchanges import Change
@@ -26,19 +24,11 @@ def need_root() -> None:
         raise ClassroomError("This needs root: run it with sudo.", code="not_root", status=403)
 
 
-def report(changes: list[Change], paths: ClassroomPaths) -> None:
-    """Print one line per change, the kernels to restart, and write the audit log."""
-    audit = AuditLog(paths.audit_log)
+def report(changes: list[Change]) -> None:
+    """Print one line per change and the kernels to restart (provision wrote the audit lines)."""
     restart: list[str] = []
     for c in changes:
         print(c.message)
-        audit.record(
-            cli_actor(),
-            c.action,
-            c.name,
-            "changed" if c.changed else "unchanged",
-            message=c.message,
-        )
         restart += [k for k in c.restart if k not in restart]
     if restart:
         print(
@@ -81,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _store(args: argparse.Namespace) -> JarStore:
-    return JarStore(args.paths)
+    return JarStore(args.paths, actor=args.actor)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -105,7 +95,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     changes = _store(args).add_maven(
         args.coords, repository=args.repo, with_dependencies=args.with_deps, progress=print_progress
     )
-    report(changes, args.paths)
+    report(changes)
     return 0
 
 
@@ -116,17 +106,17 @@ def cmd_upload(args: argparse.Namespace) -> int:
     except OSError as e:
         raise ClassroomError(f"cannot read {args.file}: {e.strerror}") from e
     change = _store(args).add_upload(args.name or args.file.name, data)
-    report([change], args.paths)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([_store(args).remove(args.file)], args.paths)
+    report([_store(args).remove(args.file)])
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     need_root()
-    report([_store(args).restore(args.file)], args.paths)
+    report([_store(args).restore(args.file)])
     return 0

@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    kernels = KernelCatalog(args.paths).list()
+    kernels = KernelCatalog(args.paths, actor=args.actor).list()
     if args.json:
         print(json.dumps({"kernels": [k.to_json() for k in kernels]}, indent=1))
         return 0
@@ -64,7 +64,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_install(args: argparse.Namespace) -> int:
     need_root()
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     if args.kind == "python":
         change = cat.install_python(progress=print_progress)
     elif args.kind == "r":
@@ -72,18 +72,18 @@ def cmd_install(args: argparse.Namespace) -> int:
     else:
         kind = args.java_kernel or ("ijava" if args.ijava_zip else "jjava")
         change = cat.install_java(kind=kind, ijava_zip=args.ijava_zip, progress=print_progress)
-    report([change], args.paths)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([KernelCatalog(args.paths).remove(args.name)], args.paths)
+    report([KernelCatalog(args.paths, actor=args.actor).remove(args.name)])
     return 0
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     env = dict(cat.get(args.name).env)
     if not args.assignments:
         for k, v in env.items():
@@ -98,13 +98,13 @@ def cmd_env(args: argparse.Namespace) -> int:
             env[key] = value
         else:
             env.pop(key, None)
-    report([cat.set_env(args.name, env)], args.paths)
+    report([cat.set_env(args.name, env)])
     return 0
 
 
 def cmd_classpath(args: argparse.Namespace) -> int:
     need_root()
-    report([KernelCatalog(args.paths).set_classpath(args.name, args.entries)], args.paths)
+    report([KernelCatalog(args.paths, actor=args.actor).set_classpath(args.name, args.entries)])
     return 0
 
 
@@ -123,7 +123,7 @@ def _print_result(r: KernelTestResult) -> None:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     if args.name:
         results = [cat.test(args.name, timeout=args.timeout)]
     else:

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    libs = SharedPythonLibs(args.paths)
+    libs = SharedPythonLibs(args.paths, actor=args.actor)
     items = libs.list()
     if args.json:
         print(json.dumps({"packages": [p.to_json() for p in items]}, indent=1))
@@ -44,12 +44,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_install(args: argparse.Namespace) -> int:
     need_root()
-    change = SharedPythonLibs(args.paths).install(args.requirement, progress=print_progress)
-    report([change], args.paths)
+    change = SharedPythonLibs(args.paths, actor=args.actor).install(args.requirement, progress=print_progress)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([SharedPythonLibs(args.paths).remove(args.name)], args.paths)
+    report([SharedPythonLibs(args.paths, actor=args.actor).remove(args.name)])
     return 0

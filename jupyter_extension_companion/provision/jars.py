@@ -13,7 +13,6 @@ import io
 import os
 import pwd
 import re
-import shutil
 import tempfile
 import time
 import zipfile
@@ -23,10 +22,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..paths import ClassroomPaths
+from .audit import SYSTEM, AuditLog, auditor_for
 from .errors import ClassroomError, NotFound
 from .kernels import KernelCatalog, KernelInfo
 from .libchanges import Change
 from .maven import MAVEN_CENTRAL, Coordinates, Fetch, MavenRepository
+from .trash import Trash
 
 Progress = Callable[[str, "float | None"], None]
 
@@ -197,10 +198,14 @@ class JarStore:
         paths: ClassroomPaths | None = None,
         catalog: KernelCatalog | None = None,
         fetch: Fetch | None = None,
+        *,
+        actor: str = SYSTEM,
+        audit: AuditLog | None = None,
     ):
         self.paths = paths or ClassroomPaths()
         self.catalog = catalog or KernelCatalog(self.paths)
         self.fetch = fetch  # None: urllib (tests pass a fake or a tampering wrapper)
+        self.auditor = auditor_for(self.paths, actor, audit)  # each change is one audit line
 
     @property
     def folder(self) -> Path:
@@ -208,7 +213,11 @@ class JarStore:
 
     @property
     def trash(self) -> Path:
-        return self.paths.trash / "jars"
+        return self._trash.folder
+
+    @property
+    def _trash(self) -> Trash:
+        return Trash(self.paths, "jars")
 
     def _java_kernels(self) -> builtins.list[KernelInfo]:
         return [k for k in self.catalog.list() if not k.shadowed and k.classpath]
@@ -237,9 +246,7 @@ class JarStore:
 
     def trashed(self) -> builtins.list[str]:
         """Jar files in the trash (restorable)."""
-        if not self.trash.is_dir():
-            return []
-        return sorted(p.name for p in self.trash.iterdir() if p.name.endswith(".jar"))
+        return [n for n in self._trash.names() if n.endswith(".jar")]
 
     def kernels_using(self, filename: str) -> builtins.list[str]:
         """Kernelspecs whose class path includes ``filename`` in the shared folder."""
@@ -347,6 +354,11 @@ class JarStore:
         ``repository``, verify each against the checksums the repository publishes, then put them
         in the shared folder. A mismatch or a missing artifact refuses the whole request and
         keeps nothing."""
+        return self.auditor.run("jar.add_maven", coords, self._add_maven, coords, repository,
+                                with_dependencies, progress, repository=repository)
+
+    def _add_maven(self, coords: str, repository: str, with_dependencies: bool,
+                   progress: Progress | None) -> builtins.list[Change]:
         progress = progress or _no_progress
         root = Coordinates.parse(coords)
         repo = MavenRepository(repository or MAVEN_CENTRAL, fetch=self.fetch)
@@ -369,6 +381,10 @@ class JarStore:
 
     def add_upload(self, filename: str, data: bytes) -> Change:
         """Add an uploaded jar after checking its name and content (see :func:`check_jar_bytes`)."""
+        return self.auditor.run("jar.upload", str(filename), self._add_upload, filename, data,
+                                size=len(data) if isinstance(data, (bytes, bytearray)) else None)
+
+    def _add_upload(self, filename: str, data: bytes) -> Change:
         check_jar_name(filename)
         if not isinstance(data, (bytes, bytearray)):
             raise ClassroomError("upload data must be bytes")
@@ -378,21 +394,17 @@ class JarStore:
     # -- removing ---------------------------------------------------------------------------
 
     def _to_trash(self, path: Path) -> Path:
-        self.trash.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.trash, 0o700)
-        dest = self.trash / path.name
-        if dest.exists():
-            # keep the older trashed copy under a time-stamped name
-            dest.rename(self.trash / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.old")
-        shutil.move(str(path), dest)
-        return dest
+        return self._trash.put(path.name, path)
 
     def remove(self, filename: str) -> Change:
         """Move a shared jar to the trash (``restore`` brings it back)."""
+        return self.auditor.run("jar.remove", filename, self._remove, filename)
+
+    def _remove(self, filename: str) -> Change:
         check_jar_name(filename)
         path = self.folder / filename
         if not path.is_file():
-            if (self.trash / filename).is_file():
+            if filename in self._trash:
                 return Change(filename, "jar.remove", False, f"{filename}: already in the trash")
             raise NotFound(f"No shared jar named {filename}")
         restart = self.kernels_using(filename)
@@ -410,21 +422,16 @@ class JarStore:
 
     def restore(self, filename: str) -> Change:
         """Move a jar back from the trash into the shared folder."""
+        return self.auditor.run("jar.restore", filename, self._restore, filename)
+
+    def _restore(self, filename: str) -> Change:
         check_jar_name(filename)
-        src = self.trash / filename
         dest = self.folder / filename
-        if not src.is_file():
+        if filename not in self._trash:
             if dest.is_file():
                 return Change(filename, "jar.restore", False, f"{filename}: nothing to change")
             raise NotFound(f"No jar named {filename} in the trash")
-        if dest.exists():
-            raise ClassroomError(
-                f"{filename} exists in the shared folder; remove it first",
-                code="exists",
-                status=409,
-            )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(src), dest)
+        self._trash.take(filename, dest)
         os.chmod(dest, 0o644)
         return Change(
             filename,

@@ -34,9 +34,11 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .audit import SYSTEM, AuditLog, auditor_for
 from .commands import run
 from .errors import ClassroomError, NotFound
 from .libchanges import Change
+from .trash import Trash
 
 Progress = Callable[[str, "float | None"], None]
 
@@ -172,8 +174,12 @@ class KernelCatalog:
         self,
         paths: ClassroomPaths | None = None,
         system_dirs: tuple[Path, ...] | builtins.list[Path] = SYSTEM_KERNEL_DIRS,
+        *,
+        actor: str = SYSTEM,
+        audit: AuditLog | None = None,
     ):
         self.paths = paths or ClassroomPaths()
+        self.auditor = auditor_for(self.paths, actor, audit)  # each change is one audit line
         self.system_dirs = tuple(Path(d) for d in system_dirs)
         #: the unprivileged account kernel tests run as (never root, never the service's env)
         self.test_user = KERNEL_TEST_USER
@@ -242,6 +248,10 @@ class KernelCatalog:
 
     def set_env(self, name: str, env: dict[str, str]) -> Change:
         """Replace the env of kernelspec ``name`` (atomic write of its kernel.json)."""
+        keys = sorted(k for k in env if isinstance(k, str)) if isinstance(env, dict) else []
+        return self.auditor.run("kernel.env", str(name), self._set_env, name, env, keys=keys)
+
+    def _set_env(self, name: str, env: dict[str, str]) -> Change:
         check_kernel_name(name)
         if not isinstance(env, dict):
             raise ClassroomError("env must be an object of NAME: value")
@@ -287,16 +297,37 @@ class KernelCatalog:
         return self.set_env(name, env)
 
     def remove(self, name: str) -> Change:
-        """Move kernelspec ``name`` (the one students get) to ``paths.trash/kernels``."""
+        """Move kernelspec ``name`` (the one students get) to the trash (:meth:`restore`
+        brings it back)."""
+        return self.auditor.run("kernel.remove", str(name), self._remove, name)
+
+    def _remove(self, name: str) -> Change:
         info = self.get(name)
-        dest_root = self.paths.trash / "kernels"
-        dest_root.mkdir(parents=True, exist_ok=True)
-        dest = dest_root / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        shutil.move(info.location, dest)
+        dest = Trash(self.paths, "kernels").put(name, Path(info.location))
         note = ""
         if info.location.startswith("/usr/share/"):
             note = " (it came from an apt package; reinstalling the package brings it back)"
         return Change(name, "kernel.remove", True, f"{name}: moved to {dest}{note}", str(dest))
+
+    def trashed(self) -> builtins.list[str]:
+        """Kernelspecs in the trash (restorable)."""
+        return Trash(self.paths, "kernels").names()
+
+    def restore(self, name: str) -> Change:
+        """Bring kernelspec ``name`` back from the trash into ``paths.kernels`` (the folder
+        students' Jupyter searches first)."""
+        return self.auditor.run("kernel.restore", str(name), self._restore, name)
+
+    def _restore(self, name: str) -> Change:
+        check_kernel_name(name)
+        trash = Trash(self.paths, "kernels")
+        if name not in trash:
+            if any(k.name == name and not k.shadowed for k in self.list()):
+                return Change(name, "kernel.restore", False, f"{name}: nothing to change")
+            raise NotFound(f"No kernel named {name} in the trash")
+        dest = trash.take(name, self.paths.kernels / name)
+        os.chmod(dest, 0o755)
+        return Change(name, "kernel.restore", True, f"{name}: restored", str(dest))
 
     # -- installing -------------------------------------------------------------------------
 
@@ -314,6 +345,9 @@ class KernelCatalog:
 
     def install_python(self, progress: Progress | None = None) -> Change:
         """Install the venv's ipykernel kernelspec as ``python3`` in ``paths.kernels``."""
+        return self.auditor.run("kernel.install", "python3", self._install_python, progress)
+
+    def _install_python(self, progress: Progress | None = None) -> Change:
         progress = progress or _no_progress
         self._need_venv()
         dest = self.paths.kernels / "python3"
@@ -390,6 +424,11 @@ class KernelCatalog:
     ) -> Change:
         """Install the Java kernel as ``java`` in ``paths.kernels`` with the shared jars on its
         class path: JJava (``pip install jjava==1.0a8`` into the venv) or IJava 1.3.0 from a zip."""
+        return self.auditor.run("kernel.install", "java", self._install_java, kind, ijava_zip,
+                                progress, kernel=kind)
+
+    def _install_java(self, kind: str, ijava_zip: str | Path | None,
+                      progress: Progress | None) -> Change:
         progress = progress or _no_progress
         if kind not in ("jjava", "ijava"):
             raise ClassroomError(f"Java kernel must be 'jjava' or 'ijava', not {kind!r}")
@@ -505,6 +544,9 @@ class KernelCatalog:
     def install_r(self, progress: Progress | None = None) -> Change:
         """Install R and IRkernel from apt (``r-base-core r-cran-irkernel``); the package registers
         ``/usr/share/jupyter/kernels/ir`` itself."""
+        return self.auditor.run("kernel.install", "ir", self._install_r, progress)
+
+    def _install_r(self, progress: Progress | None = None) -> Change:
         progress = progress or _no_progress
         missing = [p for p in R_PACKAGES if not _dpkg_installed(p)]
         if not missing:

@@ -209,8 +209,10 @@ def test_cli_upload_list_remove(tmp_path, capsys, monkeypatch):
     assert main([*prefix, "jars", "add", "not-coordinates"]) == 1
     assert "group:artifact:version" in capsys.readouterr().err
     audit = (tmp_path / "host/var/lib/jupyterhub-classroom/audit.log").read_text().splitlines()
-    assert [json.loads(line)["action"] for line in audit] == [
-        "jar.upload",
-        "jar.remove",
-        "jar.restore",
+    assert [(json.loads(line)["action"], json.loads(line)["outcome"]) for line in audit] == [
+        ("jar.upload", "ok"),
+        ("jar.upload", "refused"),  # not a jar: provision refused it
+        ("jar.remove", "ok"),
+        ("jar.restore", "ok"),
+        ("jar.add_maven", "refused"),  # bad coordinates
     ]

@@ -150,7 +150,7 @@ def test_cli_env_and_list(catalog, capsys, monkeypatch):
     from jupyter_extension_companion.cli import kernels as cli_kernels
 
     monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths: catalog)
+    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths, **kw: catalog)
     from jupyter_extension_companion.cli.main import main
 
     assert main(["kernels", "env", "java", "JJAVA_JVM_OPTS=-Xmx256m"]) == 0

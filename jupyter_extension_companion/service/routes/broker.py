@@ -39,14 +39,8 @@ class BrokerHandler(ClassroomHandler):
         if body.get("hasPassword") and not body.get("password"):
             body.pop("password", None)
         body.pop("hasPassword", None)
-        paths = self.ctx.paths
-        result = await self.change(
-            "broker.set",
-            "class broker",
-            lambda: broker.write_class_broker(paths, body),
-            # the audit line says what was changed, never the password itself
-            fields=sorted(k for k in body if k != "password"),
-            credentials_changed="password" in body,
+        result = await self.blocking(
+            broker.write_class_broker, self.ctx.paths, body, actor=self.actor
         )
         self.send(result)
 
@@ -75,11 +69,11 @@ class SnippetsHandler(ClassroomHandler):
         paths = self.ctx.paths
         language = body.get("language")
         name = body.get("name")
-        result = await self.change(
-            "snippet.add",
-            f"{language}/{name}",
+        actor = self.actor
+        result = await self.blocking(
             lambda: snippets.add_class_snippet(
                 paths,
+                actor=actor,
                 language=language,  # type: ignore[arg-type]
                 name=name,  # type: ignore[arg-type]
                 title=body.get("title", ""),
@@ -96,11 +90,11 @@ class TemplatesHandler(ClassroomHandler):
         body = self.json_body()
         paths = self.ctx.paths
         name = body.get("name")
-        result = await self.change(
-            "template.add",
-            str(name),
+        actor = self.actor
+        result = await self.blocking(
             lambda: templates.add_class_template(
                 paths,
+                actor=actor,
                 name=name,  # type: ignore[arg-type]
                 title=body.get("title", ""),
                 notebook=body.get("notebook"),

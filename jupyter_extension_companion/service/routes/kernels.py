@@ -38,8 +38,7 @@ class KernelInstallHandler(ClassroomHandler):
                 "`classroom kernels install java --ijava-zip PATH` on the host",
                 code="bad_kind",
             )
-        catalog = KernelCatalog(self.ctx.paths)
-        actor = self.actor
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
             fn: Any = {
@@ -47,15 +46,7 @@ class KernelInstallHandler(ClassroomHandler):
                 "java": catalog.install_java,
                 "r": catalog.install_r,
             }[kind]
-            try:
-                change = fn(progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(actor, "kernel.install", kind, "failed", code=e.code)
-                raise
-            self.ctx.audit.record(
-                actor, "kernel.install", kind, "ok" if change.changed else "unchanged"
-            )
-            return change.to_json()
+            return fn(progress=progress).to_json()
 
         job_id = self.ctx.jobs.start(work, kind=f"kernels.install.{kind}", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -63,8 +54,8 @@ class KernelInstallHandler(ClassroomHandler):
 
 class KernelHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
-        catalog = KernelCatalog(self.ctx.paths)
-        change = await self.change("kernel.remove", name, catalog.remove, name)
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(catalog.remove, name)
         self.send(change.to_json())
 
 
@@ -74,8 +65,8 @@ class KernelEnvHandler(ClassroomHandler):
         env = self.json_body().get("env")
         if not isinstance(env, dict):
             raise ClassroomError("'env' must be an object of NAME: value", code="bad_field")
-        catalog = KernelCatalog(self.ctx.paths)
-        change = await self.change("kernel.env", name, catalog.set_env, name, env, keys=sorted(env))
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(catalog.set_env, name, env)
         self.send(change.to_json())
 
 

@@ -57,26 +57,10 @@ class JarsMavenHandler(ClassroomHandler):
         # validate before the job starts: a bad request answers 400 at once
         Coordinates.parse(coords)
         repository = normalize_repository(repository)
-        store = JarStore(self.ctx.paths)
-        actor = self.actor
+        store = JarStore(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
-            try:
-                changes = store.add_maven(coords, repository, with_deps, progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(
-                    actor, "jar.add_maven", coords, "refused", code=e.code, reason=e.message
-                )
-                raise
-            for c in changes:
-                self.ctx.audit.record(
-                    actor,
-                    "jar.add_maven",
-                    c.name,
-                    "ok" if c.changed else "unchanged",
-                    coords=coords,
-                )
-            return _changes_json(changes)
+            return _changes_json(store.add_maven(coords, repository, with_deps, progress=progress))
 
         job_id = self.ctx.jobs.start(work, kind="jars.maven", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -100,24 +84,22 @@ class JarsUploadHandler(ClassroomHandler):
             data = base64.b64decode(data_b64, validate=True)
         except (binascii.Error, ValueError) as e:
             raise ClassroomError(f"'data_base64' is not valid base64: {e}", code="bad_field") from e
-        store = JarStore(self.ctx.paths)
-        change = await self.change(
-            "jar.upload", filename, store.add_upload, filename, data, size=len(data)
-        )
+        store = JarStore(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(store.add_upload, filename, data)
         self.send(change.to_json())
 
 
 class JarHandler(ClassroomHandler):
     async def delete(self, file: str) -> None:
-        store = JarStore(self.ctx.paths)
-        change = await self.change("jar.remove", file, store.remove, file)
+        store = JarStore(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(store.remove, file)
         self.send(change.to_json())
 
 
 class JarRestoreHandler(ClassroomHandler):
     async def post(self, file: str) -> None:
-        store = JarStore(self.ctx.paths)
-        change = await self.change("jar.restore", file, store.restore, file)
+        store = JarStore(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(store.restore, file)
         self.send(change.to_json())
 
 
@@ -135,19 +117,10 @@ class PyLibsHandler(ClassroomHandler):
                 "'requirement' (NAME or NAME==VERSION) is required", code="bad_field"
             )
         parse_requirement(requirement)
-        libs = SharedPythonLibs(self.ctx.paths)
-        actor = self.actor
+        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
-            try:
-                change = libs.install(requirement, progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(actor, "pylib.install", requirement, "failed", code=e.code)
-                raise
-            self.ctx.audit.record(
-                actor, "pylib.install", requirement, "ok" if change.changed else "unchanged"
-            )
-            return change.to_json()
+            return libs.install(requirement, progress=progress).to_json()
 
         job_id = self.ctx.jobs.start(work, kind="pylibs.install", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -155,8 +128,8 @@ class PyLibsHandler(ClassroomHandler):
 
 class PyLibHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
-        libs = SharedPythonLibs(self.ctx.paths)
-        change = await self.change("pylib.remove", name, libs.remove, name)
+        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(libs.remove, name)
         self.send(change.to_json())
 
 
