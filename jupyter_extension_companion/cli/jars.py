@@ -7,9 +7,9 @@ import json
 import os
 from pathlib import Path
 
+from ..provision.changes import Change
 from ..provision.errors import ClassroomError
 from ..provision.jars import JarStore
-from ..provision.libchanges import Change
 from ..provision.maven import MAVEN_CENTRAL
 
 

@@ -27,8 +27,8 @@ from typing import Any
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
 from .audit import SYSTEM, auditor_for
+from .changes import Change
 from .errors import ClassroomError
-from .libchanges import Change
 
 #: Defaults that suit a lesson: a kernel idle 20 minutes, a server idle an hour.
 DEFAULT_KERNEL_IDLE_SECONDS = 20 * 60

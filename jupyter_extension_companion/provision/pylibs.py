@@ -13,26 +13,20 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
 from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress, no_progress
 from .commands import run
 from .errors import ClassroomError, NotFound
-from .libchanges import Change
 from .trash import Trash
-
-Progress = Callable[[str, "float | None"], None]
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _REQ = re.compile(rf"({_NAME})(?:==([A-Za-z0-9][A-Za-z0-9.+!_-]*))?")
 
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 def canonical(name: str) -> str:
@@ -112,7 +106,7 @@ class SharedPythonLibs:
                                 progress)
 
     def _install(self, requirement: str, progress: Progress | None) -> Change:
-        progress = progress or _no_progress
+        progress = progress or no_progress
         name, version = parse_requirement(requirement)
         current = {canonical(p.name): p.version for p in self.list()}
         if version and current.get(canonical(name)) == version:

@@ -57,9 +57,9 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .audit import FAILED, NOTHING_TO_CHANGE, OK, REFUSED, AuditLog, Auditor
+from .changes import Change, Progress
 from .errors import ClassroomError, NotFound
 from .hub_api import HubClient, HubError, server_running
-from .jobs import Progress
 from .passwords import generate_password, password_problem
 from .system_accounts import Account, SystemAccounts, _gecos_problem
 from .usernames import USERNAME_RE, UsernameRefused, check_username
@@ -90,18 +90,6 @@ class Credentials:
     generated: bool
     full_name: str | None = None
     message: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Change:
-    name: str
-    action: str
-    changed: bool
-    message: str
-    archive: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

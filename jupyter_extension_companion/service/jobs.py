@@ -1,9 +1,8 @@
-"""Long operations: a progress callback type and an in-memory job registry (for the service).
+"""The service's long operations: an in-memory job registry.
 
-A provision function that takes long accepts ``progress: Progress`` and calls
-``progress("Creating anna", 0.4)`` as it goes (``fraction`` None when unknown). The CLI passes a
-callback that prints; the service runs the function through :class:`JobRegistry`, which records
-the progress so the sidebar can poll ``GET /api/v1/jobs/{id}``.
+The service runs a provision operation that takes a :data:`~..provision.changes.Progress`
+callback through :class:`JobRegistry`, which records the progress so the sidebar can poll
+``GET /api/v1/jobs/{id}``.
 
 Results are kept in memory only (they may hold passwords shown once) and dropped
 ``keep_seconds`` (15 min) after the job ends.
@@ -19,15 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ClassroomError, NotFound
+from ..provision.changes import Progress
+from ..provision.errors import ClassroomError, NotFound
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, "float | None"], None]
-
-
-def no_progress(message: str, fraction: float | None = None) -> None:
-    """A :data:`Progress` callback that ignores everything."""
 
 
 @dataclass
