@@ -36,6 +36,12 @@ def report(changes: list[Change]) -> None:
         )
 
 
+def print_trash(names: list[str], noun: str) -> None:
+    """One line naming what ``classroom NOUN restore NAME`` can bring back (nothing if empty)."""
+    if names:
+        print(f"In the trash (classroom {noun} restore NAME): {', '.join(names)}")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom jars`` and its subcommands."""
     parser = subparsers.add_parser("jars", help="shared Java libraries (/opt/jupyterhub-libs/java)")
@@ -85,8 +91,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for j in jars:
         kernels = ",".join(j.kernels) or "-"
         print(f"{j.file:40} {j.size:>10} {j.sha256[:12]} {j.coords or '-':50} {kernels}")
-    if store.trashed():
-        print(f"In the trash (restorable): {', '.join(store.trashed())}")
+    print_trash(store.trashed(), "jars")
     return 0
 
 

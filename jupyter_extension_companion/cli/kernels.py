@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..provision.errors import ClassroomError
 from ..provision.kernels import KernelCatalog, KernelTestResult
-from .jars import need_root, print_progress, report
+from .jars import need_root, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("name")
     p.set_defaults(func=cmd_remove)
 
+    p = sub.add_parser("restore", help="bring a kernelspec back from the trash")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("env", help="set env variables of a kernelspec (KEY=VALUE; KEY= removes)")
     p.add_argument("name")
     p.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
@@ -52,13 +56,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     kernels = KernelCatalog(args.paths, actor=args.actor).list()
     if args.json:
-        print(json.dumps({"kernels": [k.to_json() for k in kernels]}, indent=1))
+        trashed = KernelCatalog(args.paths).trashed()
+        print(json.dumps({"kernels": [k.to_json() for k in kernels], "trash": trashed}, indent=1))
         return 0
     for k in kernels:
         note = "  (shadowed by the one above)" if k.shadowed else ""
         print(f"{k.name:12} {k.display_name:28} {k.language:8} {k.location}{note}")
         for key, value in k.env.items():
             print(f"{'':12}   {key}={value}")
+    print_trash(KernelCatalog(args.paths).trashed(), "kernels")
     return 0
 
 
@@ -79,6 +85,12 @@ def cmd_install(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
     report([KernelCatalog(args.paths, actor=args.actor).remove(args.name)])
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    need_root()
+    report([KernelCatalog(args.paths, actor=args.actor).restore(args.name)])
     return 0
 
 

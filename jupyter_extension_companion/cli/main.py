@@ -16,7 +16,7 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.audit import AuditLog, Auditor, cli_actor
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, pylibs, users
+from . import broker, culling, demo, doctor, jars, kernels, pylibs, trash, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -28,6 +28,7 @@ COMMANDS = [
     doctor,
     broker,
     culling,
+    trash,
 ]
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..provision.pylibs import SharedPythonLibs
-from .jars import need_root, print_progress, report
+from .jars import need_root, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,18 +27,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("remove", help="remove a package from the shared folder")
     p.add_argument("name")
     p.set_defaults(func=cmd_remove)
+    p = sub.add_parser("restore", help="bring a removed package back from the trash")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_restore)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     libs = SharedPythonLibs(args.paths, actor=args.actor)
     items = libs.list()
     if args.json:
-        print(json.dumps({"packages": [p.to_json() for p in items]}, indent=1))
+        print(json.dumps({"packages": [p.to_json() for p in items], "trash": libs.trashed()},
+                         indent=1))
         return 0
     if not items:
         print(f"No shared Python packages in {libs.folder}")
     for p in items:
         print(f"{p.name}=={p.version}")
+    print_trash(libs.trashed(), "pylibs")
     return 0
 
 
@@ -52,4 +57,10 @@ def cmd_install(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
     report([SharedPythonLibs(args.paths, actor=args.actor).remove(args.name)])
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    need_root()
+    report([SharedPythonLibs(args.paths, actor=args.actor).restore(args.name)])
     return 0

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
+from .audit import SYSTEM
+from .changes import Change
 from .errors import ClassroomError, NotFound
 
 #: the stores that remove to the trash, as the CLI and the API name them
@@ -83,7 +85,8 @@ class Trash:
         entry = self._entry(name)
         if os.path.lexists(entry):
             # keep the older removed copy under a time-stamped name
-            entry.rename(self.folder / f"{name}.{time.strftime('%Y%m%d-%H%M%S')}.{time.time_ns()}.old")
+            stamp = f"{time.strftime('%Y%m%d-%H%M%S')}.{time.time_ns() % 1_000_000_000:09d}"
+            entry.rename(self.folder / f"{name}.{stamp}.old")
         return entry
 
     def put(self, name: str, item: Path) -> Path:
@@ -145,3 +148,18 @@ class Trash:
 def everything(paths: ClassroomPaths) -> dict[str, list[dict[str, Any]]]:
     """Every restorable entry, per kind: ``{"jars": [...], "pylibs": [...], "kernels": [...]}``."""
     return {kind: [e.to_json() for e in Trash(paths, kind).entries()] for kind in KINDS}
+
+
+def restore(paths: ClassroomPaths, kind: str, name: str, *, actor: str = SYSTEM) -> Change:
+    """Bring ``name`` back from the trash of ``kind`` through its store (which audits it)."""
+    # the stores use this module: import them here, not at the top
+    from .jars import JarStore
+    from .kernels import KernelCatalog
+    from .pylibs import SharedPythonLibs
+
+    check_kind(kind)
+    if kind == "jars":
+        return JarStore(paths, actor=actor).restore(name)
+    if kind == "pylibs":
+        return SharedPythonLibs(paths, actor=actor).restore(name)
+    return KernelCatalog(paths, actor=actor).restore(name)

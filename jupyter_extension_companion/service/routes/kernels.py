@@ -3,6 +3,7 @@
 - ``GET /api/v1/kernels`` -> {kernels: [KernelInfo]}
 - ``POST /api/v1/kernels/{kind}/install`` (kind: python, java, r; body {java_kernel?}) -> {job}
 - ``DELETE /api/v1/kernels/{name}`` -> Change (moved to the trash)
+- ``POST /api/v1/kernels/{name}/restore`` -> Change
 - ``PUT /api/v1/kernels/{name}/env`` {env: {KEY: value}} -> Change
 - ``POST /api/v1/kernels/{name}/test`` -> {job} (result: KernelTestResult)
 - ``POST /api/v1/kernels/test`` -> {job} (result: {results: [KernelTestResult]})
@@ -19,8 +20,10 @@ from ..base import ClassroomHandler, Route, json_body_schema, op
 
 class KernelsHandler(ClassroomHandler):
     async def get(self) -> None:
-        kernels = await self.blocking(KernelCatalog(self.ctx.paths).list)
-        self.send({"kernels": [k.to_json() for k in kernels]})
+        catalog = KernelCatalog(self.ctx.paths)
+        kernels = await self.blocking(catalog.list)
+        self.send({"kernels": [k.to_json() for k in kernels],
+                   "trash": await self.blocking(catalog.trashed)})
 
 
 class KernelInstallHandler(ClassroomHandler):
@@ -57,6 +60,12 @@ class KernelHandler(ClassroomHandler):
         catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
         change = await self.blocking(catalog.remove, name)
         self.send(change.to_json())
+
+
+class KernelRestoreHandler(ClassroomHandler):
+    async def post(self, name: str) -> None:
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
+        self.send((await self.blocking(catalog.restore, name)).to_json())
 
 
 class KernelEnvHandler(ClassroomHandler):
@@ -126,6 +135,11 @@ ROUTES: list[Route] = [
         "/api/v1/kernels/{name}",
         KernelHandler,
         {"delete": op("Move a kernelspec to the trash -> Change")},
+    ),
+    Route(
+        "/api/v1/kernels/{name}/restore",
+        KernelRestoreHandler,
+        {"post": op("Bring a kernelspec back from the trash -> Change")},
     ),
     Route(
         "/api/v1/kernels/{name}/env",

@@ -8,7 +8,8 @@
 - ``POST /api/v1/jars/{file}/restore`` -> Change
 - ``GET /api/v1/pylibs`` -> {packages: [{name, version, files}], folder}
 - ``POST /api/v1/pylibs`` {requirement} -> {job} (result: Change)
-- ``DELETE /api/v1/pylibs/{name}`` -> Change
+- ``DELETE /api/v1/pylibs/{name}`` -> Change (moved to the trash)
+- ``POST /api/v1/pylibs/{name}/restore`` -> Change
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class PyLibsHandler(ClassroomHandler):
     async def get(self) -> None:
         libs = SharedPythonLibs(self.ctx.paths)
         items = await self.blocking(libs.list)
-        self.send({"packages": [p.to_json() for p in items], "folder": str(libs.folder)})
+        self.send({"packages": [p.to_json() for p in items], "folder": str(libs.folder),
+                   "trash": await self.blocking(libs.trashed)})
 
     async def post(self) -> None:
         body = self.json_body()
@@ -131,6 +133,12 @@ class PyLibHandler(ClassroomHandler):
         libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
         change = await self.blocking(libs.remove, name)
         self.send(change.to_json())
+
+
+class PyLibRestoreHandler(ClassroomHandler):
+    async def post(self, name: str) -> None:
+        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
+        self.send((await self.blocking(libs.restore, name)).to_json())
 
 
 _JOB = "-> {job} (202); poll GET /api/v1/jobs/{id}"
@@ -214,6 +222,11 @@ ROUTES: list[Route] = [
     Route(
         "/api/v1/pylibs/{name}",
         PyLibHandler,
-        {"delete": op("Remove a shared Python package -> Change")},
+        {"delete": op("Move a shared Python package to the trash -> Change")},
+    ),
+    Route(
+        "/api/v1/pylibs/{name}/restore",
+        PyLibRestoreHandler,
+        {"post": op("Bring a Python package back from the trash -> Change")},
     ),
 ]

@@ -1,0 +1,37 @@
+"""Service routes for the one trash of jars, Python libraries and kernels (provision/trash.py).
+
+- ``GET /api/v1/trash`` -> {jars, pylibs, kernels: [{kind, name, removed}]}
+- ``POST /api/v1/trash/{kind}/{name}/restore`` -> Change (the same as the store's own restore)
+"""
+
+from __future__ import annotations
+
+from ...provision import trash
+from ..base import ClassroomHandler, Route, op
+
+
+class TrashHandler(ClassroomHandler):
+    async def get(self) -> None:
+        self.send(await self.blocking(trash.everything, self.ctx.paths))
+
+
+class TrashRestoreHandler(ClassroomHandler):
+    async def post(self, kind: str, name: str) -> None:
+        trash.check_kind(kind)
+        change = await self.blocking(trash.restore, self.ctx.paths, kind, name, actor=self.actor)
+        self.send(change.to_json())
+
+
+ROUTES: list[Route] = [
+    Route(
+        "/api/v1/trash",
+        TrashHandler,
+        {"get": op("What can be restored -> {jars, pylibs, kernels: [{kind, name, removed}]}")},
+    ),
+    Route(
+        "/api/v1/trash/{kind}/{name}/restore",
+        TrashRestoreHandler,
+        {"post": op("Bring a jar, Python package or kernel (kind: jars, pylibs, kernels) back "
+                    "from the trash -> Change")},
+    ),
+]
