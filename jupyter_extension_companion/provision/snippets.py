@@ -154,7 +154,7 @@ def list_snippets(
 def class_snippets_dir(paths: ClassroomPaths) -> Path:
     """Where class snippets go: ``{venv}/share/jupyter/classroom/snippets`` (in every
     student's ``jupyter_path`` because their servers run from that venv)."""
-    return paths.venv / "share" / "jupyter" / "classroom" / "snippets"
+    return paths.class_snippets
 
 
 def _one_line(value: Any, what: str, limit: int, required: bool) -> str:

@@ -113,7 +113,7 @@ def get_template(name: str, search_path: list[tuple[Path, str]] | None = None) -
 
 def class_templates_dir(paths: ClassroomPaths) -> Path:
     """Where class templates go: ``{venv}/share/jupyter/classroom/templates``."""
-    return paths.venv / "share" / "jupyter" / "classroom" / "templates"
+    return paths.class_templates
 
 
 def validate_notebook(notebook: Any) -> dict[str, Any]:
