@@ -10,7 +10,7 @@ from typing import Any
 
 from ..provision import broker, snippets, templates
 from ..provision.errors import ClassroomError
-from .jars import need_root
+from .common import need_root
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

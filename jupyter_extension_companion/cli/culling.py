@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..provision.culling import IdleTimeouts, read_timeouts, write_timeouts
-from .jars import need_root, report
+from .common import need_root, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

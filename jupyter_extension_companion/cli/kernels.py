@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..provision.errors import ClassroomError
 from ..provision.kernels import KernelCatalog, KernelTestResult
-from .jars import need_root, print_progress, print_trash, report
+from .common import need_root, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

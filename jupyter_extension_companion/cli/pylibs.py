@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..provision.pylibs import SharedPythonLibs
-from .jars import need_root, print_progress, print_trash, report
+from .common import need_root, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from ..provision import trash
-from .jars import need_root, report
+from .common import need_root, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

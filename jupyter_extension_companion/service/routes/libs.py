@@ -19,7 +19,8 @@ import binascii
 from typing import Any
 
 from ...provision.errors import ClassroomError
-from ...provision.jars import MAX_JAR_BYTES, JarStore, check_jar_name
+from ...provision.jar_files import MAX_JAR_BYTES, check_jar_name
+from ...provision.jars import JarStore
 from ...provision.maven import MAVEN_CENTRAL, Coordinates, normalize_repository
 from ...provision.pylibs import SharedPythonLibs, parse_requirement
 from ..base import KIB, ClassroomHandler, Route, json_body_schema, op
