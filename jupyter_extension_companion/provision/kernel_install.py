@@ -180,13 +180,7 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
     spec["argv"] = jjava_direct_argv(spec.get("argv") or [])
     spec.setdefault("display_name", "Java (jjava)")
     progress("writing the Java kernelspec", None)
-    with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
-        src = Path(tmp)
-        for p in pip_spec.iterdir():
-            if p.is_file() and p.name != "kernel.json":
-                shutil.copy2(p, src / p.name)
-        (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
-        changed = sync_folder(catalog, src, catalog.paths.kernels / "java")
+    changed = install_java_spec(catalog, pip_spec, spec)
     return Change(
         "java",
         "kernel.install",
@@ -195,6 +189,18 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
         str(catalog.paths.kernels / "java"),
         restart=["java"] if changed else [],
     )
+
+
+def install_java_spec(catalog: KernelCatalog, resources: Path, spec: dict) -> bool:
+    """Make ``paths.kernels/java`` hold ``spec`` and the other files of ``resources`` (the
+    kernel's jars and logos); True if anything changed."""
+    with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
+        staged = Path(tmp)
+        for p in resources.iterdir():
+            if p.is_file() and p.name != "kernel.json":
+                shutil.copy2(p, staged / p.name)
+        (staged / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+        return sync_folder(catalog, staged, catalog.paths.kernels / "java")
 
 
 def installed_jvm_options(catalog: KernelCatalog) -> str | None:
@@ -241,13 +247,7 @@ def install_ijava(catalog: KernelCatalog, zip_path: Path, progress: Progress) ->
         env["IJAVA_CLASSPATH"] = f"{catalog.paths.java_libs}/*"
         spec["env"] = env
         spec["display_name"] = spec.get("display_name") or "Java (IJava)"
-        staged = Path(tmp) / "staged"
-        staged.mkdir()
-        for p in src.iterdir():
-            if p.is_file() and p.name != "kernel.json":
-                shutil.copy2(p, staged / p.name)
-        (staged / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
-        changed = sync_folder(catalog, staged, catalog.paths.kernels / "java")
+        changed = install_java_spec(catalog, src, spec)
     return Change(
         "java",
         "kernel.install",

@@ -65,42 +65,23 @@ class BrokerTestHandler(ClassroomHandler):
 class SnippetsHandler(ClassroomHandler):
     async def post(self) -> None:
         body = self.json_body()
-        order = body.get("order", 500)
-        paths = self.ctx.paths
-        language = body.get("language")
-        name = body.get("name")
-        actor = self.actor
         result = await self.blocking(
-            lambda: snippets.add_class_snippet(
-                paths,
-                actor=actor,
-                language=language,  # type: ignore[arg-type]
-                name=name,  # type: ignore[arg-type]
-                title=body.get("title", ""),
-                description=body.get("description", "") or "",
-                body=body.get("body", ""),
-                order=order,
-            ),
-        )
+            snippets.add_class_snippet, self.ctx.paths, actor=self.actor,
+            language=body.get("language"), name=body.get("name"), title=body.get("title", ""),
+            description=body.get("description", "") or "", body=body.get("body", ""),
+            order=body.get("order", 500),
+        )  # fmt: skip
         self.send(result, status=201 if result["changed"] else 200)
 
 
 class TemplatesHandler(ClassroomHandler):
     async def post(self) -> None:
         body = self.json_body()
-        paths = self.ctx.paths
-        name = body.get("name")
-        actor = self.actor
         result = await self.blocking(
-            lambda: templates.add_class_template(
-                paths,
-                actor=actor,
-                name=name,  # type: ignore[arg-type]
-                title=body.get("title", ""),
-                notebook=body.get("notebook"),
-                description=body.get("description", "") or "",
-            ),
-        )
+            templates.add_class_template, self.ctx.paths, actor=self.actor,
+            name=body.get("name"), title=body.get("title", ""), notebook=body.get("notebook"),
+            description=body.get("description", "") or "",
+        )  # fmt: skip
         self.send(result, status=201 if result["changed"] else 200)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from ...provision.errors import ClassroomError
 from ...provision.kernels import KernelCatalog, check_kernel_name
 from ..base import ClassroomHandler, Route, json_body_schema, op
+from .trash import restore_handler
 
 
 class KernelsHandler(ClassroomHandler):
@@ -58,14 +59,7 @@ class KernelInstallHandler(ClassroomHandler):
 class KernelHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
         catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
-        change = await self.blocking(catalog.remove, name)
-        self.send(change.to_json())
-
-
-class KernelRestoreHandler(ClassroomHandler):
-    async def post(self, name: str) -> None:
-        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
-        self.send((await self.blocking(catalog.restore, name)).to_json())
+        self.send((await self.blocking(catalog.remove, name)).to_json())
 
 
 class KernelEnvHandler(ClassroomHandler):
@@ -138,7 +132,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "/api/v1/kernels/{name}/restore",
-        KernelRestoreHandler,
+        restore_handler("kernels"),
         {"post": op("Bring a kernelspec back from the trash -> Change")},
     ),
     Route(

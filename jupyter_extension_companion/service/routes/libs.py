@@ -24,6 +24,7 @@ from ...provision.jars import JarStore
 from ...provision.maven import MAVEN_CENTRAL, Coordinates, normalize_repository
 from ...provision.pylibs import SharedPythonLibs, parse_requirement
 from ..base import KIB, ClassroomHandler, Route, json_body_schema, op
+from .trash import restore_handler
 
 
 def _changes_json(changes: list[Any]) -> dict[str, Any]:
@@ -94,15 +95,7 @@ class JarsUploadHandler(ClassroomHandler):
 class JarHandler(ClassroomHandler):
     async def delete(self, file: str) -> None:
         store = JarStore(self.ctx.paths, actor=self.actor)
-        change = await self.blocking(store.remove, file)
-        self.send(change.to_json())
-
-
-class JarRestoreHandler(ClassroomHandler):
-    async def post(self, file: str) -> None:
-        store = JarStore(self.ctx.paths, actor=self.actor)
-        change = await self.blocking(store.restore, file)
-        self.send(change.to_json())
+        self.send((await self.blocking(store.remove, file)).to_json())
 
 
 class PyLibsHandler(ClassroomHandler):
@@ -132,14 +125,7 @@ class PyLibsHandler(ClassroomHandler):
 class PyLibHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
         libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
-        change = await self.blocking(libs.remove, name)
-        self.send(change.to_json())
-
-
-class PyLibRestoreHandler(ClassroomHandler):
-    async def post(self, name: str) -> None:
-        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
-        self.send((await self.blocking(libs.restore, name)).to_json())
+        self.send((await self.blocking(libs.remove, name)).to_json())
 
 
 _JOB = "-> {job} (202); poll GET /api/v1/jobs/{id}"
@@ -203,7 +189,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "/api/v1/jars/{file}/restore",
-        JarRestoreHandler,
+        restore_handler("jars"),
         {"post": op("Bring a jar back from the trash -> Change")},
     ),
     Route(
@@ -227,7 +213,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "/api/v1/pylibs/{name}/restore",
-        PyLibRestoreHandler,
+        restore_handler("pylibs"),
         {"post": op("Bring a Python package back from the trash -> Change")},
     ),
 ]

@@ -22,6 +22,17 @@ class TrashRestoreHandler(ClassroomHandler):
         self.send(change.to_json())
 
 
+def restore_handler(kind: str) -> type[ClassroomHandler]:
+    """The handler of a store's own ``POST .../{name}/restore`` route (jars, pylibs, kernels)."""
+
+    class RestoreHandler(TrashRestoreHandler):
+        async def post(self, **path: str) -> None:  # type: ignore[override]
+            (name,) = path.values()  # {file} or {name}: the route's one path parameter
+            await super().post(kind=kind, name=name)
+
+    return RestoreHandler
+
+
 ROUTES: list[Route] = [
     Route(
         "/api/v1/trash",
