@@ -8,6 +8,7 @@ import { LibrariesModel } from '../models/libraries';
 import { Classroom } from '../tokens';
 import { confirmRemove } from './confirmRemove';
 import { ProgressBar } from './ProgressBar';
+import { TrashList } from './TrashList';
 import { useSignal } from './useSignal';
 
 /** A file size for people. */
@@ -171,21 +172,12 @@ export function JarsView(props: {
           </li>
         ))}
       </ul>
-      {data && data.trash.length > 0 && (
-        <details className="jp-classroom-Libs-trash">
-          <summary>{trans.__('Trash (%1)', data.trash.length)}</summary>
-          <ul className="jp-classroom-Libs-list">
-            {data.trash.map(file => (
-              <li key={file} className="jp-classroom-Libs-item">
-                <span className="jp-classroom-Libs-name">{file}</span>
-                <Button small minimal onClick={() => void restore(file)}>
-                  {trans.__('Restore')}
-                </Button>
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <TrashList
+        trans={trans}
+        names={data?.trash ?? []}
+        onRestore={file => void restore(file)}
+        testId="classroom-jars-trash"
+      />
       <form
         className="jp-classroom-Libs-form"
         onSubmit={e => {

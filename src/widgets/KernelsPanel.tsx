@@ -4,6 +4,7 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { KernelList } from '../components/KernelList';
+import { KernelsTrash } from '../components/KernelsTrash';
 import { KernelsModel } from '../models/kernels';
 
 /**
@@ -14,7 +15,12 @@ export function createKernelsPanel(
   trans: TranslationBundle,
   model: KernelsModel
 ): Widget {
-  const widget = ReactWidget.create(<KernelList trans={trans} model={model} />);
+  const widget = ReactWidget.create(
+    <>
+      <KernelList trans={trans} model={model} />
+      <KernelsTrash trans={trans} model={model} />
+    </>
+  );
   widget.id = 'jp-classroom-kernels';
   widget.addClass('jp-classroom-KernelsPanel');
   widget.title.label = trans.__('Kernels');

@@ -8,6 +8,7 @@ import { errorMessage } from '../api';
 import { confirmRemove } from '../components/confirmRemove';
 import { JarsView } from '../components/JarsView';
 import { ProgressBar } from '../components/ProgressBar';
+import { PyLibsTrash } from '../components/PyLibsTrash';
 import { useSignal } from '../components/useSignal';
 import { LibrariesModel } from '../models/libraries';
 import { Classroom } from '../tokens';
@@ -132,6 +133,7 @@ export function createLibrariesPanel(
     <div className="jp-classroom-LibrariesPanel">
       <JarsView trans={trans} model={model} />
       <PythonLibsView trans={trans} model={model} />
+      <PyLibsTrash trans={trans} model={model} />
     </div>
   );
   widget.id = 'jp-classroom-libraries';
