@@ -10,14 +10,12 @@ from typing import Any
 
 from ..provision import broker, snippets, templates
 from ..provision.errors import ClassroomError
-from .common import need_root
+from .common import need_root, noun_parser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom broker``, ``classroom snippets`` and ``classroom templates``."""
-    parser = subparsers.add_parser("broker", help="the class MQTT broker every student gets")
-    sub = parser.add_subparsers(dest="broker_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "broker", "the class MQTT broker every student gets")
     p = sub.add_parser("show", help="the class broker (password hidden)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
@@ -33,9 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=5.0)
     p.set_defaults(func=cmd_test)
 
-    parser = subparsers.add_parser("snippets", help="MQTT snippets of the MQTT menu")
-    sub = parser.add_subparsers(dest="snippets_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "snippets", "MQTT snippets of the MQTT menu")
     p = sub.add_parser("list", help="every snippet (shipped and class)")
     p.add_argument("--language", choices=list(snippets.LANGUAGES))
     p.set_defaults(func=cmd_snippets_list)
@@ -47,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--description", default="")
     p.set_defaults(func=cmd_snippets_add)
 
-    parser = subparsers.add_parser("templates", help="notebook templates of the launcher")
-    sub = parser.add_subparsers(dest="templates_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "templates", "notebook templates of the launcher")
     p = sub.add_parser("list", help="every template (shipped and class)")
     p.set_defaults(func=cmd_templates_list)
     p = sub.add_parser("add", help="add a notebook as a class template")

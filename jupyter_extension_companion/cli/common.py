@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 
 from ..provision.changes import Change
@@ -36,3 +37,14 @@ def print_trash(names: list[str], noun: str) -> None:
     """One line naming what ``classroom NOUN restore NAME`` can bring back (nothing if empty)."""
     if names:
         print(f"In the trash (classroom {noun} restore NAME): {', '.join(names)}")
+
+
+def noun_parser(
+    subparsers: argparse._SubParsersAction, noun: str, help: str
+) -> argparse._SubParsersAction:
+    """Add ``classroom NOUN`` and return its (required) ACTION subparsers; the chosen action is
+    ``args.<noun>_command``."""
+    parser = subparsers.add_parser(noun, help=help)
+    sub = parser.add_subparsers(dest=f"{noun}_command", metavar="ACTION")
+    sub.required = True
+    return sub

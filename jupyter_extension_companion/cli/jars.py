@@ -9,14 +9,12 @@ from pathlib import Path
 from ..provision.errors import ClassroomError
 from ..provision.jars import JarStore
 from ..provision.maven import MAVEN_CENTRAL
-from .common import need_root, print_progress, print_trash, report
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom jars`` and its subcommands."""
-    parser = subparsers.add_parser("jars", help="shared Java libraries (/opt/jupyterhub-libs/java)")
-    sub = parser.add_subparsers(dest="jars_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "jars", "shared Java libraries (/opt/jupyterhub-libs/java)")
 
     p = sub.add_parser("list", help="the shared jars: size, SHA-256, Maven coordinates, kernels")
     p.add_argument("--json", action="store_true", help="print JSON")

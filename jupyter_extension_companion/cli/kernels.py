@@ -8,14 +8,12 @@ from pathlib import Path
 
 from ..provision.errors import ClassroomError
 from ..provision.kernels import KernelCatalog, KernelTestResult
-from .common import need_root, print_progress, print_trash, report
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom kernels`` and its subcommands."""
-    parser = subparsers.add_parser("kernels", help="kernels for everyone: list, install, test")
-    sub = parser.add_subparsers(dest="kernels_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "kernels", "kernels for everyone: list, install, test")
     p = sub.add_parser("list", help="kernelspecs students see (env, class path)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)

@@ -6,16 +6,12 @@ import argparse
 import json
 
 from ..provision.pylibs import SharedPythonLibs
-from .common import need_root, print_progress, print_trash, report
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom pylibs`` and its subcommands."""
-    parser = subparsers.add_parser(
-        "pylibs", help="shared Python packages (/opt/jupyterhub-libs/python)"
-    )
-    sub = parser.add_subparsers(dest="pylibs_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "pylibs", "shared Python packages (/opt/jupyterhub-libs/python)")
     p = sub.add_parser("list", help="installed packages and their versions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)

@@ -8,14 +8,12 @@ import json
 from datetime import datetime
 
 from ..provision import trash
-from .common import need_root, report
+from .common import need_root, noun_parser, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom trash`` and its subcommands."""
-    parser = subparsers.add_parser("trash", help="removed jars, Python libraries and kernels")
-    sub = parser.add_subparsers(dest="trash_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "trash", "removed jars, Python libraries and kernels")
     p = sub.add_parser("list", help="what can be restored, per kind")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)

@@ -120,14 +120,6 @@ export function JarsView(props: {
     }
   };
 
-  const restore = async (file: string): Promise<void> => {
-    try {
-      notifyChanges(trans, [await model.restoreJar(file)]);
-    } catch (e) {
-      Notification.error(errorMessage(e));
-    }
-  };
-
   const busy = progress !== null;
   return (
     <div className="jp-classroom-Libs" data-testid="classroom-jars">
@@ -175,7 +167,8 @@ export function JarsView(props: {
       <TrashList
         trans={trans}
         names={data?.trash ?? []}
-        onRestore={file => void restore(file)}
+        restore={file => model.restoreJar(file)}
+        onRestored={change => notifyChanges(trans, [change])}
         testId="classroom-jars-trash"
       />
       <form

@@ -1,22 +1,41 @@
+import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { errorMessage } from '../api';
+import { Classroom } from '../tokens';
+
 /**
  * What a section removed (jars, Python packages, kernels): a folded list with a Restore button
- * per entry. Shows nothing while the trash is empty.
+ * per entry; shows nothing while the trash is empty. `restore` is the model's call; its
+ * change is announced with `onRestored` (default: a notification with its message), a refusal
+ * with the server's message.
  */
 export function TrashList(props: {
   trans: TranslationBundle;
   names: ReadonlyArray<string>;
-  onRestore: (name: string) => void;
+  restore: (name: string) => Promise<Classroom.IChange>;
+  onRestored?: (change: Classroom.IChange) => void;
   disabled?: boolean;
   testId?: string;
 }): JSX.Element | null {
-  const { trans, names, onRestore, disabled, testId } = props;
+  const { trans, names, restore, onRestored, disabled, testId } = props;
   if (names.length === 0) {
     return null;
   }
+  const run = async (name: string): Promise<void> => {
+    try {
+      const change = await restore(name);
+      if (onRestored) {
+        onRestored(change);
+      } else {
+        Notification.success(change.message, { autoClose: 5000 });
+      }
+    } catch (e) {
+      Notification.error(errorMessage(e));
+    }
+  };
   return (
     <details className="jp-classroom-Libs-trash" data-testid={testId}>
       <summary>{trans.__('Trash (%1)', names.length)}</summary>
@@ -29,7 +48,7 @@ export function TrashList(props: {
               minimal
               disabled={disabled}
               title={trans.__('Restore %1', name)}
-              onClick={() => onRestore(name)}
+              onClick={() => void run(name)}
             >
               {trans.__('Restore')}
             </Button>

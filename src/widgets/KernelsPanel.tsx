@@ -1,10 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { KernelList } from '../components/KernelList';
-import { KernelsTrash } from '../components/KernelsTrash';
+import { TrashList } from '../components/TrashList';
 import { KernelsModel } from '../models/kernels';
 
 /**
@@ -18,7 +18,19 @@ export function createKernelsPanel(
   const widget = ReactWidget.create(
     <>
       <KernelList trans={trans} model={model} />
-      <KernelsTrash trans={trans} model={model} />
+      <UseSignal signal={model.changed}>
+        {() => (
+          <div className="jp-classroom-Libs">
+            <TrashList
+              trans={trans}
+              names={model.trash}
+              restore={name => model.restore(name)}
+              disabled={model.busy}
+              testId="classroom-kernels-trash"
+            />
+          </div>
+        )}
+      </UseSignal>
     </>
   );
   widget.id = 'jp-classroom-kernels';
