@@ -54,6 +54,13 @@ def jjava_direct_argv(argv: list[str]) -> list[str]:
             "{resource_dir}/jjava.jar", "{connection_file}"]
 
 
+def _installed(name: str, label: str, changed: bool, path: Path, restart: bool = False) -> Change:
+    """The Change of a kernel install (``restart``: running kernels of it must restart)."""
+    return Change(name, "kernel.install", changed,
+                  f"{label}: installed" if changed else f"{label}: nothing to change",
+                  str(path), restart=[name] if changed and restart else [])
+
+
 def venv_python(catalog: KernelCatalog) -> Path:
     """The venv's python (kernels and pip run from it)."""
     return catalog.paths.venv / "bin" / "python"
@@ -97,13 +104,7 @@ def install_python(catalog: KernelCatalog, progress: Progress | None = None) -> 
         spec["argv"][0] = str(venv_python(catalog))
         (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
         changed = sync_folder(catalog, src, dest)
-    return Change(
-        "python3",
-        "kernel.install",
-        changed,
-        "python3: installed" if changed else "python3: nothing to change",
-        str(dest),
-    )
+    return _installed("python3", "python3", changed, dest)
 
 
 def sync_folder(catalog: KernelCatalog, src: Path, dest: Path) -> bool:
@@ -181,14 +182,8 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
     spec.setdefault("display_name", "Java (jjava)")
     progress("writing the Java kernelspec", None)
     changed = install_java_spec(catalog, pip_spec, spec)
-    return Change(
-        "java",
-        "kernel.install",
-        changed,
-        "java (JJava): installed" if changed else "java (JJava): nothing to change",
-        str(catalog.paths.kernels / "java"),
-        restart=["java"] if changed else [],
-    )
+    return _installed("java", "java (JJava)", changed, catalog.paths.kernels / "java",
+                      restart=True)
 
 
 def install_java_spec(catalog: KernelCatalog, resources: Path, spec: dict) -> bool:

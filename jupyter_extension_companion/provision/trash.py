@@ -38,9 +38,6 @@ class TrashEntry:
     name: str
     removed: float
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def check_kind(kind: str) -> str:
     """``kind`` if it is one of :data:`KINDS`, else a refusal that names them."""
@@ -147,7 +144,7 @@ class Trash:
 
 def everything(paths: ClassroomPaths) -> dict[str, list[dict[str, Any]]]:
     """Every restorable entry, per kind: ``{"jars": [...], "pylibs": [...], "kernels": [...]}``."""
-    return {kind: [e.to_json() for e in Trash(paths, kind).entries()] for kind in KINDS}
+    return {kind: [asdict(e) for e in Trash(paths, kind).entries()] for kind in KINDS}
 
 
 def restore(paths: ClassroomPaths, kind: str, name: str, *, actor: str = SYSTEM) -> Change:

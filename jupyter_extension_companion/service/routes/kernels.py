@@ -16,7 +16,7 @@ from typing import Any
 from ...provision.errors import ClassroomError
 from ...provision.kernels import KernelCatalog, check_kernel_name
 from ..base import ClassroomHandler, Route, json_body_schema, op
-from .trash import restore_handler
+from .trash import restore_route
 
 
 class KernelsHandler(ClassroomHandler):
@@ -130,11 +130,7 @@ ROUTES: list[Route] = [
         KernelHandler,
         {"delete": op("Move a kernelspec to the trash -> Change")},
     ),
-    Route(
-        "/api/v1/kernels/{name}/restore",
-        restore_handler("kernels"),
-        {"post": op("Bring a kernelspec back from the trash -> Change")},
-    ),
+    restore_route("/api/v1/kernels/{name}/restore", "kernels", "a kernelspec"),
     Route(
         "/api/v1/kernels/{name}/env",
         KernelEnvHandler,

@@ -24,7 +24,7 @@ from ...provision.jars import JarStore
 from ...provision.maven import MAVEN_CENTRAL, Coordinates, normalize_repository
 from ...provision.pylibs import SharedPythonLibs, parse_requirement
 from ..base import KIB, ClassroomHandler, Route, json_body_schema, op
-from .trash import restore_handler
+from .trash import restore_route
 
 
 def _changes_json(changes: list[Any]) -> dict[str, Any]:
@@ -187,11 +187,7 @@ ROUTES: list[Route] = [
         JarHandler,
         {"delete": op("Move a shared jar to the trash -> Change")},
     ),
-    Route(
-        "/api/v1/jars/{file}/restore",
-        restore_handler("jars"),
-        {"post": op("Bring a jar back from the trash -> Change")},
-    ),
+    restore_route("/api/v1/jars/{file}/restore", "jars", "a jar"),
     Route(
         "/api/v1/pylibs",
         PyLibsHandler,
@@ -211,9 +207,5 @@ ROUTES: list[Route] = [
         PyLibHandler,
         {"delete": op("Move a shared Python package to the trash -> Change")},
     ),
-    Route(
-        "/api/v1/pylibs/{name}/restore",
-        restore_handler("pylibs"),
-        {"post": op("Bring a Python package back from the trash -> Change")},
-    ),
+    restore_route("/api/v1/pylibs/{name}/restore", "pylibs", "a Python package"),
 ]

@@ -33,6 +33,12 @@ def restore_handler(kind: str) -> type[ClassroomHandler]:
     return RestoreHandler
 
 
+def restore_route(pattern: str, kind: str, what: str) -> Route:
+    """A store's ``POST .../{name}/restore`` route (``what``: "a jar", ...)."""
+    return Route(pattern, restore_handler(kind),
+                 {"post": op(f"Bring {what} back from the trash -> Change")})
+
+
 ROUTES: list[Route] = [
     Route(
         "/api/v1/trash",
