@@ -37,6 +37,10 @@ FAILED = "failed"  # the operation broke down (a command failed, the hub did not
 NOTHING_TO_CHANGE = "nothing-to-change"  # re-run of something already done
 STARTED = "started"  # a long job was started (its own lines follow)
 OUTCOMES = (OK, REFUSED, FAILED, NOTHING_TO_CHANGE, STARTED)
+# the words of the old vocabulary, still written by code from branches made before it changed:
+# recorded in the new words rather than refused (a refused audit line would fail an operation
+# that has already changed the host)
+_OLD_OUTCOMES = {"changed": OK, "unchanged": NOTHING_TO_CHANGE}
 
 SYSTEM = "system"
 INSTALLER = "installer"
@@ -99,10 +103,12 @@ class AuditLog:
     ) -> dict:
         """Append one entry and return it.
 
-        ``outcome`` must be one of :data:`OUTCOMES` (ValueError otherwise). Detail keys that name
+        ``outcome`` must be one of :data:`OUTCOMES` (ValueError otherwise; the old ``changed``
+        and ``unchanged`` are recorded as ``ok`` and ``nothing-to-change``). Detail keys that name
         a secret (``password``, ``token``, ``secret``) are refused with ValueError: a password
         must never reach the log, not even by mistake.
         """
+        outcome = _OLD_OUTCOMES.get(outcome, outcome)
         if outcome not in OUTCOMES:
             raise ValueError(f"audit outcome must be one of {OUTCOMES}, not {outcome!r}")
         for key in details:

@@ -57,12 +57,19 @@ def test_every_line_has_the_same_fields(tmp_path):
     assert (refused["reason"], refused["code"]) == ("No shared jar named b.jar", "not_found")
 
 
-@pytest.mark.parametrize("outcome", ["changed", "unchanged", "OK", ""])
+@pytest.mark.parametrize("outcome", ["done", "OK", ""])
 def test_only_the_known_outcomes(tmp_path, outcome):
     log = AuditLog(tmp_path / "audit.log")
     with pytest.raises(ValueError):
         log.record("t", "jar.remove", "a.jar", outcome)
     assert set(OUTCOMES) == {"ok", "refused", "failed", "nothing-to-change", "started"}
+
+
+def test_old_outcome_words_are_written_in_the_new_ones(tmp_path):
+    log = AuditLog(tmp_path / "audit.log")
+    log.record("t", "class.add", "7a", "changed")
+    log.record("t", "class.add", "7a", "unchanged")
+    assert [e["outcome"] for e in log.entries()] == ["ok", "nothing-to-change"]
 
 
 def test_auditor_run_records_each_outcome_once(tmp_path):
