@@ -12,6 +12,7 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.atomic import write_text_atomic
 from ..provision.audit import AuditLog, cli_actor
+from ..provision.changes import Change
 from ..provision.credentials import (
     credentials_csv,
     credentials_filename,
@@ -20,7 +21,7 @@ from ..provision.credentials import (
 )
 from ..provision.errors import ClassroomError
 from ..provision.hub_api import HubClient
-from ..provision.roster import Change, Credentials, Roster
+from ..provision.roster import Credentials, Roster
 from ..provision.roster_apply import apply_plan
 from ..provision.roster_import import preview
 from ..provision.roster_parse import FIELDS, MappingNeeded, RosterMappings, parse_roster

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .changes import Progress
 from .errors import ClassroomError
-from .jobs import Progress
 from .roster import AddResult, NewStudent, Roster
 from .roster_import import Preview
 

@@ -101,7 +101,6 @@ class UploadApplyHandler(_RosterHandler):
             return to_json(roster_apply.apply_plan(plan, roster, progress, skip_refused=skip))
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
-        self.audit("roster.apply", f"{len(plan.accepted())} rows", "started", job=job_id)
         self.send({"job": job_id}, status=202)
 
 
@@ -135,7 +134,6 @@ class ApplyHandler(_RosterHandler):
             return to_json(roster_apply.apply_plan(plan, roster, progress))
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
-        self.audit("roster.apply", f"{len(rows)} rows", "started", job=job_id)
         self.send({"job": job_id}, status=202)
 
 
