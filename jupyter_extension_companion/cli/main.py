@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, pylibs, users
+from . import broker, culling, demo, doctor, jars, kernels, lesson, pylibs, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -27,6 +27,7 @@ COMMANDS = [
     doctor,
     broker,
     culling,
+    lesson,
 ]
 
 
