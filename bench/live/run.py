@@ -192,6 +192,21 @@ def main() -> int:
             for k, v in data["timings"].items():
                 split.setdefault(k, []).append(v)
 
+        # the hub's own share: the same GET /users from here, with our client (a new verified
+        # connection per request) and with a kept-alive connection
+        direct: list[float] = []
+        kept: list[float] = []
+        raw = requests.Session()
+        raw.headers["Authorization"] = f"token {launcher.token}"
+        for _ in range(20):
+            t = time.perf_counter()
+            hub.list_users()
+            direct.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            raw.get(f"{launcher.api_url}/users", params={"limit": 200}, timeout=60,
+                    headers={"Accept": "application/jupyterhub-pagination+json"})
+            kept.append((time.perf_counter() - t) * 1000)
+
         print("\n== class live, one class of", args.n, "with every server and a kernel running")
         print(f"idle ({args.idle:.0f} s)          CPU share: " +
               ", ".join(f"{k} {v:.3f}" for k, v in idle.items()))
@@ -206,6 +221,9 @@ def main() -> int:
               f"-> {'OK' if pct(lat, 0.95) <= 200 else 'OVER'} (target p95 <= 200 ms)")
         print("  inside the service (median): " +
               ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in split.items()))
+        print(f"hub GET /users alone: p50 {statistics.median(direct):.0f} ms with HubClient "
+              f"(verified new connection), {statistics.median(kept):.0f} ms kept-alive")
+        print(f"host load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         return 0
     finally:
         try:

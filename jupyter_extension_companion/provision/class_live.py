@@ -3,8 +3,8 @@ student, the last error in a student's notebook: without opening any student's s
 
 Where each figure comes from, and what it costs:
 
-- **Hub** (one paged ``GET /users``, plus ``GET /groups/{class}`` for a class): the server's
-  state (ready, pending, started) and ``last_activity``. No student's server is called: we hold
+- **Hub** (one paged ``GET /users``; the models carry each user's groups, so the class needs
+  no call of its own): the server's state (ready, pending, started) and ``last_activity``. No student's server is called: we hold
   no token for it, and a student's server is the student's (it could answer anything).
 - **Process table** (``/proc``, read as root; one pass): the processes of the students' uids
   (the owner of ``/proc/PID``), their memory (RSS) and CPU. A kernel is a process whose command
@@ -236,15 +236,17 @@ def class_live(paths: ClassroomPaths, hub: Any, class_name: str | None = None, *
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    members: set[str] | None = None
-    if class_name is not None:
-        group = hub.get_group(class_name)
-        if group is None:
-            raise NotFound(f"There is no class {class_name!r} (a hub group of that name).")
-        members = {str(u) for u in group.get("users") or []}
+    # one request: the user models carry their groups (the class) as well
     models = {u["name"]: u for u in hub.list_users()}
-    if members is None:
+    if class_name is None:
         members = {n for n, u in models.items() if not u.get("admin")}
+    else:
+        members = {n for n, u in models.items() if class_name in (u.get("groups") or [])}
+        if not members:  # an empty class, or none of that name?
+            group = hub.get_group(class_name)
+            if group is None:
+                raise NotFound(f"There is no class {class_name!r} (a hub group of that name).")
+            members = {str(u) for u in group.get("users") or []}
     timings["hub_ms"] = round((time.perf_counter() - t0) * 1000, 1)
 
     t1 = time.perf_counter()
