@@ -46,6 +46,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_collect)
 
+    p = subparsers.add_parser(
+        "return", help="give a student the teacher's annotated copy (as a new file)",
+        description="Copies PATH (below the teacher's ~/notebooks) into the student's "
+        "~/notebooks/ASSIGNMENT/ as NAME-returned.EXT; nothing of the student's is overwritten.")
+    p.add_argument("assignment")
+    p.add_argument("student")
+    p.add_argument("path", help="e.g. collected/week1/5a/anna/ex.ipynb")
+    p.add_argument("--teacher", default=os.environ.get("SUDO_USER"),
+                   help="whose ~/notebooks PATH is in (default: $SUDO_USER)")
+    p.set_defaults(func=cmd_return)
+
 
 def _lessons(args: argparse.Namespace) -> Any:
     from ..provision.handout import Lessons
@@ -110,3 +121,11 @@ def cmd_collect(args: argparse.Namespace) -> int:
     print(f"-> ~{args.teacher}/{args.paths.notebooks_folder}/{result.folder}"
           + (f"; missing: {', '.join(result.missing)}" if result.missing else ""))
     return 0
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    result = _lessons(args).return_file(args.assignment, args.student, args.path)
+    written = ", ".join(f.written_as for f in result.files)
+    print(f"{result.student}: {result.outcome}" + (f" -> {written}" if written else "")
+          + (f" - {result.message}" if result.message else ""))
+    return 0 if result.outcome in ("handed_out", "unchanged") else 1

@@ -613,6 +613,38 @@ class Lessons:
                 self._audit("collect", f"{name}:{r.student}", r.outcome, reason=r.message)
         return result
 
+    # ---- return --------------------------------------------------------------------------
+    def return_file(self, assignment: str, student: str, path: str) -> StudentResult:
+        """Give the teacher's annotated copy (``path`` below the teacher's ``~/notebooks``,
+        e.g. ``collected/week1/5a/anna/ex.ipynb``) back to the student: a NEW file
+        ``<name>-returned.<ext>`` in their ``~/notebooks/<assignment>/`` (suffixed again if
+        that exists; nothing of the student's is overwritten)."""
+        name = check_assignment(assignment)
+        target = f"{name}:{student}"
+        try:
+            account = self._student_account(student) if isinstance(student, str) else \
+                "is not a name"
+            if isinstance(account, str):
+                raise ClassroomError(f"{student!r} {account}.", code="not_a_student",
+                                     status=403 if self.accounts.get(student) else 404)
+            files = read_teacher_source(self.paths, self._teacher(), path)
+            if len(files) != 1:
+                raise ClassroomError(f"{path!r} is a folder: return one file.",
+                                     code="not_a_file")
+        except ClassroomError as e:
+            self._audit("return", target, "refused" if e.status < 500 else "failed",
+                        code=e.code, reason=e.message, source=path)
+            raise
+        base = files[0].path
+        stem, dot, ext = base.rpartition(".")
+        returned = f"{stem}-returned.{ext}" if dot and stem else f"{base}-returned"
+        result = deliver(self.paths, account, name,
+                         [SourceFile(path=returned, data=files[0].data)])
+        self._audit("return", target, _audit_outcome(result), source=path,
+                    reason=result.message or None,
+                    written_as=[f.written_as for f in result.files])
+        return result
+
     def _collect_one(self, account: Account, name: str, dest: _TeacherFolder, teacher: Account,
                      stamp: str) -> StudentResult:
         result = StudentResult(student=account.name, outcome="collected")

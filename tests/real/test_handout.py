@@ -162,6 +162,18 @@ def test_collect_gets_the_latest_saved_work_and_lists_who_is_missing(lesson: Any
     assert files[worker] == [{"path": nb, "outcome": "updated", "written_as": nb}]
     assert files[quiet][0]["outcome"] == "unchanged"
 
+    # the teacher annotates the collected copy and returns it: a new file for the student
+    as_user(teacher, "tee", str(copy), stdin=a_notebook("answer = 42  # well done"))
+    rel = f"collected/{assignment}/{group}/{worker}/{nb}"
+    r = hub.service("POST", f"/handouts/{assignment}/return", token,
+                    json={"student": worker, "path": rel})
+    assert r.status_code == 200, r.text
+    returned = notebooks(worker) / assignment / f"{assignment}-returned.ipynb"
+    assert r.json()["files"][0]["written_as"] == returned.name
+    assert "well done" in returned.read_text()
+    assert returned.stat().st_uid == pwd.getpwnam(worker).pw_uid
+    assert "well done" not in (notebooks(worker) / assignment / nb).read_text()  # theirs kept
+
 
 def test_a_student_who_joins_the_class_later_gets_it_at_server_start(lesson: Any) -> None:
     hub, teacher, students, group, token = lesson

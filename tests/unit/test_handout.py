@@ -136,3 +136,12 @@ async def test_routes_check_their_input(tmp_path: Path) -> None:
         assert status == 400 and body["code"] == "missing_field"
         status, _ = await call("GET", "/api/v1/live", token="t-student")
         assert status == 403
+
+
+def test_a_template_is_filled_per_student_with_the_class_broker(tmp_path: Path) -> None:
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    [file] = H.read_template_source(paths, "mqtt_java")
+    assert file.path == "mqtt_java.ipynb" and file.template_language == "java"
+    text = H._filled(file, "anna", "week3", paths).decode()
+    assert "{{host}}" not in text and "{{topic_prefix}}" not in text
+    assert "class/anna/" in text and "anna-week3" in text

@@ -5,6 +5,8 @@
   ``{job}``; the job's result is a HandoutResult (per student: what happened to each file)
 - ``POST /api/v1/handouts/{assignment}/collect`` ``{class?, students?}`` -> 202 ``{job}``; the
   job's result is a CollectResult (per student, missing students, the teacher's folder)
+- ``POST /api/v1/handouts/{assignment}/return`` ``{student, path}`` -> the student's result:
+  the teacher's annotated copy as a new file ``<name>-returned`` in the student's folder
 - ``GET  /api/v1/live?class=NAME&errors=true`` -> ClassLive (online, servers, kernels and
   their state, memory, last error per student); without ``class`` every non-admin user
 
@@ -18,6 +20,7 @@ from typing import Any
 
 from ...provision.errors import ClassroomError
 from ..base import ClassroomHandler, Route, json_body_schema, op
+from ..jsonify import to_json
 
 
 def _names(body: dict[str, Any], key: str) -> list[str]:
@@ -91,6 +94,18 @@ class CollectHandler(_LessonHandler):
                   status=202)
 
 
+class ReturnHandler(_LessonHandler):
+    async def post(self, assignment: str) -> None:
+        body = self.json_body()
+        student, path = _opt_str(body, "student"), _opt_str(body, "path")
+        if not student or not path:
+            raise ClassroomError("'student' and 'path' (your annotated copy, below your "
+                                 "~/notebooks) are required.", code="missing_field")
+        lessons = self.lessons()
+        result = await self.blocking(lambda: lessons.return_file(assignment, student, path))
+        self.send(to_json(result))
+
+
 class LiveHandler(ClassroomHandler):
     async def get(self) -> None:
         from ...provision.class_live import class_live
@@ -120,6 +135,13 @@ ROUTES: list[Route] = [
                    "~/notebooks/collected/<assignment>/<class>/ as a job -> {job}; result: "
                    "per student, missing students",
                    body=json_body_schema({"class": {"type": "string"}, "students": _NAMES})),
+    }),
+    Route("/api/v1/handouts/{assignment}/return", ReturnHandler, {
+        "post": op("Return your annotated copy (path below your ~/notebooks) to the student "
+                   "as a new file <name>-returned in their ~/notebooks/<assignment>/ -> "
+                   "{student, outcome, message, files}",
+                   body=json_body_schema({"student": {"type": "string"},
+                                          "path": {"type": "string"}}, ["student", "path"])),
     }),
     Route("/api/v1/live", LiveHandler, {
         "get": op("The class live: per student online, last activity, server, kernels and "
