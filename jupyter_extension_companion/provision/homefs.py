@@ -33,6 +33,14 @@ def refused(message: str, code: str = "refused_path") -> ClassroomError:
     return ClassroomError(message, code=code, status=403)
 
 
+def check_name(name: str) -> str:
+    """``name`` if it is one plain path segment (no '/', not '.', '..' or empty, no NUL): a
+    name with a '/' would make ``mkdir(dir_fd=)`` or ``open(dir_fd=)`` walk a path."""
+    if not name or "/" in name or "\x00" in name or name in (".", ".."):
+        raise ClassroomError(f"{name!r} is not a plain file or folder name.", code="bad_name")
+    return name
+
+
 def open_dir(name: str, dir_fd: int | None, what: str) -> int:
     """Open a folder without following a symlink; a clear refusal for symlinks and files."""
     try:
@@ -95,6 +103,7 @@ def ensure_dir(dir_fd: int, name: str, uid: int, gid: int, *, mode: int = 0o755,
     folder owned by ``uid``: a symlink (to ``/etc``, say) or someone else's folder is refused.
     """
     what = what or name
+    check_name(name)
     made = False
     try:
         os.mkdir(name, mode, dir_fd=dir_fd)
@@ -124,7 +133,7 @@ def create_file(dir_fd: int, name: str, data: bytes, uid: int, gid: int, *,
     ``O_CREAT|O_EXCL|O_NOFOLLOW``: an existing file or symlink of that name raises
     :class:`FileExistsError` and is never touched.
     """
-    fd = os.open(name, CREATE_FLAGS, 0o600, dir_fd=dir_fd)
+    fd = os.open(check_name(name), CREATE_FLAGS, 0o600, dir_fd=dir_fd)
     try:
         view = memoryview(data)
         while view:
@@ -151,7 +160,7 @@ def replace_file(dir_fd: int, name: str, data: bytes, uid: int, gid: int, *,
                  mode: int = 0o644, mtime_ns: int | None = None) -> None:
     """Write ``name`` below ``dir_fd`` through a new temporary file and ``rename`` (atomic; a
     symlink of that name is replaced, never followed)."""
-    tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    tmp = f".{check_name(name)}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     create_file(dir_fd, tmp, data, uid, gid, mode=mode, mtime_ns=mtime_ns)
     try:
         os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)

@@ -68,6 +68,18 @@ def test_ensure_dir_refuses_a_symlink(tmp_path: Path) -> None:
     assert e.value.code == "refused_path" and "symlink" in e.value.message
 
 
+@pytest.mark.parametrize("name", ["a/b", "..", ".", "", "x\x00"])
+def test_writes_refuse_names_that_are_paths(tmp_path: Path, name: str) -> None:
+    fd = os.open(tmp_path, homefs.DIR_FLAGS)
+    try:
+        with pytest.raises(ClassroomError):
+            homefs.ensure_dir(fd, name, os.getuid(), os.getgid())
+        with pytest.raises(ClassroomError):
+            homefs.create_file(fd, name, b"x", os.getuid(), os.getgid())
+    finally:
+        os.close(fd)
+
+
 def _store(tmp_path: Path) -> H.AssignmentStore:
     return H.AssignmentStore(ClassroomPaths().with_prefix(tmp_path))
 
