@@ -9,9 +9,9 @@ Where each figure comes from, and what it costs:
 - **Process table** (``/proc``, read as root; one pass): the processes of the students' uids
   (the owner of ``/proc/PID``), their memory (RSS) and CPU. A kernel is a process whose command
   line holds a kernel connection file (``kernel-<id>.json``): its language from the command
-  (ipykernel, JJava/IJava, IRkernel), its state ``busy`` when it used more than
-  :data:`BUSY_CPU_PERCENT` of a core since the last refresh (``idle`` otherwise, ``running`` on
-  the first look when the scheduler has it running). That is not the kernel protocol's
+  (ipykernel, JJava/IJava, IRkernel), its state ``busy`` when its main thread is runnable or
+  it used more than :data:`BUSY_CPU_PERCENT` of a core since the last refresh, ``idle``
+  otherwise. That is not the kernel protocol's
   execution state (only the server knows that), but it is what a teacher needs: a cell that
   keeps running, a kernel that eats memory. A process that made itself non-dumpable shows as
   root's and is not counted: the figures are for the teacher's overview, not a control.
@@ -34,7 +34,8 @@ from ..paths import ClassroomPaths
 from .errors import ClassroomError, NotFound
 
 #: a kernel that used more than this share of one core since the last refresh is "busy"
-BUSY_CPU_PERCENT = 20.0
+#: (an idle ipykernel or JJava uses well below 1 %)
+BUSY_CPU_PERCENT = 5.0
 #: a running server whose hub activity is older than this is shown as not online
 ONLINE_SECONDS = 10 * 60
 _KERNEL_FILE = re.compile(rb"kernel-([0-9a-f-]{8,64})\.json")
@@ -48,7 +49,7 @@ class KernelLive:
 
     id: str
     language: str
-    #: ``busy`` / ``idle`` (CPU since the last refresh), ``running`` on the first look
+    #: ``busy`` / ``idle`` (runnable now, or CPU since the last refresh)
     state: str
     cpu_percent: float | None
     memory_mb: float
@@ -284,11 +285,10 @@ def class_live(paths: ClassroomPaths, hub: Any, class_name: str | None = None, *
             if pct is not None:
                 k.cpu_percent = round((k.cpu_percent or 0.0) + pct, 1)
         for k in kernels.values():
-            if k.cpu_percent is None:
-                running = any(p.state == "R" for p in mine if p.pid in k.pids)
-                k.state = "running" if running else "idle"
-            else:
-                k.state = "busy" if k.cpu_percent >= BUSY_CPU_PERCENT else "idle"
+            # the main thread runnable now (it runs the cells), or CPU used since the last look
+            runnable = any(p.state == "R" for p in mine if p.pid in k.pids)
+            used = k.cpu_percent is not None and k.cpu_percent >= BUSY_CPU_PERCENT
+            k.state = "busy" if runnable or used else "idle"
         activity = model.get("last_activity")
         seen = _parse_time(activity)
         ready = bool(server.get("ready"))
