@@ -4,7 +4,9 @@ student, the last error in a student's notebook: without opening any student's s
 Where each figure comes from, and what it costs:
 
 - **Hub** (one paged ``GET /users``; the models carry each user's groups, so the class needs
-  no call of its own): the server's state (ready, pending, started) and ``last_activity``. No student's server is called: we hold
+  no call of its own): the server's state (ready, pending, started) and ``last_activity``.
+  Shared by all panels and reused for a few seconds (:class:`_HubUsers`): the hub is asked at
+  most once per :data:`HUB_FRESH` seconds, however many teachers watch. No student's server is called: we hold
   no token for it, and a student's server is the student's (it could answer anything).
 - **Process table** (``/proc``, read as root; one pass): the processes of the students' uids
   (the owner of ``/proc/PID``), their memory (RSS) and CPU. A kernel is a process whose command
@@ -227,18 +229,87 @@ class _ErrorCache:
 
 _ERRORS = _ErrorCache()
 
+#: the hub's user list is reused this long without asking again (seconds) ...
+HUB_FRESH = 2.0
+#: ... and served while a new one is fetched in the background up to this age; older, the
+#: refresh waits for the hub. ``last_activity`` itself moves only every few minutes (the hub's
+#: activity interval), so a panel a few seconds behind on it loses nothing.
+HUB_STALE = 15.0
+
+
+class _HubUsers:
+    """The hub's user models, shared by every panel of this service (stale-while-revalidate):
+    one ``GET /users`` per :data:`HUB_FRESH` seconds at most, however many teachers look."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+        self._refreshing: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, hub: Any, fresh: bool = False) -> tuple[list[dict[str, Any]], float]:
+        """(models, their age in seconds)."""
+        key = str(getattr(hub, "api_url", id(hub)))
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and not fresh:
+            age = now - cached[0]
+            if age < HUB_FRESH:
+                return cached[1], age
+            if age < HUB_STALE:
+                self._refresh_later(key, hub)
+                return cached[1], age
+        return self._fetch(key, hub), 0.0
+
+    def _fetch(self, key: str, hub: Any) -> list[dict[str, Any]]:
+        taken = time.monotonic()
+        users = hub.list_users()
+        with self._lock:
+            current = self._cache.get(key)
+            if current is None or current[0] < taken:
+                self._cache[key] = (taken, users)
+        return users
+
+    def _refresh_later(self, key: str, hub: Any) -> None:
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def run() -> None:
+            try:
+                self._fetch(key, hub)
+            except Exception:  # noqa: BLE001, S110 - the next refresh asks again, in the open
+                pass
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        threading.Thread(target=run, name="classroom-live-hub", daemon=True).start()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+_HUB = _HubUsers()
+
 
 def class_live(paths: ClassroomPaths, hub: Any, class_name: str | None = None, *,
-               accounts: Any = None, errors: bool = True) -> ClassLive:
+               accounts: Any = None, errors: bool = True, fresh: bool = False) -> ClassLive:
     """One refresh of the live panel for class ``class_name`` (a hub group), or for every
-    non-admin hub user when None. See the module doc for where each figure comes from."""
+    non-admin hub user when None. See the module doc for where each figure comes from.
+
+    The hub's part may be up to :data:`HUB_STALE` seconds old (``timings["hub_age_s"]``);
+    ``fresh`` asks the hub now (after stopping a server, say)."""
     from .student_notebooks import StudentNotebooks
     from .system_accounts import SystemAccounts
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     # one request: the user models carry their groups (the class) as well
-    models = {u["name"]: u for u in hub.list_users()}
+    users, age = _HUB.get(hub, fresh)
+    models = {u["name"]: u for u in users}
     if class_name is None:
         members = {n for n, u in models.items() if not u.get("admin")}
     else:
@@ -249,6 +320,7 @@ def class_live(paths: ClassroomPaths, hub: Any, class_name: str | None = None, *
                 raise NotFound(f"There is no class {class_name!r} (a hub group of that name).")
             members = {str(u) for u in group.get("users") or []}
     timings["hub_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    timings["hub_age_s"] = round(age, 1)
 
     t1 = time.perf_counter()
     accounts = accounts or SystemAccounts(paths)

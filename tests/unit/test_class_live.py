@@ -67,7 +67,7 @@ def test_live_shows_a_busy_kernel_from_the_process_table(tmp_path: Path) -> None
         for p in (busy, calm):
             p.kill()
             p.wait()
-    assert hub.calls == ["users", "users"]  # the class came with the user models
+    assert hub.calls == ["users"]  # the class came with the user models; reused 2 s
     by_name = {s.name: s for s in live.students}
     assert set(by_name) == {"anna", "ben"}
     anna = by_name["anna"]
@@ -81,8 +81,36 @@ def test_live_shows_a_busy_kernel_from_the_process_table(tmp_path: Path) -> None
     ben = by_name["ben"]
     assert not ben.online and not ben.server_running
     data = live.to_json()
-    assert data["class"] == "5a" and set(data["timings"]) == {"hub_ms", "processes_ms",
-                                                              "notebooks_ms"}
+    assert data["class"] == "5a" and set(data["timings"]) == {
+        "hub_ms", "hub_age_s", "processes_ms", "notebooks_ms"}
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_cache() -> Any:
+    L._HUB.clear()
+    yield
+    L._HUB.clear()
+
+
+def test_the_hub_is_asked_at_most_once_per_fresh_period(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hub = FakeHub([{"name": "anna", "groups": ["5a"], "servers": {}}], {"5a": ["anna"]})
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    for _ in range(5):
+        L.class_live(paths, hub, "5a", accounts=Accounts(), errors=False)
+    assert hub.calls == ["users"]
+    # older than HUB_FRESH: served, and fetched again in the background
+    monkeypatch.setattr(L, "HUB_FRESH", 0.0)
+    live = L.class_live(paths, hub, "5a", accounts=Accounts(), errors=False)
+    assert live.timings["hub_age_s"] >= 0
+    for _ in range(50):
+        if hub.calls == ["users", "users"]:
+            break
+        time.sleep(0.01)
+    assert hub.calls == ["users", "users"]
+    # fresh: asked now
+    L.class_live(paths, hub, "5a", accounts=Accounts(), errors=False, fresh=True)
+    assert hub.calls == ["users", "users", "users"]
 
 
 def test_an_unknown_class_is_a_clear_404(tmp_path: Path) -> None:

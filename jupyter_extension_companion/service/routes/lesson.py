@@ -7,8 +7,9 @@
   job's result is a CollectResult (per student, missing students, the teacher's folder)
 - ``POST /api/v1/handouts/{assignment}/return`` ``{student, path}`` -> the student's result:
   the teacher's annotated copy as a new file ``<name>-returned`` in the student's folder
-- ``GET  /api/v1/live?class=NAME&errors=true`` -> ClassLive (online, servers, kernels and
-  their state, memory, last error per student); without ``class`` every non-admin user
+- ``GET  /api/v1/live?class=NAME&errors=true&fresh=false`` -> ClassLive (online, servers,
+  kernels and their state, memory, last error per student); without ``class`` every non-admin
+  user; the hub's part may be a few seconds old unless ``fresh``
 
 The work is done by :mod:`~...provision.handout` and :mod:`~...provision.class_live`, which
 write the audit lines; the teacher is the acting hub user (never a name from the request).
@@ -112,8 +113,10 @@ class LiveHandler(ClassroomHandler):
 
         class_name = self.get_query_argument("class", None) or None
         errors = self.bool_arg("errors", True)
+        fresh = self.bool_arg("fresh", False)
         hub, paths = self.ctx.roster.hub, self.ctx.paths
-        live = await self.blocking(lambda: class_live(paths, hub, class_name, errors=errors))
+        live = await self.blocking(
+            lambda: class_live(paths, hub, class_name, errors=errors, fresh=fresh))
         self.send(live.to_json())
 
 
@@ -148,6 +151,7 @@ ROUTES: list[Route] = [
                   "their state, memory, last notebook error -> {class, time, students, "
                   "timings}",
                   query=[{"name": "class", "in": "query", "schema": {"type": "string"}},
-                         {"name": "errors", "in": "query", "schema": {"type": "boolean"}}]),
+                         {"name": "errors", "in": "query", "schema": {"type": "boolean"}},
+                         {"name": "fresh", "in": "query", "schema": {"type": "boolean"}}]),
     }),
 ]
