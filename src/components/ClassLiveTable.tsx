@@ -1,39 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-/** One kernel of a student, from the host's process table (service: class_live.py). */
-export interface ILiveKernel {
-  id: string;
-  language: string;
-  /** 'busy' (running a cell, or using CPU) or 'idle' */
-  state: string;
-  cpu_percent: number | null;
-  memory_mb: number;
-  pids: number[];
-}
-
-/** One student in the live panel. */
-export interface ILiveStudent {
-  name: string;
-  online: boolean;
-  last_activity: string | null;
-  server_running: boolean;
-  server_ready: boolean;
-  server_pending: string | null;
-  server_started: string | null;
-  memory_mb: number;
-  processes: number;
-  kernels: ILiveKernel[];
-  last_error: {
-    notebook: string;
-    ename: string;
-    evalue: string;
-    modified: string;
-  } | null;
-}
+import { Classroom } from '../tokens';
 
 export interface IClassLiveTableProps {
-  students: ILiveStudent[];
+  students: Classroom.ILiveStudent[];
   trans: TranslationBundle;
   /** Stop the student's server (a runaway kernel, a stuck server). */
   onStop: (student: string) => void;

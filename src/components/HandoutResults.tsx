@@ -1,26 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-/** What happened to one file for one student (service: provision/handout.py). */
-export interface IHandoutFile {
-  path: string;
-  /** written, suffixed (the student's own file kept), unchanged, updated */
-  outcome: string;
-  written_as: string;
-}
-
-/** The hand-out, collect or return for one student. */
-export interface IStudentOutcome {
-  student: string;
-  /** handed_out, unchanged, collected, missing, refused, failed */
-  outcome: string;
-  message: string;
-  files: IHandoutFile[];
-  skipped: string[];
-}
+import { Classroom } from '../tokens';
 
 export interface IHandoutResultsProps {
-  students: IStudentOutcome[];
+  students: Classroom.IStudentOutcome[];
   trans: TranslationBundle;
 }
 
@@ -43,7 +27,10 @@ function outcomeLabel(outcome: string, trans: TranslationBundle): string {
   }
 }
 
-function fileNote(file: IHandoutFile, trans: TranslationBundle): string | null {
+function fileNote(
+  file: Classroom.IHandoutFile,
+  trans: TranslationBundle
+): string | null {
   if (file.outcome === 'suffixed') {
     return trans.__(
       '%1: the student has their own file of that name (kept); the copy is %2',
