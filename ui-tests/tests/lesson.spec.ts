@@ -6,6 +6,7 @@
  * student's output, and collects it into ~/notebooks/collected/.
  */
 import { expect, Page, test } from '@playwright/test';
+import * as fs from 'fs';
 
 import {
   classroomApi,
@@ -178,13 +179,12 @@ test('teacher hands out to a class, sees it live, views and collects', async ({
   );
   await screenshot(page, 'lesson-05-collected');
   await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
-  const copy = await page.evaluate(async path => {
-    const config = JSON.parse(
-      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-    );
-    const r = await fetch(`${config.baseUrl}api/contents/${path}`);
-    return r.ok ? JSON.stringify(await r.json()) : `HTTP ${r.status}`;
-  }, `collected/${assignment}/${group}/${student}/${assignment}.ipynb`);
+  // the teacher's copy, owned by the teacher (the spec runs as root, like the hub)
+  const copyPath = `/home/${hub.teacher.name}/notebooks/collected/${assignment}/${group}/${student}/${assignment}.ipynb`;
+  const copy = fs.readFileSync(copyPath, 'utf8');
+  expect(fs.statSync(copyPath).uid).toBe(
+    fs.statSync(`/home/${hub.teacher.name}`).uid
+  );
   expect(copy).toContain(marker);
   await studentContext.close();
   await teacherContext.close();
