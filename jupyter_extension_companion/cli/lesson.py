@@ -9,7 +9,7 @@ from typing import Any
 
 from ..provision.audit import AuditLog, cli_actor
 from ..provision.errors import ClassroomError
-from .jars import need_root, print_progress
+from .common import need_root, print_progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

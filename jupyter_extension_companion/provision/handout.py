@@ -38,8 +38,9 @@ from typing import Any
 from ..paths import ClassroomPaths
 from . import homefs
 from .atomic import write_text_atomic
+from .audit import NOTHING_TO_CHANGE, OK
+from .changes import Progress, no_progress
 from .errors import ClassroomError, NotFound
-from .jobs import Progress, no_progress
 from .system_accounts import Account, SystemAccounts, make_notebooks_folder
 
 log = logging.getLogger(__name__)
@@ -537,7 +538,7 @@ class Lessons:
         self._record(name, version, results)
         result = HandoutResult(assignment=name, source=source, classes=classes,
                                files=[f.path for f in files], students=results)
-        self._audit("handout", name, "ok" if result.changed else "unchanged", source=source,
+        self._audit("handout", name, OK if result.changed else NOTHING_TO_CHANGE, source=source,
                     classes=classes, students=len(targets), counts=result.counts())
         for r in results:
             if r.outcome in ("refused", "failed"):
@@ -641,7 +642,7 @@ class Lessons:
         result = deliver(self.paths, account, name,
                          [SourceFile(path=returned, data=files[0].data)])
         self._audit("return", target, _audit_outcome(result), source=path,
-                    reason=result.message or None,
+                    reason=result.message,
                     written_as=[f.written_as for f in result.files])
         return result
 
@@ -819,14 +820,15 @@ def _deliver_pending(name: str, groups: list[str], paths: ClassroomPaths) -> lis
 
             AuditLog(paths.audit_log).record("hub (server start)", "handout",
                                              f"{assignment}:{name}", _audit_outcome(result),
-                                             reason=result.message or None)
+                                             reason=result.message)
         except OSError:
             pass
     return results
 
 
 def _audit_outcome(result: StudentResult) -> str:
-    return {"handed_out": "ok"}.get(result.outcome, result.outcome)
+    return {"handed_out": OK, "unchanged": NOTHING_TO_CHANGE}.get(result.outcome,
+                                                                    result.outcome)
 
 
 def state_paths(state: str, home_root: str, notebooks_folder: str) -> ClassroomPaths:

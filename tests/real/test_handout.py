@@ -103,7 +103,7 @@ def test_handout_to_a_class_keeps_a_students_own_file(lesson: Any) -> None:
     audit = [json.loads(line) for line in hub.launcher.paths.audit_log.read_text().splitlines()]
     assert [(e["actor"], e["outcome"]) for e in audit
             if e["action"] == "handout" and e["target"] == assignment] == \
-        [(teacher, "ok"), (teacher, "unchanged")]
+        [(teacher, "ok"), (teacher, "nothing-to-change")]
 
 
 def test_a_symlinked_target_folder_gets_nothing_written_outside_the_home(lesson: Any) -> None:
