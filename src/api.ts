@@ -536,3 +536,52 @@ export function toBase64(buffer: ArrayBuffer): string {
   }
   return btoa(binary);
 }
+
+// ---------------------------------------------------------------- lesson (issue 13)
+
+/** The class live: online, servers, kernels, memory, last error per student. */
+export function getClassLive(
+  className: string | null,
+  fresh = false
+): Promise<Classroom.IClassLive> {
+  const query = new URLSearchParams();
+  if (className) {
+    query.set('class', className);
+  }
+  if (fresh) {
+    query.set('fresh', 'true');
+  }
+  const q = query.toString();
+  return get<Classroom.IClassLive>(`admin/live${q ? `?${q}` : ''}`);
+}
+
+/** The handed-out assignments. */
+export async function listAssignments(): Promise<Classroom.IAssignment[]> {
+  return (await get<{ assignments: Classroom.IAssignment[] }>('admin/handouts'))
+    .assignments;
+}
+
+/** Hand out a notebook, folder or template (a job; never overwrites a student's file). */
+export function handOut(
+  request: Classroom.IHandoutRequest,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IHandoutResult> {
+  return runJob<Classroom.IHandoutResult>(
+    'admin/handouts',
+    request,
+    onProgress
+  );
+}
+
+/** Collect an assignment from a class into ~/notebooks/collected/ (a job). */
+export function collect(
+  assignment: string,
+  className: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.ICollectResult> {
+  return runJob<Classroom.ICollectResult>(
+    `admin/handouts/${enc(assignment)}/collect`,
+    { class: className },
+    onProgress
+  );
+}

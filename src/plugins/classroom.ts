@@ -47,6 +47,7 @@ import {
 import { createBrokerPanel } from '../widgets/BrokerPanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
+import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
@@ -233,6 +234,7 @@ function setup(
     sidebar.addWidget(
       createStudentsPanel(trans, model, commands, who.name, viewer)
     );
+    sidebar.addWidget(createLessonPanel(trans, commands));
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));

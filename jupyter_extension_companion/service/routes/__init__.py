@@ -10,7 +10,19 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, trash, users
+from . import (
+    broker,
+    culling,
+    jobs,
+    kernels,
+    lesson,
+    libs,
+    meta,
+    notebooks,
+    roster,
+    trash,
+    users,
+)
 
 AREAS: list[ModuleType] = [
     meta,
@@ -23,6 +35,7 @@ AREAS: list[ModuleType] = [
     notebooks,
     culling,
     trash,
+    lesson,
 ]
 
 
