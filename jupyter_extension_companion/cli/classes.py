@@ -207,15 +207,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..provision.class_sync import apply_sync, plan_sync, rows_from
+    from ..provision.class_sync import apply_sync, plan_sync, rows_from_file
     from ..provision.credentials import credentials_csv
-    from ..provision.roster_import import decode_csv_bytes, parse_csv
 
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise ClassroomError(f"Cannot read {args.file}: {exc.strerror}.", code="no_file") from None
-    rows = rows_from(parse_csv(decode_csv_bytes(data)), args.default_class)
+    rows = rows_from_file(data, args.default_class)
     roster = users_cli.make_roster(args.paths)
     classes = make_classes(args.paths)
     plan = plan_sync(rows, roster, classes)

@@ -32,7 +32,8 @@ def sheet(creds: Iterable[Credentials], paths: ClassroomPaths, class_name: str, 
     url = login_url(paths) if hub_url is None else hub_url
     title = f"{words['title']} {class_name}"
     return {
-        "csv": credentials_csv(creds, delimiter=";" if lang == "de" else ","),
-        "html": credentials_html(creds, url, title=title, labels=words, class_name=class_name,
-                                 qr=qr),
+        "csv": credentials_csv(creds, login_url=url,
+                               classes={c.name: class_name for c in creds}, language=lang),
+        "html": credentials_html(creds, url, title=title, labels=words, language=lang,
+                                 class_name=class_name, qr=qr),
     }

@@ -93,6 +93,18 @@ def rows_from(parsed: Iterable[Any], default_class: str | None = None) -> list[S
     return out
 
 
+def rows_from_file(data: bytes, default_class: str | None = None) -> list[SyncRow]:
+    """Parse an export with the roster import's one parser (:mod:`.roster_parse`)."""
+    from .roster_parse import ParsedRoster, parse_roster
+
+    parsed = parse_roster(data)
+    if not isinstance(parsed, ParsedRoster):
+        raise ClassroomError("The file's header is not understood: import it once in the "
+                             "sidebar to map its columns (remembered), then sync again.",
+                             code="mapping_needed")
+    return rows_from(parsed.rows, default_class)
+
+
 @dataclass
 class SyncItem:
     """What happens to one student (``line`` None for ``gone``: no row names them)."""

@@ -75,8 +75,9 @@ def _address(hex_addr: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return addr
 
 
-def parse_proc_net_tcp(text: str) -> list[TcpSocket]:
-    """Every socket in the text of ``/proc/net/tcp`` or ``/proc/net/tcp6`` (header skipped)."""
+def parse_proc_net_tcp(text: str, local_ports: set[int] | None = None) -> list[TcpSocket]:
+    """Every socket in the text of ``/proc/net/tcp`` or ``/proc/net/tcp6`` (header skipped);
+    only those on ``local_ports`` when given (a busy host has thousands of lines)."""
     sockets = []
     for line in text.split("\n")[1:]:
         fields = line.split()
@@ -84,6 +85,8 @@ def parse_proc_net_tcp(text: str) -> list[TcpSocket]:
             continue
         try:
             local, local_port = fields[1].split(":")
+            if local_ports is not None and int(local_port, 16) not in local_ports:
+                continue
             remote, remote_port = fields[2].split(":")
             sockets.append(TcpSocket(
                 local=_address(local), local_port=int(local_port, 16),
@@ -95,8 +98,9 @@ def parse_proc_net_tcp(text: str) -> list[TcpSocket]:
     return sockets
 
 
-def tcp_sockets(files: Iterable[Path] = PROC_TCP) -> list[TcpSocket]:
-    """Every TCP socket of this network namespace (IPv4 and IPv6).
+def tcp_sockets(files: Iterable[Path] = PROC_TCP,
+                local_ports: set[int] | None = None) -> list[TcpSocket]:
+    """Every TCP socket of this network namespace (IPv4 and IPv6), or those on ``local_ports``.
 
     Raises :class:`UnverifiedListener` when none of ``files`` can be read (no way to check).
     """
@@ -104,7 +108,8 @@ def tcp_sockets(files: Iterable[Path] = PROC_TCP) -> list[TcpSocket]:
     read = 0
     for path in files:
         try:
-            out.extend(parse_proc_net_tcp(path.read_text(encoding="ascii", errors="replace")))
+            out.extend(parse_proc_net_tcp(path.read_text(encoding="ascii", errors="replace"),
+                                          local_ports))
             read += 1
         except OSError:
             continue  # a kernel without IPv6
@@ -203,7 +208,7 @@ def peer_uid(sock: socket.socket, attempts: int = 50) -> int | None:
     me = (_plain(mine[0]), mine[1])
     them = (_plain(peer[0]), peer[1])
     for _ in range(attempts):
-        for s in tcp_sockets():
+        for s in tcp_sockets(local_ports={them[1]}):
             if (s.state in _SERVER_SIDE and (s.local, s.local_port) == them
                     and (s.remote, s.remote_port) == me):
                 return s.uid

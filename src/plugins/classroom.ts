@@ -32,6 +32,7 @@ import { createElement } from 'react';
 import { addStudent, importRoster, viewNotebooks } from '../actions';
 import * as api from '../api';
 import { NeedsHub } from '../components/NeedsHub';
+import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
@@ -47,6 +48,7 @@ import {
 import { createBrokerPanel } from '../widgets/BrokerPanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
+import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
@@ -106,6 +108,8 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
+    // the credentials sheet (CSV words and delimiter, slips) follows the UI language
+    setSheetLanguage((translator ?? nullTranslator).languageCode);
     // Don't hold up the start of JupyterLab for the whoami round trip.
     void api
       .whoami()
@@ -239,6 +243,7 @@ function setup(
         (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en'
       )
     );
+    sidebar.addWidget(createLessonPanel(trans, commands));
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));

@@ -10,7 +10,20 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, classes, culling, jobs, kernels, libs, meta, notebooks, roster, users
+from . import (
+    broker,
+    classes,
+    culling,
+    jobs,
+    kernels,
+    lesson,
+    libs,
+    meta,
+    notebooks,
+    roster,
+    trash,
+    users,
+)
 
 AREAS: list[ModuleType] = [
     meta,
@@ -23,6 +36,8 @@ AREAS: list[ModuleType] = [
     kernels,
     notebooks,
     culling,
+    trash,
+    lesson,
 ]
 
 

@@ -162,9 +162,9 @@ def _sync_rows(body: dict[str, Any]) -> list[Any]:
         raise ClassroomError("'class' must be a string.", code="bad_field")
     rows = body.get("rows")
     if rows is None and isinstance(body.get("csv"), str):
-        from ...provision.roster_import import parse_csv
+        from ...provision.class_sync import rows_from_file
 
-        rows = parse_csv(body["csv"])
+        return rows_from_file(body["csv"].encode("utf-8"), default)
     if not isinstance(rows, list) or not rows:
         raise ClassroomError("Send the export as 'csv' (text) or 'rows' (a list).",
                              code="missing_field")
