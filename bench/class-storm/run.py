@@ -606,6 +606,16 @@ def main() -> int:
             print(f"{tool} is not installed", file=sys.stderr)
             return 2
     storms = [s.strip() for s in args.storms.split(",") if s.strip()]
+    # A host's package is pip-installed, with its byte code compiled at install; this checkout
+    # is an editable install whose server modules only the students' servers import, and they
+    # cannot write __pycache__ here: without this, each of them compiled the extension anew.
+    # (Not the snippet files: they are data, not modules.)
+    import compileall
+    import re
+
+    import jupyter_extension_companion
+    compileall.compile_dir(Path(jupyter_extension_companion.__file__).parent, quiet=1,
+                           rx=re.compile(r"[/\\]snippets[/\\]"))
     work = Path(tempfile.mkdtemp(prefix="class-storm-", dir="/var/tmp"))
     os.chmod(work, 0o711)
     venv = hub_venv()
