@@ -464,8 +464,12 @@ class StormResult:
 
 
 def storm(label: str, hub_pid: int, hub_url: str, api: str, admin_token: str, names: list[str],
-          tokens: dict[str, str], mqtt_port: int, timeout: float, settle: float) -> StormResult:
+          tokens: dict[str, str], mqtt_port: int, timeout: float, settle: float,
+          warmup: float = 10.0) -> StormResult:
     students = [Student(n, tokens[n]) for n in names]
+    # Both hubs start the storm from rest: ours starts its services (the classroom service, the
+    # idle culler) with the hub, and their start-up would otherwise compete with the first spawns.
+    time.sleep(warmup)
     load_before = load_average()
     sampler = Sampler(hub_pid).start()
     base = sampler.base
@@ -594,6 +598,8 @@ def main() -> int:
                     "label may repeat, e.g. plain,ours,ours,plain, and is then pooled")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per step and student")
     ap.add_argument("--settle", type=float, default=15, help="seconds before steady memory")
+    ap.add_argument("--warmup", type=float, default=10,
+                    help="seconds between a hub's start and its storm")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (hub logs)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
@@ -670,7 +676,7 @@ def main() -> int:
                 tokens = {n: plain.user_token(n) for n in names}
                 assert plain.process is not None
                 r = storm(label, plain.process.pid, plain.url, plain.api_url, plain.token, names,
-                          tokens, mqtt_port, args.timeout, args.settle)
+                          tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(plain.api_url, plain.token, names)
                 plain.stop()
                 plain = None
@@ -680,7 +686,7 @@ def main() -> int:
                 tokens = {n: ours.user_token(n, note="storm", expires_in=7200) for n in names}
                 assert ours.process is not None
                 r = storm(label, ours.process.pid, ours.url, ours.api_url, ours.token, names,
-                          tokens, mqtt_port, args.timeout, args.settle)
+                          tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(ours.api_url, ours.token, names)
                 ours.stop()
             report(r)
