@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
-from jupyter_extension_companion.provision import kernels
+from jupyter_extension_companion.provision import kernel_cds
 from jupyter_extension_companion.provision.jars import JarStore
-from jupyter_extension_companion.provision.kernels import KernelCatalog, _dpkg_installed
+from jupyter_extension_companion.provision.kernel_install import dpkg_installed
+from jupyter_extension_companion.provision.kernels import KernelCatalog
 from jupyter_extension_companion.provision.pylibs import SharedPythonLibs
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -73,7 +74,7 @@ def test_java_kernel_test(catalog):
 def test_kernel_test_runs_unprivileged_without_the_service_token(catalog, monkeypatch):
     """Kernel Test runs as root's service; the kernel it starts runs code from a kernelspec.
     That kernel runs as an unprivileged account with a clean environment: no token in it."""
-    from jupyter_extension_companion.provision import kernels
+    from jupyter_extension_companion.provision import kernel_smoke as kernels
 
     secret = "h5-service-token-" + os.urandom(8).hex()
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", secret)  # what the hub gives its service
@@ -101,7 +102,7 @@ def test_python_kernel_test(catalog):
     assert r.output == "paho-mqtt 2.1.0"  # from the shared folder, not the dev venv's copy
 
 
-@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+@pytest.mark.skipif(not dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
 def test_r_kernel_test(catalog):
     r = catalog.test("ir")
     assert r.ok, r.error
@@ -289,7 +290,7 @@ async def test_kernel_test_job_through_the_service(catalog):
         server.stop()
 
 
-@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+@pytest.mark.skipif(not dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
 def test_install_r_is_idempotent_and_registers_ir(catalog):
     change = catalog.install_r()
     assert not change.changed and "nothing to change" in change.message
@@ -298,7 +299,7 @@ def test_install_r_is_idempotent_and_registers_ir(catalog):
 
 
 def _maps_archive(kdir: Path, options: str) -> subprocess.CompletedProcess[str]:
-    archive = kdir / kernels.CDS_ARCHIVE
+    archive = kdir / kernel_cds.CDS_ARCHIVE
     return subprocess.run(["java", *options.split(), "-Xshare:on",  # noqa: S603,S607
                            f"-XX:SharedArchiveFile={archive}", "-cp", str(kdir / "jjava.jar"),
                            "-version"], capture_output=True, text=True, check=False)
@@ -310,8 +311,8 @@ def test_java_kernel_has_a_class_data_sharing_archive(catalog):
     upgrade, another jar) is made again by re-running the install."""
     kdir = catalog.paths.kernels / "java"
     java = catalog.get("java")
-    assert java.argv[:2] == ["java", kernels.CDS_OPTION]
-    archive = kdir / kernels.CDS_ARCHIVE
+    assert java.argv[:2] == ["java", kernel_cds.CDS_OPTION]
+    archive = kdir / kernel_cds.CDS_ARCHIVE
     st = archive.stat()
     assert st.st_uid == 0 and st.st_mode & 0o777 == 0o644 and st.st_size > 1_000_000
     options = java.env["JDK_JAVA_OPTIONS"]
@@ -322,5 +323,5 @@ def test_java_kernel_has_a_class_data_sharing_archive(catalog):
     assert _maps_archive(kdir, options).returncode != 0
     assert catalog.install_java().changed
     assert _maps_archive(kdir, options).returncode == 0
-    assert catalog.get("java").argv[:2] == ["java", kernels.CDS_OPTION]
+    assert catalog.get("java").argv[:2] == ["java", kernel_cds.CDS_OPTION]
     assert not catalog.install_java().changed

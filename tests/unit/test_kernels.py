@@ -10,11 +10,8 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.kernels import (
-    CLASSROOM_JVM_OPTIONS,
-    KernelCatalog,
-    check_kernel_name,
-)
+from jupyter_extension_companion.provision.kernel_install import CLASSROOM_JVM_OPTIONS
+from jupyter_extension_companion.provision.kernels import KernelCatalog, check_kernel_name
 
 
 def spec(folder: Path, **kw) -> None:
@@ -147,11 +144,11 @@ def test_install_ijava_from_zip(catalog, tmp_path):
 
 
 def test_cli_env_and_list(catalog, capsys, monkeypatch):
-    from jupyter_extension_companion.cli import jars as cli_jars
+    from jupyter_extension_companion.cli import common as cli_common
     from jupyter_extension_companion.cli import kernels as cli_kernels
 
-    monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths: catalog)
+    monkeypatch.setattr(cli_common.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths, **kw: catalog)
     from jupyter_extension_companion.cli.main import main
 
     assert main(["kernels", "env", "java", "JJAVA_JVM_OPTS=-Xmx256m"]) == 0
@@ -217,7 +214,8 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
 
 
 def test_class_data_option_goes_right_after_java() -> None:
-    from jupyter_extension_companion.provision.kernels import CDS_OPTION, _with_cds
+    from jupyter_extension_companion.provision.kernel_cds import CDS_OPTION
+    from jupyter_extension_companion.provision.kernel_cds import with_cds as _with_cds
 
     direct = {"argv": ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
                        "{resource_dir}/jjava.jar", "{connection_file}"], "env": {}}
@@ -231,7 +229,9 @@ def test_class_data_option_goes_right_after_java() -> None:
 def test_the_recorded_archive_is_never_read_through_a_link(tmp_path: Path) -> None:
     """The archive is written by the kernel test account: root reads it only as a regular file
     in that folder, never through a symlink (e.g. to /etc/shadow)."""
-    from jupyter_extension_companion.provision.kernels import _read_regular_file
+    from jupyter_extension_companion.provision.kernel_cds import (
+        read_regular_file as _read_regular_file,
+    )
 
     secret = tmp_path / "secret"
     secret.write_bytes(b"root only")
