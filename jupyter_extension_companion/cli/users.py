@@ -326,11 +326,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         percent = f"{fraction * 100:3.0f}%" if fraction is not None else "    "
         print(f"[{percent}] {message}", file=sys.stderr, flush=True)
 
-    imported = apply_plan(plan, roster, progress, skip_refused=True)
+    joiner = None
+    if any(r.class_name for r in plan.rows):
+        from .classes import make_classes  # (cli.classes imports this module)
+
+        joiner = make_classes(args.paths)
+    imported = apply_plan(plan, roster, progress, skip_refused=True, classes=joiner)
     results = imported.results
     failed = [r for r in results if not r.ok]
     for r in results:
-        print(f"{r.username}: {'ok' if r.ok else 'FAILED'} - {r.message}")
+        klass = f" [{imported.classes[r.username]}]" if r.username in imported.classes else ""
+        print(f"{r.username}{klass}: {'ok' if r.ok else 'FAILED'} - {r.message}")
+    for problem in imported.class_errors:
+        print(f"class not joined: {problem}", file=sys.stderr)
     creds = [r.credentials() for r in results if r.ok and r.password]
     if creds:
         language = language_of(args.language or os.environ.get("LANG"))

@@ -3,7 +3,9 @@
 :func:`apply_plan` takes a :class:`.roster_import.Preview` and creates its ``create`` and
 ``exists`` rows through :meth:`Roster.add_many` (one ``useradd`` per student, one
 ``chpasswd``, one hub ``POST /users``), reporting per row with each generated password once.
-Refused rows are never applied: the caller shows them first.
+Refused rows are never applied: the caller shows them first. With a :class:`.classes.Classes`
+the students then join the classes their rows name (a class: a hub group plus a unix group,
+made if missing); a class that cannot be made is reported, the accounts stay.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .changes import Progress
+from .changes import Progress, no_progress
+from .classes import Classes, suggest_class_name
 from .errors import ClassroomError
 from .roster import AddResult, NewStudent, Roster
 from .roster_import import Preview
@@ -22,7 +25,9 @@ class ImportResult:
     """Per-row results of an import, in the order of the rows (with each row's class)."""
 
     results: list[AddResult]
-    classes: dict[str, str] = field(default_factory=dict)  # username -> class from the file
+    classes: dict[str, str] = field(default_factory=dict)  # username -> class (file, then joined)
+    #: classes that could not be made or joined (the accounts were created all the same)
+    class_errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         rows = []
@@ -32,6 +37,7 @@ class ImportResult:
             rows.append(row)
         return {
             "results": rows,
+            "class_errors": self.class_errors,
             "summary": {
                 "total": len(self.results),
                 "ok": sum(1 for r in self.results if r.ok),
@@ -55,11 +61,45 @@ def check_plan(plan: Preview, skip_refused: bool = False) -> None:
 
 
 def apply_plan(
-    plan: Preview, roster: Roster, progress: Progress | None = None, skip_refused: bool = False
+    plan: Preview,
+    roster: Roster,
+    progress: Progress | None = None,
+    skip_refused: bool = False,
+    classes: Classes | None = None,
 ) -> ImportResult:
-    """Create the accepted rows of ``plan`` (checked by :func:`check_plan` first)."""
+    """Create the accepted rows of ``plan`` (checked by :func:`check_plan` first); with
+    ``classes``, put the students into the classes their rows name (:func:`join_classes`)."""
     check_plan(plan, skip_refused)
-    return apply(plan.accepted(), roster, progress)
+    result = apply(plan.accepted(), roster, progress)
+    if classes is not None:
+        join_classes(result, classes, progress or no_progress)
+    return result
+
+
+def join_classes(result: ImportResult, classes: Classes, progress: Progress = no_progress) -> None:
+    """Put each created (or existing) student into the class of its row: the class name is
+    made from the file's label (``"10 A"`` -> ``10a``); the class is made if missing. Problems
+    are collected in ``result.class_errors``; nothing is undone."""
+    ok = {r.username for r in result.results if r.ok}
+    members: dict[str, list[str]] = {}
+    for username, label in list(result.classes.items()):
+        if username not in ok:
+            continue
+        name = suggest_class_name(label)
+        if name is None:
+            result.class_errors.append(
+                f"{label!r} cannot be a class name ({username} is in no class): make the class "
+                "by hand and add the student.")
+            continue
+        result.classes[username] = name
+        members.setdefault(name, []).append(username)
+    for name, usernames in members.items():
+        progress(f"class {name}: {len(usernames)} students", None)
+        try:
+            classes.ensure_class(name)
+            classes.add_members(name, usernames)
+        except ClassroomError as e:
+            result.class_errors.append(f"class {name}: {e.message}")
 
 
 def apply(

@@ -212,3 +212,27 @@ def test_import_unknown_header_asks_for_columns_then_remembers(roster, capsys, t
     assert code == 0 and "juergen-mueller" in out
     assert "juergen-mueller" not in roster.accounts.accounts
     assert roster.seen["paths"].roster_mappings.exists()
+
+
+def test_import_puts_students_into_their_classes(roster, capsys, tmp_path, monkeypatch):
+    from jupyter_extension_companion.cli import classes as cli_classes
+    from jupyter_extension_companion.provision.classes import Classes
+
+    from .class_fakes import FakeUnix, GroupHub
+
+    hub = GroupHub(("teacher",), admins=("teacher",))
+    roster.hub = hub
+    made = Classes(hub, roster.paths, audit=roster.audit, unix=FakeUnix(),
+                   account_exists=lambda name: name in roster.accounts.accounts)
+    monkeypatch.setattr(cli_classes, "make_classes", lambda paths: made)
+    f = tmp_path / "webuntis.csv"
+    f.write_bytes("Familienname;Vorname;Klassenbezeichnung\nMüller;Jürgen;10 A\n"
+                  .encode("iso-8859-1"))
+    code, out, err = run(capsys, "--prefix", str(tmp_path / "root"), "users", "import", str(f),
+                         "--credentials-out", str(tmp_path / "c.csv"), "--language", "de")
+    assert code == 0, err
+    assert "juergen-mueller [10a]: ok" in out
+    assert hub.groups["10a"]["users"] == ["juergen-mueller"]
+    rows = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Benutzername;Name;Passwort;Klasse")
+    assert rows[1].startswith("juergen-mueller;Jürgen Müller;") and ";10a;" in rows[1]

@@ -15,7 +15,8 @@ from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.roster import Roster
 from jupyter_extension_companion.provision.roster_parse import MAX_BYTES
 
-from .roster_fakes import FakeAccounts, FakeHub
+from .class_fakes import FakeUnix, GroupHub
+from .roster_fakes import FakeAccounts
 from .service_harness import running_service
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rosters"
@@ -24,13 +25,18 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rosters"
 @pytest.fixture
 async def service(tmp_path: Path):
     paths = ClassroomPaths().with_prefix(tmp_path)
-    hub = FakeHub(("teach",), admins=("teach",))
+    from jupyter_extension_companion.provision.classes import Classes
+
+    hub = GroupHub(("teach",), admins=("teach",))
     accounts = FakeAccounts(paths)
     accounts.add_existing("teach")
     roster = Roster(hub, paths, accounts, actor="teach")
+    unix = FakeUnix()
     async with running_service(paths, lambda: roster) as (ctx, call):
+        ctx._classes = Classes(hub, paths, audit=roster.audit, unix=unix,
+                               account_exists=lambda name: name in accounts.accounts)
         yield types.SimpleNamespace(call=call, roster=roster, ctx=ctx, paths=paths, tmp=tmp_path,
-                                    accounts=accounts)
+                                    accounts=accounts, hub=hub, unix=unix)
 
 
 async def upload(service, name: str, token: str = "t-admin"):
@@ -62,6 +68,11 @@ async def test_webuntis_bytes_preview_then_apply_with_credentials(service):
     assert done["state"] == "done", done
     assert service.accounts.accounts["juergen-mueller"].full_name == "Jürgen Müller"
     assert [r["class_name"] for r in done["result"]["results"]] == ["10a", "10a", "10b", "10b"]
+    # the classes: a hub group and a unix group each, with the students of the file
+    assert service.hub.groups["10a"]["users"] == ["juergen-mueller", "bjoern-weiss"]
+    assert service.hub.groups["10b"]["users"] == ["lea-schmidt", "zoe-celik"]
+    assert service.unix.groups["10a"][1] == ["bjoern-weiss", "juergen-mueller"]
+    assert done["result"]["class_errors"] == []
     # the upload is used up
     code, _ = await service.call("POST", f"/api/v1/roster/uploads/{body['upload']}/apply",
                                  body={})
@@ -199,3 +210,19 @@ async def test_credentials_sheet_of_given_rows(service):
     for bad in ({"rows": "x"}, {"rows": [{"password": "x"}]}, {"rows": [], "format": "pdf"}):
         code, err = await service.call("POST", "/api/v1/roster/credentials", body=bad)
         assert code == 400 and err["message"]
+
+
+async def test_class_labels_become_class_names_or_are_reported(service):
+    data = ("Nachname;Vorname;Klasse\nGröße;Änne;Q1\nÖztürk;Ömer;Q1\nMeyer;Ben;!!\n"
+            ).encode("utf-8-sig")
+    code, body = await service.call("POST", "/api/v1/roster/uploads", body=data)
+    assert code == 200 and body["classes"] == ["!!", "Q1"]
+    code, job = await service.call("POST", f"/api/v1/roster/uploads/{body['upload']}/apply",
+                                   body={})
+    done = service.ctx.jobs.wait(job["job"], timeout=10)
+    assert done["state"] == "done", done
+    assert service.hub.groups["q1"]["users"] == ["aenne-groesse", "oemer-oeztuerk"]
+    assert [r["class_name"] for r in done["result"]["results"]] == ["q1", "q1", "!!"]
+    (problem,) = done["result"]["class_errors"]
+    assert "'!!' cannot be a class name" in problem and "ben-meyer" in problem
+    assert "ben-meyer" in service.accounts.accounts  # the account is made all the same

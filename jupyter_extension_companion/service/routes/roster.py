@@ -97,8 +97,11 @@ class UploadApplyHandler(_RosterHandler):
         roster_apply.check_plan(plan, skip)  # refused rows: 400 with the reasons, nothing done
         self.ctx.uploads.drop(upload.id)
 
+        classes = self.ctx.classes_for(self.actor)
+
         def work(progress: Any) -> dict[str, Any]:
-            return to_json(roster_apply.apply_plan(plan, roster, progress, skip_refused=skip))
+            return to_json(roster_apply.apply_plan(plan, roster, progress, skip_refused=skip,
+                                                   classes=classes))
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -130,8 +133,10 @@ class ApplyHandler(_RosterHandler):
         plan = await self.blocking(roster_import.preview, rows, roster)
         roster_apply.check_plan(plan)  # refused rows: 400 with the reasons, nothing done
 
+        classes = self.ctx.classes_for(self.actor)
+
         def work(progress: Any) -> dict[str, Any]:
-            return to_json(roster_apply.apply_plan(plan, roster, progress))
+            return to_json(roster_apply.apply_plan(plan, roster, progress, classes=classes))
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
         self.send({"job": job_id}, status=202)
