@@ -5,29 +5,37 @@ umlauts intact, accounts with the right full names, the credentials sheet for th
 from __future__ import annotations
 
 import csv
+import grp
 import io
 import json
 import pwd
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from jupyter_extension_companion.provision.classes import Classes, UnixGroups
+
+from .conftest import random_name
+
 pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rosters"
-SHAPES = {  # fixture -> (its encoding, index of the first-name column)
-    "webuntis.csv": ("iso-8859-1", 1),
-    "schild.csv": ("utf-8-sig", 1),
+SHAPES = {  # fixture -> (its encoding, index of the first-name column, of the class column)
+    "webuntis.csv": ("iso-8859-1", 1, 2),
+    "schild.csv": ("utf-8-sig", 1, 2),
 }
 
 
-def _class_file(hub_users, fixture: str, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def _class_file(hub_users, fixture: str, tmp_path: Path,
+                klasses: dict[str, str]) -> tuple[Path, dict[str, str]]:
     """The fixture in its own shape and encoding, each first name led by a fresh ``clt`` word
-    (test accounts carry the prefix); returns the file and username -> full name."""
-    encoding, first = SHAPES[fixture]
+    (test accounts carry the prefix) and each class led by ``clt`` letters (``klasses``: label
+    -> the class it becomes); returns the file and username -> full name."""
+    encoding, first, klass = SHAPES[fixture]
     lines = (FIXTURES / fixture).read_bytes().decode(encoding).split("\r\n")
     expected: dict[str, str] = {}
     out = [lines[0]]
@@ -37,6 +45,9 @@ def _class_file(hub_users, fixture: str, tmp_path: Path) -> tuple[Path, dict[str
         cells = line.split(";")
         word = hub_users.new_name()  # registered for cleanup
         cells[first] = f"{word.capitalize()} {cells[first]}"
+        label = cells[klass]
+        klasses.setdefault(label, random_name(5) + label.lower())
+        cells[klass] = klasses[label]
         last = cells[0]
         from jupyter_extension_companion.provision.usernames import suggest_username
 
@@ -59,11 +70,27 @@ def _wait(hub_users, token: str, job: str) -> dict:
         time.sleep(0.3)
 
 
+@pytest.fixture
+def klasses(hub_users) -> Iterator[dict[str, str]]:
+    """The classes a test makes (label -> class name); deleted at its end."""
+    made: dict[str, str] = {}
+    yield made
+    roster = hub_users.launcher.roster("tests")
+    classes = Classes(roster.hub, roster.paths, audit=roster.audit, actor="tests")
+    for name in made.values():
+        try:
+            classes.delete_class(name)
+        except Exception:  # noqa: BLE001 - fall back to the plain tool below
+            pass
+        if UnixGroups().get(name) is not None:
+            UnixGroups().delete(name)
+
+
 @pytest.mark.parametrize("fixture", list(SHAPES))
-def test_upload_preview_same_as_cli_then_accounts(hub_users, fixture, tmp_path):
+def test_upload_preview_same_as_cli_then_accounts(hub_users, fixture, tmp_path, klasses):
     teacher, _ = hub_users.make_user(teacher=True)
     token = hub_users.user_token(teacher)
-    path, expected = _class_file(hub_users, fixture, tmp_path)
+    path, expected = _class_file(hub_users, fixture, tmp_path, klasses)
     before = hub_users.snapshot()
 
     r = hub_users.service("POST", f"/roster/uploads?filename={fixture}", token,
@@ -95,6 +122,14 @@ def test_upload_preview_same_as_cli_then_accounts(hub_users, fixture, tmp_path):
     for name, full_name in expected.items():
         assert pwd.getpwnam(name).pw_gecos.split(",")[0] == full_name
         assert name in hub_names
+    # each class: a hub group and a unix group with the students of its rows
+    joined = {res["username"]: res["class_name"] for res in state["result"]["results"]}
+    hub = hub_users.launcher.hub()
+    for klass in klasses.values():
+        members = sorted(n for n, c in joined.items() if c == klass)
+        assert members, (klass, joined)
+        assert sorted(grp.getgrnam(klass).gr_mem) == members
+        assert sorted(hub.get_group(klass)["users"]) == members
 
     r = hub_users.service("GET", f"/roster/imports/{job}/credentials?language=de", token)
     assert r.status_code == 200, r.text
