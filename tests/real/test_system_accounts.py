@@ -21,7 +21,8 @@ from jupyter_extension_companion.provision import system_accounts as sa_module
 from jupyter_extension_companion.provision.errors import ClassroomError
 from jupyter_extension_companion.provision.hub_api import HubError
 from jupyter_extension_companion.provision.roster import Roster
-from jupyter_extension_companion.provision.roster_import import apply, preview
+from jupyter_extension_companion.provision.roster_apply import apply
+from jupyter_extension_companion.provision.roster_import import preview
 from jupyter_extension_companion.provision.system_accounts import SystemAccounts
 
 from .users_fixture import remove_test_users, system_user_prefix
