@@ -50,8 +50,11 @@ export async function loginToLab(
   await page.locator('#password_input').fill(password);
   await page.locator('#login_submit').click();
   // Fail fast on a refused login or a failed spawn instead of waiting for the timeout.
+  // the URL is enough (waitForLab below waits for concrete elements): Lab's "load" event
+  // waits for every chunk and can take minutes on a busy host
   const lab = page.waitForURL(new RegExp(`/user/${name}/lab`), {
-    timeout: 120_000
+    timeout: 120_000,
+    waitUntil: 'commit'
   });
   const problem = page
     .locator(
@@ -66,7 +69,7 @@ export async function loginToLab(
     });
   await Promise.race([lab, problem]);
   problem.catch(() => undefined);
-  await page.goto(`${url}/user/${name}/lab?reset`);
+  await page.goto(`${url}/user/${name}/lab?reset`, { waitUntil: 'commit' });
   await waitForLab(page);
 }
 
