@@ -71,6 +71,11 @@ class ClassroomPaths:
         return self.state / "hub.json"
 
     @property
+    def roster_mappings(self) -> Path:
+        """Root-only JSON: the column mappings teachers chose for roster files, by header shape."""
+        return self.state / "roster-mappings.json"
+
+    @property
     def trash(self) -> Path:
         return self.state / "trash"
 
@@ -82,6 +87,15 @@ class ClassroomPaths:
     def lab_settings_overrides(self) -> Path:
         """System-wide JupyterLab setting defaults (plugin id -> values)."""
         return self.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+    @property
+    def class_snippets(self) -> Path:
+        """Class snippets: in every student's ``jupyter_path`` (their servers run from the venv)."""
+        return self.venv / "share" / "jupyter" / "classroom" / "snippets"
+
+    @property
+    def class_templates(self) -> Path:
+        return self.venv / "share" / "jupyter" / "classroom" / "templates"
 
     def home_of(self, username: str) -> Path:
         return self.home_root / username

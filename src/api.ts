@@ -286,28 +286,63 @@ export function fetchNotebook(
   );
 }
 
-/** Step one of a roster import: what would happen to each row. Changes nothing. */
-export function previewRoster(csv: string): Promise<Classroom.IPreview> {
-  const body: Classroom.IPreviewRequest = { csv };
-  return send<Classroom.IPreview>('admin/roster/preview', 'POST', body);
+/**
+ * Step one of a roster import: upload the file's bytes as they are (the server detects the
+ * encoding and the delimiter, and keeps the rows for this teacher). Answers how the file was
+ * read and the preview, or a column-mapping request when the header was not recognised.
+ */
+export function uploadRoster(
+  file: Blob,
+  filename: string
+): Promise<Classroom.IRosterUpload> {
+  return requestAPI<Classroom.IRosterUpload>(
+    `admin/roster/uploads?filename=${enc(filename)}`,
+    { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } }
+  );
+}
+
+/** Preview an upload again: with a column mapping and/or the teacher's usernames. */
+export function previewUpload(
+  upload: string,
+  request: Classroom.IRosterPreviewRequest
+): Promise<Classroom.IRosterUpload> {
+  return send<Classroom.IRosterUpload>(
+    `admin/roster/uploads/${enc(upload)}/preview`,
+    'POST',
+    request
+  );
 }
 
 /**
- * Step two: create the accounts in a job and follow its progress. Resolves with the per-row
- * results (with the passwords, shown once); rejects with the job's message.
+ * Step two: create the accepted rows of an upload in a job and follow its progress.
+ * Resolves with the job's id and its per-row results (with the passwords, shown once).
  */
-export async function applyRoster(
-  rows: Classroom.IApplyRow[],
+export async function applyUpload(
+  upload: string,
+  request: Classroom.IRosterApplyRequest,
   onProgress?: Classroom.ProgressCallback
-): Promise<Classroom.IApplyResult> {
-  const result = await runJob<
-    Classroom.IApplyResult | Classroom.IApplyResultRow[] | null
-  >('admin/roster/apply', { rows }, onProgress);
+): Promise<Classroom.IImportDone> {
+  const { job } = await send<Classroom.IJobStarted>(
+    `admin/roster/uploads/${enc(upload)}/apply`,
+    'POST',
+    request
+  );
+  const result = await pollJob<Classroom.IApplyResult | null>(job, onProgress);
   if (!result) {
     throw new ClassroomAPIError('The import failed.', 500, 'failed');
   }
-  // Accept the bare list too (the per-row results are what matters).
-  return Array.isArray(result) ? { results: result } : result;
+  return { job, result };
+}
+
+/** A credentials sheet (CSV or printable slips) of the given rows, written by the server. */
+export function credentialsSheet(
+  request: Classroom.ICredentialsSheetRequest
+): Promise<Classroom.ICredentialsSheet> {
+  return send<Classroom.ICredentialsSheet>(
+    'admin/roster/credentials',
+    'POST',
+    request
+  );
 }
 
 // ---------------------------------------------------------------- jars
@@ -361,10 +396,20 @@ export function removePyLib(name: string): Promise<Classroom.IChange> {
   return send<Classroom.IChange>(`admin/pylibs/${enc(name)}`, 'DELETE');
 }
 
+/** Bring a removed Python package back from the trash. */
+export function restorePyLib(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/pylibs/${enc(name)}/restore`, 'POST');
+}
+
 // ---------------------------------------------------------------- kernels
 
 export async function listKernels(): Promise<Classroom.IKernel[]> {
-  return (await get<Classroom.IKernelList>('admin/kernels')).kernels;
+  return (await listKernelsAndTrash()).kernels;
+}
+
+/** The kernels and the removed kernelspecs that can be restored. */
+export function listKernelsAndTrash(): Promise<Classroom.IKernelList> {
+  return get<Classroom.IKernelList>('admin/kernels');
 }
 
 /** Start a kernel, run its smoke cell, report time-to-ready and output. */
@@ -398,6 +443,11 @@ export function installKernel(
 
 export function removeKernel(name: string): Promise<Classroom.IChange> {
   return send<Classroom.IChange>(`admin/kernels/${enc(name)}`, 'DELETE');
+}
+
+/** Bring a removed kernelspec back from the trash. */
+export function restoreKernel(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/kernels/${enc(name)}/restore`, 'POST');
 }
 
 export function setKernelEnv(

@@ -69,27 +69,111 @@ export namespace Classroom {
     input: {
       username: string | null;
       full_name: string | null;
+      first_name?: string | null;
+      last_name?: string | null;
       password_given: boolean;
-      /** Present only if the server echoes it (never stored). */
-      password?: string;
     };
     /** null when the row is refused */
     username: string | null;
     suggested: string | null;
     action: 'create' | 'exists' | 'refuse';
     reason: string;
+    /** the class the file gives */
+    class_name: string | null;
+    /** the student's ID in the school software, if the file has one */
+    external_id: string | null;
+    /** the file's password (only in the uploader's own preview) */
+    password?: string;
   }
 
   export interface IPreview {
     rows: IPreviewRow[];
     summary: { [key: string]: number };
+    /** the classes the file names */
+    classes: string[];
   }
 
-  /** One row sent to roster/apply. */
-  export interface IApplyRow {
+  /** A field of a roster row that a column can hold. */
+  export type RosterField =
+    | 'username'
+    | 'full_name'
+    | 'first_name'
+    | 'last_name'
+    | 'password'
+    | 'class_name'
+    | 'external_id';
+
+  /** One column of an uploaded roster file. */
+  export interface IRosterColumn {
+    index: number;
+    title: string;
+    /** what it is read as (a RosterField, or email/birth_date/gender: never read), or null */
+    field: string | null;
+    /** the first values (none for personal data that is never read) */
+    samples: string[];
+  }
+
+  /**
+   * POST admin/roster/uploads (the file's bytes) and admin/roster/uploads/ID/preview: how the
+   * file was read and, once its columns are known, the preview.
+   */
+  export interface IRosterUpload extends Partial<IPreview> {
+    upload: string;
+    filename: string;
+    mapping_needed: boolean;
+    encoding: string;
+    delimiter: string;
+    columns: IRosterColumn[];
+    mapping?: { [field: string]: number };
+    mapped_by_hand?: boolean;
+    /** with mapping_needed: the fields a column can be mapped to */
+    fields?: RosterField[];
+    /** with mapping_needed: what the teacher is asked */
+    message?: string;
+  }
+
+  /** The teacher's username for the row on a line of the file. */
+  export interface IRosterEdit {
+    line: number;
     username: string;
-    full_name?: string;
-    password?: string;
+  }
+
+  export interface IRosterPreviewRequest {
+    mapping?: { [field: string]: number };
+    edits?: IRosterEdit[];
+  }
+
+  export interface IRosterApplyRequest {
+    edits?: IRosterEdit[];
+    /** create the acceptable rows even if others are refused */
+    skip_refused?: boolean;
+  }
+
+  /** A finished import: its job (for the credentials sheet) and its result. */
+  export interface IImportDone {
+    job: string;
+    result: IApplyResult;
+  }
+
+  /** POST admin/roster/credentials */
+  export interface ICredentialsSheetRequest {
+    rows: {
+      username: string;
+      full_name: string | null;
+      password: string;
+      class_name?: string | null;
+    }[];
+    format: 'csv' | 'html';
+    /** the UI language (de: German words, ';' between fields) */
+    language: string;
+    login_url: string;
+  }
+
+  export interface ICredentialsSheet {
+    filename: string;
+    format: 'csv' | 'html';
+    count: number;
+    content: string;
   }
 
   export interface IJobProgress {
@@ -133,6 +217,7 @@ export namespace Classroom {
     password?: string | null;
     generated?: boolean;
     message: string;
+    class_name?: string | null;
   }
 
   export interface IApplyResult {
@@ -172,11 +257,6 @@ export namespace Classroom {
     name: string;
     full_name?: string;
     password?: string;
-  }
-
-  /** POST admin/roster/preview */
-  export interface IPreviewRequest {
-    csv: string;
   }
 
   /** A shared jar (GET admin/jars). */
@@ -221,6 +301,8 @@ export namespace Classroom {
   export interface IPyLibList {
     packages: IPyLib[];
     folder: string;
+    /** removed packages that can be restored */
+    trash: string[];
   }
 
   /** A kernelspec students see (GET admin/kernels). */
@@ -237,6 +319,8 @@ export namespace Classroom {
 
   export interface IKernelList {
     kernels: IKernel[];
+    /** removed kernelspecs that can be restored */
+    trash: string[];
   }
 
   /** The result of a kernel test job. */

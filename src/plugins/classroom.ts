@@ -29,6 +29,7 @@ import { AccordionPanel } from '@lumino/widgets';
 
 import { addStudent, importRoster, viewNotebooks } from '../actions';
 import * as api from '../api';
+import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
@@ -103,6 +104,8 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
+    // the credentials sheet (CSV words and delimiter, slips) follows the UI language
+    setSheetLanguage((translator ?? nullTranslator).languageCode);
     // Don't hold up the start of JupyterLab for the whoami round trip.
     void api
       .whoami()

@@ -1,10 +1,11 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { JarsView } from '../components/JarsView';
 import { PythonLibsView } from '../components/PythonLibsView';
+import { TrashList } from '../components/TrashList';
 import { LibrariesModel } from '../models/libraries';
 
 /**
@@ -19,6 +20,17 @@ export function createLibrariesPanel(
     <div className="jp-classroom-LibrariesPanel">
       <JarsView trans={trans} model={model} />
       <PythonLibsView trans={trans} model={model} />
+      <UseSignal signal={model.changed}>
+        {() => (
+          <TrashList
+            trans={trans}
+            names={model.pylibs?.trash ?? []}
+            restore={name => model.restorePyLib(name)}
+            disabled={model.pylibsProgress !== null}
+            testId="classroom-pylibs-trash"
+          />
+        )}
+      </UseSignal>
     </div>
   );
   widget.id = 'jp-classroom-libraries';

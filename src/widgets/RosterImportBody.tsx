@@ -5,6 +5,7 @@ import * as React from 'react';
 
 import { RosterImport } from '../components/RosterImport';
 import { ICredentialRow } from '../credentials';
+import { RosterImportModel } from '../models/rosterImport';
 import { StudentsModel } from '../models/students';
 
 /**
@@ -15,16 +16,17 @@ import { StudentsModel } from '../models/students';
  */
 export class RosterImportBody extends ReactWidget {
   constructor(
-    private _model: StudentsModel,
+    students: StudentsModel,
     private _trans: TranslationBundle
   ) {
     super();
+    this._model = new RosterImportModel(() => void students.refresh());
     this.addClass('jp-classroom-RosterImportBody');
   }
 
   /** Whether an import job is running (closing now would lose the passwords). */
   get running(): boolean {
-    return this._running;
+    return this._model.step === 'applying';
   }
 
   /** Passwords of the import that were neither downloaded nor printed yet. */
@@ -47,9 +49,6 @@ export class RosterImportBody extends ReactWidget {
       <RosterImport
         model={this._model}
         trans={this._trans}
-        onRunning={running => {
-          this._running = running;
-        }}
         onCredentials={(rows, saved) => {
           this._credentials = rows;
           this._saved = saved;
@@ -71,7 +70,7 @@ export class RosterImportBody extends ReactWidget {
     }
   };
 
-  private _running = false;
+  private _model: RosterImportModel;
   private _credentials: ICredentialRow[] = [];
   private _saved = false;
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, users
+from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, trash, users
 
 AREAS: list[ModuleType] = [
     meta,
@@ -22,6 +22,7 @@ AREAS: list[ModuleType] = [
     kernels,
     notebooks,
     culling,
+    trash,
 ]
 
 
