@@ -170,7 +170,7 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
   await expect(confirm).toContainText('moved to the trash');
   await confirm.locator('.jp-Dialog-button.jp-mod-accept').click();
   await expect(uploaded).toHaveCount(0, { timeout: 30_000 });
-  await expect(page.locator('.jp-classroom-Libs-trash')).toContainText(
+  await expect(page.getByTestId('classroom-jars-trash')).toContainText(
     uploadName
   );
 
