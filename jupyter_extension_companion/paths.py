@@ -76,6 +76,16 @@ class ClassroomPaths:
         return self.state / "roster-mappings.json"
 
     @property
+    def assignments(self) -> Path:
+        """Root-only JSON: the handed-out assignments, their targets and who got them."""
+        return self.state / "assignments.json"
+
+    @property
+    def handouts(self) -> Path:
+        """Root-only copies of what was handed out (for students who join a class later)."""
+        return self.state / "handouts"
+
+    @property
     def trash(self) -> Path:
         return self.state / "trash"
 

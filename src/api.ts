@@ -536,3 +536,105 @@ export function toBase64(buffer: ArrayBuffer): string {
   }
   return btoa(binary);
 }
+
+// ---------------------------------------------------------------- lesson (issue 13)
+
+/** The class live: online, servers, kernels, memory, last error per student. */
+export function getClassLive(
+  className: string | null,
+  fresh = false
+): Promise<Classroom.IClassLive> {
+  const query = new URLSearchParams();
+  if (className) {
+    query.set('class', className);
+  }
+  if (fresh) {
+    query.set('fresh', 'true');
+  }
+  const q = query.toString();
+  return get<Classroom.IClassLive>(`admin/live${q ? `?${q}` : ''}`);
+}
+
+/** The handed-out assignments. */
+export async function listAssignments(): Promise<Classroom.IAssignment[]> {
+  return (await get<{ assignments: Classroom.IAssignment[] }>('admin/handouts'))
+    .assignments;
+}
+
+/** Hand out a notebook, folder or template (a job; never overwrites a student's file). */
+export function handOut(
+  request: Classroom.IHandoutRequest,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IHandoutResult> {
+  return runJob<Classroom.IHandoutResult>(
+    'admin/handouts',
+    request,
+    onProgress
+  );
+}
+
+/** Collect an assignment from a class into ~/notebooks/collected/ (a job). */
+export function collect(
+  assignment: string,
+  className: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.ICollectResult> {
+  return runJob<Classroom.ICollectResult>(
+    `admin/handouts/${enc(assignment)}/collect`,
+    { class: className },
+    onProgress
+  );
+}
+// ---------------------------------------------------------------- classes
+
+/** Every class with its members. */
+export async function listClasses(): Promise<Classroom.IClassInfo[]> {
+  return (await get<Classroom.IClassList>('admin/classes')).classes;
+}
+
+/** Create a class (hub group + unix group); safe to repeat. */
+export function createClass(name: string): Promise<Classroom.IClassChange> {
+  return send<Classroom.IClassChange>('admin/classes', 'POST', { name });
+}
+
+/** Disable/enable every student's login, or start/stop every server, as a job. */
+export function classAction(
+  name: string,
+  action: Classroom.ClassAction,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  const base = `admin/classes/${enc(name)}`;
+  if (action === 'stop') {
+    return send<Classroom.IJobStarted>(`${base}/servers`, 'DELETE').then(
+      ({ job }) => pollJob<Classroom.IClassResult>(job, onProgress)
+    );
+  }
+  const path = action === 'start' ? `${base}/servers` : `${base}/${action}`;
+  return runJob<Classroom.IClassResult>(path, {}, onProgress);
+}
+
+/** New passwords for every student of a class; the result holds the sheet (shown once). */
+export function classPasswords(
+  name: string,
+  lang: 'en' | 'de',
+  qr: boolean,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  return runJob<Classroom.IClassResult>(
+    `admin/classes/${enc(name)}/passwords`,
+    { lang, qr },
+    onProgress
+  );
+}
+
+/** Remove a class: students in no other class are removed (homes archived first). */
+export async function removeClass(
+  name: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  const { job } = await send<Classroom.IJobStarted>(
+    `admin/classes/${enc(name)}`,
+    'DELETE'
+  );
+  return pollJob<Classroom.IClassResult>(job, onProgress);
+}

@@ -26,6 +26,8 @@ export namespace Classroom {
     server_running: boolean;
     last_activity: string | null;
     home: string;
+    /** the classes (hub groups marked as classes) the student is in */
+    classes?: string[];
   }
 
   /** GET admin/users */
@@ -437,4 +439,158 @@ export namespace Classroom {
     /** The URL of a user's JupyterLab (admin access). */
     userLab(name: string): string;
   }
+
+  // ---------------------------------------------------------------- lesson (issue 13)
+
+  /** One kernel of a student, from the host's process table (GET admin/live). */
+  export interface ILiveKernel {
+    id: string;
+    language: string;
+    /** 'busy' (running a cell, or using CPU) or 'idle' */
+    state: string;
+    cpu_percent: number | null;
+    memory_mb: number;
+    pids: number[];
+  }
+
+  /** The last error output in a student's newest notebook. */
+  export interface ILiveError {
+    notebook: string;
+    ename: string;
+    evalue: string;
+    modified: string;
+  }
+
+  /** One student in the class live panel. */
+  export interface ILiveStudent {
+    name: string;
+    online: boolean;
+    last_activity: string | null;
+    server_running: boolean;
+    server_ready: boolean;
+    server_pending: string | null;
+    server_started: string | null;
+    memory_mb: number;
+    processes: number;
+    kernels: ILiveKernel[];
+    last_error: ILiveError | null;
+  }
+
+  /** GET admin/live?class=NAME */
+  export interface IClassLive {
+    class: string | null;
+    time: string;
+    students: ILiveStudent[];
+    timings: { [key: string]: number };
+  }
+
+  /** What happened to one file for one student. */
+  export interface IHandoutFile {
+    path: string;
+    /** written, suffixed (the student's own file kept), unchanged, updated */
+    outcome: string;
+    written_as: string;
+  }
+
+  /** The hand-out, collect or return for one student. */
+  export interface IStudentOutcome {
+    student: string;
+    /** handed_out, unchanged, collected, missing, refused, failed */
+    outcome: string;
+    message: string;
+    files: IHandoutFile[];
+    skipped: string[];
+  }
+
+  /** POST admin/handouts: what to hand out to whom. */
+  export interface IHandoutRequest {
+    /** a path below the teacher's ~/notebooks, or template:NAME */
+    source: string;
+    assignment?: string;
+    classes?: string[];
+    students?: string[];
+    again?: boolean;
+  }
+
+  /** The result of a hand-out job. */
+  export interface IHandoutResult {
+    assignment: string;
+    source: string;
+    classes: string[];
+    files: string[];
+    students: IStudentOutcome[];
+    counts: { [outcome: string]: number };
+  }
+
+  /** The result of a collect job. */
+  export interface ICollectResult {
+    assignment: string;
+    label: string;
+    /** the teacher's folder, relative to their ~/notebooks */
+    folder: string;
+    time: string;
+    students: IStudentOutcome[];
+    missing: string[];
+  }
+
+  /** GET admin/handouts: one remembered assignment. */
+  export interface IAssignment {
+    name: string;
+    source: string;
+    teacher: string;
+    classes: string[];
+    students: string[];
+    files: string[];
+    updated: string;
+    delivered: number;
+  }
+
+  // ---------------------------------------------------------------- classes
+
+  /** One class: a hub group and a unix group of the same name. */
+  export interface IClassInfo {
+    name: string;
+    members: string[];
+    unix_group: boolean;
+    gid: number | null;
+  }
+
+  /** GET admin/classes */
+  export interface IClassList {
+    classes: IClassInfo[];
+  }
+
+  /** The outcome of a change to a class (create, members, rename). */
+  export interface IClassChange {
+    name: string;
+    action: string;
+    changed: boolean;
+    message: string;
+    added: string[];
+    removed: string[];
+  }
+
+  /** What an action over a whole class did to one student. */
+  export interface IClassMemberResult {
+    name: string;
+    ok: boolean;
+    changed: boolean;
+    message: string;
+    archive: string | null;
+  }
+
+  /** The result of an action over a whole class (a job). */
+  export interface IClassResult {
+    name: string;
+    action: string;
+    members: IClassMemberResult[];
+    credentials: ICredentials[];
+    summary: string;
+    /** new passwords only: the credentials sheet made by the service */
+    csv?: string;
+    html?: string;
+  }
+
+  /** The actions over every student of a class that run as a job. */
+  export type ClassAction = 'disable' | 'enable' | 'start' | 'stop';
 }

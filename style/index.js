@@ -2,3 +2,5 @@ import './base.css';
 import './libs.css';
 import './mqtt.css';
 import './idle.css';
+import './lesson.css';
+import './classes.css';

@@ -34,6 +34,7 @@ import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
+import { ClassesModel } from '../models/classes';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
@@ -44,6 +45,7 @@ import {
 import { createBrokerPanel } from '../widgets/BrokerPanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
+import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createNeedsHubPanel } from '../widgets/NeedsHubPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
@@ -227,8 +229,17 @@ function setup(
       palette?.addItem({ command, category });
     }
     sidebar.addWidget(
-      createStudentsPanel(trans, model, commands, who.name, viewer)
+      createStudentsPanel(
+        trans,
+        model,
+        commands,
+        who.name,
+        viewer,
+        new ClassesModel(),
+        (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en'
+      )
     );
+    sidebar.addWidget(createLessonPanel(trans, commands));
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));

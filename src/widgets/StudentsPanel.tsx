@@ -10,7 +10,10 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { studentAction } from '../actions';
+import { classMenuAction } from '../classActions';
+import { ClassBar } from '../components/ClassBar';
 import { StudentsView } from '../components/StudentsView';
+import { ClassesModel } from '../models/classes';
 import { StudentsModel } from '../models/students';
 import { OpenStudentNotebook } from '../viewer';
 
@@ -32,7 +35,9 @@ export function createStudentsPanel(
   model: StudentsModel,
   commands: CommandRegistry,
   me: string,
-  viewer: OpenStudentNotebook | null = null
+  viewer: OpenStudentNotebook | null = null,
+  classes: ClassesModel | null = null,
+  lang: 'en' | 'de' = 'en'
 ): Widget {
   const panel = new PanelWithToolbar();
   panel.id = 'jp-classroom-students';
@@ -44,6 +49,23 @@ export function createStudentsPanel(
       new CommandToolbarButton({ commands, id, label: '' })
     );
   }
+  if (classes) {
+    const bar = ReactWidget.create(
+      <UseSignal signal={classes.changed}>
+        {() => (
+          <ClassBar
+            model={classes}
+            trans={trans}
+            onAction={(action, name) =>
+              void classMenuAction(classes, model, trans, action, name, lang)
+            }
+          />
+        )}
+      </UseSignal>
+    );
+    bar.addClass('jp-classroom-StudentsPanel-classes');
+    panel.addWidget(bar);
+  }
   const view = ReactWidget.create(
     <UseSignal signal={model.changed}>
       {() => (
@@ -52,6 +74,7 @@ export function createStudentsPanel(
           me={me}
           canView={viewer !== null}
           trans={trans}
+          classes={classes ?? undefined}
           onAction={(action, student) =>
             void studentAction(model, trans, action, student, viewer)
           }
@@ -59,6 +82,15 @@ export function createStudentsPanel(
       )}
     </UseSignal>
   );
+  if (classes) {
+    // the list follows the class filter; the classes follow the class list
+    classes.changed.connect(() => view.update());
+    model.changed.connect(() => {
+      if (!model.loading) {
+        void classes.refresh();
+      }
+    });
+  }
   view.addClass('jp-classroom-StudentsPanel-content');
   panel.addWidget(view);
   // Keep server state and last activity current while the list is on screen.

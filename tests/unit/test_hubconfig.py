@@ -35,7 +35,7 @@ def test_written_config_loads_with_traitlets(tmp_path):
     extra.write_text("c.JupyterHub.log_level = 'DEBUG'\nc.Spawner.default_url = '/tree'\n")
     cfg = load(s.paths.hub_config)
     assert cfg.JupyterHub.authenticator_class == "pam"
-    assert cfg.JupyterHub.spawner_class == "localprocess"
+    assert cfg.JupyterHub.spawner_class == "jupyter_extension_companion.hub_spawner.VerifiedSpawner"
     assert cfg.Authenticator.admin_users == {"teacher"}
     assert cfg.Authenticator.allow_existing_users is True
     assert cfg.Spawner.notebook_dir == "~/notebooks"

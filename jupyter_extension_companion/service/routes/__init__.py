@@ -10,12 +10,26 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, trash, users
+from . import (
+    broker,
+    classes,
+    culling,
+    jobs,
+    kernels,
+    lesson,
+    libs,
+    meta,
+    notebooks,
+    roster,
+    trash,
+    users,
+)
 
 AREAS: list[ModuleType] = [
     meta,
     users,
     roster,
+    classes,
     jobs,
     broker,
     libs,
@@ -23,6 +37,7 @@ AREAS: list[ModuleType] = [
     notebooks,
     culling,
     trash,
+    lesson,
 ]
 
 
