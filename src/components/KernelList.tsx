@@ -1,77 +1,16 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { errorMessage } from '../api';
 import { KernelsModel } from '../models/kernels';
 import { Classroom } from '../tokens';
+import { EnvEditor, parseEnv } from '../widgets/EnvEditor';
 import { confirmRemove } from './confirmRemove';
+import { KernelTestResult } from './KernelTestResult';
 import { ProgressBar } from './ProgressBar';
 import { useSignal } from './useSignal';
-
-/** A dialog body for editing a kernelspec's env as KEY=VALUE lines. */
-class EnvEditor extends Widget implements Dialog.IBodyWidget<string> {
-  constructor(env: { [key: string]: string }, hint: string) {
-    super();
-    this.addClass('jp-classroom-EnvEditor');
-    const p = document.createElement('p');
-    p.textContent = hint;
-    this._area = document.createElement('textarea');
-    this._area.className = 'jp-mod-styled';
-    this._area.rows = 8;
-    this._area.cols = 60;
-    this._area.value = Object.entries(env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n');
-    this.node.append(p, this._area);
-  }
-  getValue(): string {
-    return this._area.value;
-  }
-  private _area: HTMLTextAreaElement;
-}
-
-/** KEY=VALUE lines as an object; throws on a line without '='. */
-function parseEnv(text: string): { [key: string]: string } {
-  const env: { [key: string]: string } = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line) {
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq <= 0) {
-      throw new Error(line);
-    }
-    env[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return env;
-}
-
-function TestResult(props: {
-  trans: TranslationBundle;
-  result: Classroom.IKernelTest;
-}): JSX.Element {
-  const { trans, result } = props;
-  return (
-    <div
-      className={
-        'jp-classroom-KernelTest ' + (result.ok ? 'jp-mod-ok' : 'jp-mod-failed')
-      }
-      data-testid="classroom-kernel-test"
-      data-ok={result.ok ? 'true' : 'false'}
-    >
-      <strong>{result.ok ? trans.__('Works') : trans.__('Failed')}</strong>{' '}
-      {result.seconds_to_ready !== null
-        ? trans.__('ready in %1 s', result.seconds_to_ready.toFixed(1))
-        : trans.__('did not start')}
-      {result.output && <pre>{result.output}</pre>}
-      {result.error && <pre className="jp-classroom-error">{result.error}</pre>}
-    </div>
-  );
-}
 
 /**
  * The kernels students see: env and class path, install, remove, edit env, and Test (one or
@@ -220,7 +159,7 @@ export function KernelList(props: {
                 </code>
               ))}
               {results[k.name] && !k.shadowed && (
-                <TestResult trans={trans} result={results[k.name]} />
+                <KernelTestResult trans={trans} result={results[k.name]} />
               )}
             </div>
             {!k.shadowed && (

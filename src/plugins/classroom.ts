@@ -22,16 +22,13 @@ import {
   fileUploadIcon,
   notebookIcon,
   LabIcon,
-  ReactWidget,
   refreshIcon,
   SidePanel
 } from '@jupyterlab/ui-components';
 import { AccordionPanel } from '@lumino/widgets';
-import { createElement } from 'react';
 
 import { addStudent, importRoster, viewNotebooks } from '../actions';
 import * as api from '../api';
-import { NeedsHub } from '../components/NeedsHub';
 import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
@@ -50,6 +47,7 @@ import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
+import { createNeedsHubPanel } from '../widgets/NeedsHubPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
 /** The sidebar's DOM id (also what tests look for). */
@@ -173,9 +171,7 @@ function setup(
   palette?.addItem({ command: CommandIDs.open, category });
 
   if (!who.hub) {
-    const message = ReactWidget.create(createElement(NeedsHub, { trans }));
-    message.title.label = trans.__('JupyterHub needed');
-    sidebar.addWidget(message);
+    sidebar.addWidget(createNeedsHubPanel(trans));
   } else {
     // One model per area; a kernel installed or removed reloads the jars' kernel column.
     const model = new StudentsModel();

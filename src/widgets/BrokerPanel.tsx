@@ -8,7 +8,7 @@ import * as React from 'react';
 
 import { errorMessage } from '../api';
 import { BrokerModel } from '../models/broker';
-import { BrokerForm } from '../mqtt/BrokerForm';
+import { BrokerForm } from '../components/BrokerForm';
 import { askNameTitle } from '../mqtt/dialogs';
 import { displayLanguage, notebookLanguage } from '../mqtt/language';
 

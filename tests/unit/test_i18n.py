@@ -46,6 +46,8 @@ def test_every_mqtt_string_has_german():
                     "src/mqtt/",
                     "src/plugins/mqtt.ts",
                     "src/widgets/BrokerPanel",
+                    "src/components/BrokerForm",
+                    "src/widgets/NameTitleBody",
                     "jupyter_extension_companion/snippets",
                     "jupyter_extension_companion/templates",
                 )

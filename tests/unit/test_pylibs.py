@@ -101,8 +101,11 @@ def test_german_strings_cover_the_sections():
     files = [
         "src/components/JarsView.tsx",
         "src/components/KernelList.tsx",
+        "src/components/KernelTestResult.tsx",
+        "src/components/PythonLibsView.tsx",
         "src/widgets/LibrariesPanel.tsx",
         "src/widgets/KernelsPanel.tsx",
+        "src/widgets/EnvEditor.ts",
     ]
     ids = set()
     for f in files:

@@ -50,8 +50,11 @@ export async function loginToLab(
   await page.locator('#password_input').fill(password);
   await page.locator('#login_submit').click();
   // Fail fast on a refused login or a failed spawn instead of waiting for the timeout.
+  // the URL is enough (waitForLab below waits for concrete elements): Lab's "load" event
+  // waits for every chunk and can take minutes on a busy host
   const lab = page.waitForURL(new RegExp(`/user/${name}/lab`), {
-    timeout: 120_000
+    timeout: 120_000,
+    waitUntil: 'commit'
   });
   const problem = page
     .locator(
@@ -66,7 +69,7 @@ export async function loginToLab(
     });
   await Promise.race([lab, problem]);
   problem.catch(() => undefined);
-  await page.goto(`${url}/user/${name}/lab?reset`);
+  await page.goto(`${url}/user/${name}/lab?reset`, { waitUntil: 'commit' });
   await waitForLab(page);
 }
 
@@ -91,7 +94,8 @@ export async function waitForLab(page: Page): Promise<void> {
 
 /**
  * Run a JupyterLab command by its id through the command palette (the same for every UI
- * language; the palette marks each item with `data-command`).
+ * language; the palette marks each item with `data-command`). The modal palette closes when
+ * it loses the focus: to open the Classroom sidebar use `openClassroom`.
  */
 export async function runCommand(page: Page, id: string): Promise<void> {
   const palette = page.locator('.jp-ModalCommandPalette');
@@ -117,17 +121,25 @@ export function classroomTab(page: Page) {
 }
 
 /**
- * Open the Classroom sidebar (teachers only) with its command: opening is idempotent, where a
- * click on the tab would close a sidebar that is already open.
+ * Open the Classroom sidebar (teachers only) and expand `section`. As galata's
+ * `page.sidebar.openTab`: the tab is clicked only when it is not the current one (a click on
+ * the current tab closes the sidebar), then the test waits for the tab to be current and the
+ * sidebar shown. No keyboard shortcut: the modal command palette closes when anything takes
+ * the focus (the sidebar's lists load meanwhile), which made this step flaky.
  */
 export async function openClassroom(
   page: Page,
   section: RegExp = /^(Students|Schüler)/i
 ): Promise<void> {
-  await expect(classroomTab(page)).toHaveCount(1);
-  if (!(await page.locator('#jp-classroom-sidebar').isVisible())) {
-    await runCommand(page, 'classroom:open');
+  const tab = classroomTab(page);
+  await expect(tab).toHaveCount(1);
+  const current = await tab.evaluate(el =>
+    el.classList.contains('lm-mod-current')
+  );
+  if (!current) {
+    await tab.click();
   }
+  await expect(tab).toHaveClass(/\blm-mod-current\b/);
   await expect(page.locator('#jp-classroom-sidebar')).toBeVisible();
   await openSection(page, section);
 }
@@ -147,6 +159,10 @@ export async function openSection(page: Page, section: RegExp): Promise<void> {
       await title.click();
     }
   }
+  await expect(titles.filter({ hasText: section })).toHaveAttribute(
+    'aria-expanded',
+    'true'
+  );
 }
 
 /**
@@ -227,20 +243,6 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
-}
-
-/**
- * JJava publishes no status on start, so Lab may leave the kernel "Unknown" and, on the next
- * run, ask which kernel to use: keep the notebook's own kernel (accept the dialog).
- */
-export async function acceptKernelDialog(page: Page): Promise<void> {
-  const dialog = page.locator('.jp-Dialog', {
-    hasText: /Select Kernel|Kernel auswählen/
-  });
-  if (await dialog.isVisible()) {
-    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
-  }
 }
 
 /**

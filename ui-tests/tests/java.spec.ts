@@ -17,8 +17,11 @@ import {
   saveNotebook,
   screenshot
 } from './hub';
+import { installJavaKernel, kernelStatus } from './libs';
 
 const JAVA = { name: 'java', display_name: 'Java', language: 'java' };
+/** The kernel's name in the status bar. */
+const JAVA_STATUS = 'Java (jjava)';
 
 async function openJavaNotebook(
   page: Page,
@@ -43,12 +46,6 @@ async function openJavaNotebook(
   await page.goto(`${hubState().url}${base}lab/tree/${name}?reset`);
 }
 
-function kernelStatus(page: Page) {
-  return page.locator('.jp-StatusBar-TextItem', {
-    hasText: /^Java \(jjava\) \|/
-  });
-}
-
 test('Java notebook: the first Shift+Enter runs and the status is real', async ({
   browser
 }) => {
@@ -63,20 +60,7 @@ test('Java notebook: the first Shift+Enter runs and the status is real', async (
     // JJava stops at start when a class path folder is missing (no jar added yet in this run)
     const jars = await classroomApi<{ folder: string }>(page, 'admin/jars');
     fs.mkdirSync(jars.data.folder, { recursive: true });
-    const install = await classroomApi<{ job: string }>(
-      page,
-      'admin/kernels/java/install',
-      { method: 'POST', body: {} }
-    );
-    expect(install.status).toBeLessThan(300);
-    await expect
-      .poll(
-        async () =>
-          (await classroomApi(page, `admin/jobs/${install.data.job}`)).data
-            .state,
-        { timeout: 300_000 }
-      )
-      .toBe('done');
+    await installJavaKernel(page);
 
     // 1. Shift+Enter while the notebook's session is still being created. On a busy host
     // that window is seconds long; here the session request is held back 5 s so that the
@@ -92,7 +76,7 @@ test('Java notebook: the first Shift+Enter runs and the status is real', async (
     await openJavaNotebook(page, first, 'System.out.println("ran " + 6 * 7);');
     const cell = page.locator('.jp-NotebookPanel .jp-CodeCell').first();
     await cell.locator('.cm-content').click();
-    await expect(kernelStatus(page)).toHaveText(/Initializing/);
+    await expect(kernelStatus(page, JAVA_STATUS)).toHaveText(/Initializing/);
     const pressedAt = Date.now();
     await page.keyboard.press('Shift+Enter');
     console.log(
@@ -111,7 +95,7 @@ test('Java notebook: the first Shift+Enter runs and the status is real', async (
     const second = `java-idle-${hub.prefix}.ipynb`;
     await openJavaNotebook(page, second, 'int x = 1;');
     await page.waitForSelector('.jp-NotebookPanel .jp-CodeCell');
-    await expect(kernelStatus(page)).toHaveText(/\| Idle$/, {
+    await expect(kernelStatus(page, JAVA_STATUS)).toHaveText(/\| Idle$/, {
       timeout: 180_000
     });
     await expect(

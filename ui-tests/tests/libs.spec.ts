@@ -4,11 +4,7 @@
  * it in a Java notebook with no magic; uploads a valid jar (listed) and a text file renamed to
  * .jar (refused with a message).
  */
-import { expect, Page, test } from '@playwright/test';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { expect, test } from '@playwright/test';
 
 import {
   classroomApi,
@@ -20,18 +16,7 @@ import {
   screenshot,
   waitForLab
 } from './hub';
-
-/** A small real jar made with the JDK's `jar` tool. */
-function makeJar(name: string): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classroom-jar-'));
-  fs.mkdirSync(path.join(dir, 'content', 'demo'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'content', 'demo', 'readme.txt'), 'demo\n');
-  const out = path.join(dir, name);
-  execFileSync('jar', ['cf', out, '-C', path.join(dir, 'content'), '.']);
-  const data = fs.readFileSync(out);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return data;
-}
+import { makeJar, waitForKernelIdle } from './libs';
 
 test('jars: add commons-csv by coordinates and use it without magic; uploads', async ({
   browser
@@ -134,22 +119,14 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
       await page.waitForSelector('.jp-NotebookPanel .jp-Cell', {
         timeout: 120_000
       });
-      // A freshly started kernel (started after the jar was added). JJava does not report
-      // its status to the status bar ("Unknown"), and a cell sent before the kernel's
-      // websocket is connected is dropped: run the cell in place until it has run.
+      // A freshly started kernel (started after the jar was added): run the cell once it is
+      // connected (src/mqtt/kernelready.ts makes JJava report its real status)
       const cell = page.locator('.jp-NotebookPanel .jp-Cell').first();
       const output = cell.locator('.jp-OutputArea-output');
-      for (let attempt = 0; attempt < 12; attempt++) {
-        await cell.locator('.jp-InputArea-editor').click();
-        await page.keyboard.press('Control+Enter');
-        try {
-          await expect(output).toContainText('csv:', { timeout: 10_000 });
-          break;
-        } catch {
-          // the kernel was not connected yet (or still busy): try again
-        }
-      }
-      await expect(output).toContainText('csv:2', { timeout: 60_000 });
+      await waitForKernelIdle(page, 'Java (jjava)');
+      await cell.locator('.jp-InputArea-editor').click();
+      await page.keyboard.press('Control+Enter');
+      await expect(output).toContainText('csv:2', { timeout: 120_000 });
       await screenshot(page, 'libs-03-java-notebook-uses-commons-csv');
     }
   }
@@ -193,7 +170,7 @@ test('jars: add commons-csv by coordinates and use it without magic; uploads', a
   await expect(confirm).toContainText('moved to the trash');
   await confirm.locator('.jp-Dialog-button.jp-mod-accept').click();
   await expect(uploaded).toHaveCount(0, { timeout: 30_000 });
-  await expect(page.locator('.jp-classroom-Libs-trash')).toContainText(
+  await expect(page.getByTestId('classroom-jars-trash')).toContainText(
     uploadName
   );
 

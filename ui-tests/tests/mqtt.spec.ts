@@ -13,7 +13,6 @@ import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 
 import {
-  acceptKernelDialog,
   classroomApi,
   hubState,
   loginToLab,
@@ -22,6 +21,7 @@ import {
   screenshot,
   waitForLab
 } from './hub';
+import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
 
 /** The notebook of the current tab (hidden tabs may still count as visible). */
 const CURRENT = '.jp-NotebookPanel:not(.lm-mod-hidden)';
@@ -223,23 +223,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
       'org.eclipse.paho:org.eclipse.paho.client.mqttv3:1.2.5',
       'com.google.code.gson:gson:2.10.1'
     ]) {
-      const started = await classroomApi<{ job: string }>(
-        teacher,
-        'admin/jars/maven',
-        {
-          method: 'POST',
-          body: { coords }
-        }
-      );
-      expect(started.status).toBeLessThan(300);
-      await expect
-        .poll(
-          async () =>
-            (await classroomApi(teacher, `admin/jobs/${started.data.job}`)).data
-              .state,
-          { timeout: 120_000 }
-        )
-        .toBe('done');
+      await addMavenJar(teacher, coords);
     }
     const jars = await classroomApi<{ folder: string }>(teacher, 'admin/jars');
     expect(jars.status).toBe(200);
@@ -260,20 +244,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     expect(made.status).toBe(201);
     // Students' own kernelspecs are ignored (Spawner.disable_user_config): the Java kernel
     // with the shared jars comes from the Kernels route, as from the sidebar.
-    const install = await classroomApi<{ job: string }>(
-      teacher,
-      'admin/kernels/java/install',
-      { method: 'POST', body: {} }
-    );
-    expect(install.status).toBeLessThan(300);
-    await expect
-      .poll(
-        async () =>
-          (await classroomApi(teacher, `admin/jobs/${install.data.job}`)).data
-            .state,
-        { timeout: 300_000 }
-      )
-      .toBe('done');
+    await installJavaKernel(teacher);
     const kernels = await classroomApi<{
       kernels: { name: string; env: Record<string, string> }[];
     }>(teacher, 'admin/kernels');
@@ -300,27 +271,18 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     const javaSource = await activeSource(page);
     expect(javaSource).toContain('JsonObject reading = new JsonObject();');
     await screenshot(page, 'mqtt-02-java-snippets-inserted');
-    // Run All; JJava sometimes leaves the status "Unknown" and the first request queued,
-    // so run again if no output came (a second JSON message does no harm)
+    // Run All once the kernel is connected (src/mqtt/kernelready.ts makes JJava report its
+    // real status, so Idle here means: the run is not dropped)
     const published = page.locator(`${CURRENT} .jp-OutputArea-output`, {
       hasText: `to class/${student}/sensor`
     });
-    for (let attempt = 0; attempt < 4; attempt++) {
-      await acceptKernelDialog(page);
-      await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
-      await page
-        .locator('.lm-Menu-item', { hasText: /^Run All Cells/ })
-        .first()
-        .click();
-      try {
-        await expect(published).toBeVisible({ timeout: 60_000 });
-        break;
-      } catch (e) {
-        if (attempt === 3) {
-          throw e;
-        }
-      }
-    }
+    await waitForKernelIdle(page, 'Java (jjava)');
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
+    await page
+      .locator('.lm-Menu-item', { hasText: /^Run All Cells/ })
+      .first()
+      .click();
+    await expect(published).toBeVisible({ timeout: 120_000 });
     const payload = JSON.parse(
       await subscriber.waitFor(`class/${student}/sensor`)
     );

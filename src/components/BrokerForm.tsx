@@ -3,9 +3,9 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { errorMessage } from '../api';
-import { useSignal } from '../components/useSignal';
 import { BrokerModel } from '../models/broker';
 import { Classroom } from '../tokens';
+import { useSignal } from './useSignal';
 
 export interface IBrokerFormProps {
   trans: TranslationBundle;
