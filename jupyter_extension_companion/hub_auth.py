@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +25,11 @@ from tornado import web
 from traitlets import Unicode
 
 from .provision.login_check import disabled_login
+from .provision.messages import language_of, translate
 
 DISABLED_MESSAGE = "This account is disabled. Ask your teacher to enable it again."
-CATALOGUE = Path(__file__).parent / "locale" / "de_DE" / "LC_MESSAGES" / "jupyterlab_classroom.json"
 TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
-
-
-@lru_cache(maxsize=1)
-def _german() -> dict[str, str]:
-    try:
-        data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v[0] for k, v in data.items() if k and isinstance(v, list) and v}
-
-
-def translate(message: str, language: str) -> str:
-    """``message`` in ``language`` ("de" or "en"); English when there is no translation."""
-    if language == "de":
-        return _german().get(message, message)
-    return message
+__all__ = ["DISABLED_MESSAGE", "ClassroomAuthenticator", "login_language", "translate"]
 
 
 def _browser_language(accept_language: str) -> str | None:
@@ -53,8 +37,8 @@ def _browser_language(accept_language: str) -> str | None:
     best: tuple[float, str] | None = None
     for i, part in enumerate(accept_language.split(",")):
         tag, _, params = part.strip().partition(";")
-        lang = tag.strip().lower().split("-")[0]
-        if lang not in ("de", "en"):
+        lang = language_of(tag)
+        if lang is None:
             continue
         quality = 1.0
         for param in params.split(";"):
@@ -77,10 +61,7 @@ def _school_language(overrides_file: str) -> str | None:
         locale = data[TRANSLATION_PLUGIN]["locale"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not isinstance(locale, str):
-        return None
-    lang = locale.lower().replace("_", "-").split("-")[0]
-    return lang if lang in ("de", "en") else None
+    return language_of(locale)
 
 
 def login_language(accept_language: str, overrides_file: str = "") -> str:

@@ -69,6 +69,16 @@ class ServiceContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
     )
     _roster: Any = None
+    _credentials: Any = None
+
+    @property
+    def credentials(self) -> Any:
+        """Each teacher's last credentials sheet, kept 30 minutes (provision/credential_store)."""
+        if self._credentials is None:
+            from ..provision.credential_store import CredentialStore
+
+            self._credentials = CredentialStore(self.paths, audit=self.audit)
+        return self._credentials
 
     @property
     def roster(self) -> Any:

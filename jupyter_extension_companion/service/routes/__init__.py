@@ -10,12 +10,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, culling, jobs, kernels, libs, meta, notebooks, roster, users
+from . import broker, credentials, culling, jobs, kernels, libs, meta, notebooks, roster, users
 
 AREAS: list[ModuleType] = [
     meta,
     users,
     roster,
+    credentials,
     jobs,
     broker,
     libs,

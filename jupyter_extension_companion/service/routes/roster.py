@@ -7,6 +7,7 @@ from typing import Any
 from ...provision.errors import ClassroomError
 from ..base import MIB, ClassroomHandler, Route, json_body_schema, op
 from ..jsonify import to_json
+from .credentials import import_credentials, keep_sheet
 
 MAX_CSV_BYTES = 1_000_000
 MAX_ROWS = 2000
@@ -54,8 +55,13 @@ class ApplyHandler(ClassroomHandler):
         rows = _rows(self.json_body())
         roster = self.ctx.roster_for(self.actor)  # records each added student in the audit log
 
+        actor = self.actor
+
         def work(progress: Any) -> dict[str, Any]:
-            return to_json(roster_import.apply(rows, roster, progress=progress))
+            out = to_json(roster_import.apply(rows, roster, progress=progress))
+            # the passwords, kept for this teacher 30 minutes (GET credentials/last)
+            out["kept"] = keep_sheet(self.ctx, actor, import_credentials(out), "import")
+            return out
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
         self.audit("roster.apply", f"{len(rows)} rows", "started", job=job_id)
