@@ -21,6 +21,7 @@ from .steps_culling import IdleTimeoutsStep
 from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
 from .steps_libs import JarsStep, KernelsStep
 from .steps_python import LabDefaultsStep, PackagesStep, SharedPythonStep, VenvStep
+from .steps_school import SchoolDefaultsStep
 from .steps_system import (
     AdminAccountStep,
     AptStep,
@@ -74,6 +75,7 @@ def install_steps() -> list[Step]:
         PackagesStep(),
         CommandLinkStep(),
         LabDefaultsStep(),
+        SchoolDefaultsStep(),
         SharedPythonStep(),
         JarsStep(),
         KernelsStep(),

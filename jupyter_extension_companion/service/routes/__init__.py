@@ -10,7 +10,19 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..base import Route
-from . import broker, credentials, culling, jobs, kernels, libs, meta, notebooks, roster, users
+from . import (
+    broker,
+    credentials,
+    culling,
+    jobs,
+    kernels,
+    libs,
+    meta,
+    notebooks,
+    roster,
+    school,
+    users,
+)
 
 AREAS: list[ModuleType] = [
     meta,
@@ -23,6 +35,7 @@ AREAS: list[ModuleType] = [
     kernels,
     notebooks,
     culling,
+    school,
 ]
 
 
