@@ -84,6 +84,7 @@ mypy
 npm run lint:check
 
 step "unit tests"
+npm test   # jest: the front end's API module and models
 if [ "$WHAT" = unit ]; then
   exec python -m pytest tests/unit -q
 fi

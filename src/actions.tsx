@@ -13,7 +13,7 @@ import { Credentials } from './components/Credentials';
 import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
 import { perUserOrigins, userLabUrl } from './credentials';
-import { ClassroomModel } from './model';
+import { StudentsModel } from './models/students';
 import { Classroom } from './tokens';
 import { OpenStudentNotebook } from './viewer';
 import { AddStudentBody } from './widgets/AddStudentBody';
@@ -41,7 +41,7 @@ export async function showCredentials(
 
 /** Ask for a username (full name, password optional) and create the student. */
 export async function addStudent(
-  model: ClassroomModel,
+  model: StudentsModel,
   trans: TranslationBundle
 ): Promise<void> {
   const result = await showDialog({
@@ -84,7 +84,7 @@ export async function addStudent(
 
 /** The roster import dialog (preview, apply, results, credentials). */
 export async function importRoster(
-  model: ClassroomModel,
+  model: StudentsModel,
   trans: TranslationBundle
 ): Promise<void> {
   const body = new RosterImportBody(model, trans);
@@ -145,7 +145,7 @@ function report(change: Classroom.IChange): void {
  * read-only and untrusted in this Lab (the safe way to look at a student's work).
  */
 export async function viewNotebooks(
-  model: ClassroomModel,
+  model: StudentsModel,
   trans: TranslationBundle,
   open: OpenStudentNotebook,
   name?: string
@@ -244,7 +244,7 @@ export async function openLiveServer(
 
 /** Run one action of the class list on one student. */
 export async function studentAction(
-  model: ClassroomModel,
+  model: StudentsModel,
   trans: TranslationBundle,
   action: StudentAction,
   student: Classroom.IStudent,

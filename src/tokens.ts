@@ -1,3 +1,5 @@
+import { IBrokerSettings } from './mqtt/fill';
+
 /**
  * Request and response types of the Classroom API (`/classroom/api/...` on the user's own
  * server; admin calls are forwarded to the classroom service's `/api/v1/...`).
@@ -43,13 +45,22 @@ export namespace Classroom {
     credentials: ICredentials;
   }
 
-  /** The outcome of one change (changed = false means "nothing to change"). */
+  /**
+   * The outcome of one change (changed = false means "nothing to change"), for every area:
+   * students, jars, Python libraries, kernels.
+   */
   export interface IChange {
     name: string;
     action: string;
     changed: boolean;
     message: string;
+    /** where a removed home or file was archived */
     archive?: string | null;
+    /** kernels whose running instances must restart (class path changes) */
+    restart?: string[];
+    details?: {
+      running?: { kernel: string; pid: number; user: string | null }[];
+    };
   }
 
   /** One row of a roster preview. */
@@ -87,14 +98,32 @@ export namespace Classroom {
     time: string | number;
   }
 
+  /** The error of a failed job (and of every refused request): `{message, code}`. */
+  export interface IErrorReply {
+    message: string;
+    code: string;
+  }
+
+  /** GET admin/jobs/ID (the service's /api/v1/jobs/{id}). */
   export interface IJob<T = any> {
     id: string;
     kind: string;
     state: 'running' | 'done' | 'failed';
     progress: IJobProgress[];
     result: T | null;
-    error: string | null;
+    error: IErrorReply | null;
   }
+
+  /** A route that starts a job answers its id. */
+  export interface IJobStarted {
+    job: string;
+  }
+
+  /** Called with the latest progress of a running job. */
+  export type ProgressCallback = (
+    message: string,
+    fraction: number | null
+  ) => void;
 
   /** The result of a roster job, per row; passwords are shown once. */
   export interface IApplyResultRow {
@@ -136,6 +165,187 @@ export namespace Classroom {
     size: number;
     modified: string;
     notebook: any;
+  }
+
+  /** POST admin/users */
+  export interface INewStudent {
+    name: string;
+    full_name?: string;
+    password?: string;
+  }
+
+  /** POST admin/roster/preview */
+  export interface IPreviewRequest {
+    csv: string;
+  }
+
+  /** A shared jar (GET admin/jars). */
+  export interface IJar {
+    file: string;
+    size: number;
+    sha256: string;
+    coords: string | null;
+    /** the kernels that have it on their class path */
+    kernels: string[];
+  }
+
+  export interface IJarList {
+    jars: IJar[];
+    trash: string[];
+    folder: string;
+  }
+
+  /** POST admin/jars/maven (a job answering {changes}) */
+  export interface IMavenRequest {
+    coords: string;
+    with_dependencies: boolean;
+    repository?: string;
+  }
+
+  export interface IChanges {
+    changes: IChange[];
+  }
+
+  /** POST admin/jars/upload */
+  export interface IJarUpload {
+    filename: string;
+    data_base64: string;
+  }
+
+  /** A shared Python package (GET admin/pylibs). */
+  export interface IPyLib {
+    name: string;
+    version: string;
+  }
+
+  export interface IPyLibList {
+    packages: IPyLib[];
+    folder: string;
+  }
+
+  /** A kernelspec students see (GET admin/kernels). */
+  export interface IKernel {
+    name: string;
+    display_name: string;
+    language: string;
+    location: string;
+    env: { [key: string]: string };
+    classpath: string[];
+    kind: string;
+    shadowed: boolean;
+  }
+
+  export interface IKernelList {
+    kernels: IKernel[];
+  }
+
+  /** The result of a kernel test job. */
+  export interface IKernelTest {
+    name: string;
+    ok: boolean;
+    seconds_to_ready: number | null;
+    output: string;
+    error: string | null;
+  }
+
+  export interface IKernelTests {
+    results: IKernelTest[];
+  }
+
+  /** The kernels the Kernels section can install. */
+  export type KernelKind = 'python' | 'java' | 'r';
+
+  /** The class broker (GET/PUT admin/broker, GET broker). */
+  export interface IClassBroker extends IBrokerSettings {
+    hasPassword?: boolean;
+  }
+
+  export interface IBrokerReply {
+    settings: IClassBroker;
+  }
+
+  export interface IBrokerSaved {
+    changed: boolean;
+    settings: IClassBroker;
+  }
+
+  /** POST admin/broker/test */
+  export interface IBrokerTest {
+    ok: boolean;
+    stage: string;
+    message: string;
+    topic: string;
+    connect_ms: number | null;
+    roundtrip_ms: number | null;
+  }
+
+  /** An MQTT snippet (GET snippets). */
+  export interface ISnippet {
+    name: string;
+    language: string;
+    title: string;
+    description: string;
+    order: number;
+    body: string;
+    source: 'package' | 'class';
+  }
+
+  /** A notebook template (GET templates). */
+  export interface ITemplate {
+    name: string;
+    title: string;
+    description: string;
+    language: string;
+    kernel: string;
+    source: 'package' | 'class';
+  }
+
+  export interface ITemplateContent {
+    template: ITemplate;
+    notebook: any;
+  }
+
+  /** POST admin/snippets */
+  export interface INewSnippet {
+    language: string;
+    name: string;
+    title: string;
+    description: string;
+    body: string;
+  }
+
+  /** POST admin/templates */
+  export interface INewTemplate {
+    name: string;
+    title: string;
+    description: string;
+    notebook: any;
+  }
+
+  /** POST admin/snippets and admin/templates */
+  export interface ISaved {
+    changed: boolean;
+    path: string;
+  }
+
+  /** The idle timeouts as the classroom service stores them (seconds; 0: never). */
+  export interface IIdleTimeouts {
+    kernel_idle_seconds: number;
+    server_idle_seconds: number;
+  }
+
+  /** PUT admin/culling */
+  export interface IIdleTimeoutsSaved {
+    changed: boolean;
+    timeouts: IIdleTimeouts;
+  }
+
+  /** About how many active students with Java this host carries (GET admin/capacity). */
+  export interface ICapacity {
+    students: number;
+    memory_mb: number;
+    per_student_mb: number;
+    classroom_jvm: boolean;
   }
 
   /** What the sidebar needs to know about the page it runs in. */

@@ -2,25 +2,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { requestAPI } from '../request';
-
-/** The idle timeouts as the classroom service stores them (seconds; 0: never). */
-export interface IIdleTimeouts {
-  kernel_idle_seconds: number;
-  server_idle_seconds: number;
-}
-
-/** About how many active students with Java this host carries (GET capacity). */
-export interface ICapacity {
-  students: number;
-  memory_mb: number;
-  per_student_mb: number;
-  classroom_jvm: boolean;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from '../api';
+import { IdleTimeoutsModel } from '../models/culling';
+import { useSignal } from './useSignal';
 
 function minutes(seconds: number): string {
   return String(Math.round((seconds / 60) * 100) / 100);
@@ -33,47 +17,41 @@ function minutes(seconds: number): string {
  */
 export function IdleTimeoutsForm(props: {
   trans: TranslationBundle;
+  model: IdleTimeoutsModel;
 }): JSX.Element {
-  const { trans } = props;
+  const { trans, model } = props;
+  useSignal(model.changed);
+  const timeouts = model.timeouts;
+  const capacity = model.capacity;
+  const loaded = timeouts !== null;
   const [kernel, setKernel] = React.useState('');
   const [server, setServer] = React.useState('');
-  const [loaded, setLoaded] = React.useState(false);
-  const [capacity, setCapacity] = React.useState<ICapacity | null>(null);
   const [busy, setBusy] = React.useState(false);
   const [status, setStatus] = React.useState<{
     kind: 'ok' | 'error';
     text: string;
   } | null>(null);
 
-  const show = (t: IIdleTimeouts) => {
-    setKernel(minutes(t.kernel_idle_seconds));
-    setServer(minutes(t.server_idle_seconds));
-    setLoaded(true);
-  };
-
+  // Show the stored values whenever the model has new ones (loaded, saved).
   React.useEffect(() => {
-    requestAPI<IIdleTimeouts>('admin/culling')
-      .then(show)
-      .catch(e => setStatus({ kind: 'error', text: message(e) }));
-    requestAPI<ICapacity>('admin/capacity')
-      .then(setCapacity)
-      .catch(() => undefined); // an estimate only: the form works without it
-  }, []);
+    if (timeouts) {
+      setKernel(minutes(timeouts.kernel_idle_seconds));
+      setServer(minutes(timeouts.server_idle_seconds));
+    }
+  }, [timeouts]);
+  React.useEffect(() => {
+    if (model.error && !loaded) {
+      setStatus({ kind: 'error', text: model.error });
+    }
+  }, [model.error, loaded]);
 
   const save = async () => {
     setBusy(true);
     try {
-      const result = await requestAPI<{
-        changed: boolean;
-        timeouts: IIdleTimeouts;
-      }>('admin/culling', {
-        method: 'PUT',
-        body: JSON.stringify({
-          kernel_idle_seconds: Math.round(Number(kernel) * 60),
-          server_idle_seconds: Math.round(Number(server) * 60)
-        })
+      const result = await model.save({
+        kernel_idle_seconds: Math.round(Number(kernel) * 60),
+        server_idle_seconds: Math.round(Number(server) * 60)
       });
-      show(result.timeouts);
       setStatus({
         kind: 'ok',
         text: result.changed
@@ -83,7 +61,7 @@ export function IdleTimeoutsForm(props: {
           : trans.__('Nothing to change.')
       });
     } catch (e) {
-      setStatus({ kind: 'error', text: message(e) });
+      setStatus({ kind: 'error', text: errorMessage(e) });
     } finally {
       setBusy(false);
     }

@@ -3,15 +3,27 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { Libs } from './JarApi';
+import { errorMessage } from '../api';
+import { LibrariesModel } from '../models/libraries';
+import { Classroom } from '../tokens';
+import { confirmRemove } from './confirmRemove';
 import { ProgressBar } from './ProgressBar';
+import { useSignal } from './useSignal';
+
+/** A file size for people. */
+export function formatSize(size: number): string {
+  if (size >= 1024 * 1024) {
+    return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+  }
+  return `${Math.max(1, Math.round(size / 1024))} KB`;
+}
 
 /** Tell the teacher which kernels to restart after a class path change. */
 export function notifyChanges(
   trans: TranslationBundle,
-  changes: Libs.IChange[]
+  changes: Classroom.IChange[]
 ): void {
-  const restart = Array.from(new Set(changes.flatMap(c => c.restart)));
+  const restart = Array.from(new Set(changes.flatMap(c => c.restart ?? [])));
   const text = changes.map(c => c.message).join('; ') + '.';
   const suffix = restart.length
     ? ' ' +
@@ -35,113 +47,84 @@ export function notifyChanges(
  * The shared jars: list (coordinates, size, SHA-256, kernels), add by Maven coordinates with
  * progress, upload a .jar, remove to the trash, restore.
  */
-export function JarsView(props: { trans: TranslationBundle }): JSX.Element {
-  const { trans } = props;
-  const [data, setData] = React.useState<Libs.IJarList | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
+export function JarsView(props: {
+  trans: TranslationBundle;
+  model: LibrariesModel;
+}): JSX.Element {
+  const { trans, model } = props;
+  useSignal(model.changed);
+  const data = model.jars;
+  const error = model.jarsError;
+  const progress = model.jarsProgress;
   const [coords, setCoords] = React.useState('');
   const [repository, setRepository] = React.useState('');
   const [withDeps, setWithDeps] = React.useState(false);
-  const [progress, setProgress] = React.useState<{
-    message: string;
-    fraction: number | null;
-  } | null>(null);
   const fileInput = React.useRef<HTMLInputElement>(null);
 
-  const refresh = React.useCallback(async () => {
-    try {
-      setData(await Libs.get<Libs.IJarList>('jars'));
-      setError(null);
-    } catch (e) {
-      setError(Libs.errorMessage(e));
-    }
-  }, []);
-  React.useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
   const addMaven = async (): Promise<void> => {
-    const body: { [k: string]: unknown } = {
+    const request: Classroom.IMavenRequest = {
       coords: coords.trim(),
       with_dependencies: withDeps
     };
     if (repository.trim()) {
-      body.repository = repository.trim();
+      request.repository = repository.trim();
     }
-    setProgress({ message: trans.__('Starting…'), fraction: null });
     try {
-      const result = await Libs.runJob<{ changes: Libs.IChange[] }>(
-        'jars/maven',
-        body,
-        (message, fraction) => setProgress({ message, fraction })
-      );
-      notifyChanges(trans, result.changes);
+      const changes = await model.addMaven(request, trans.__('Starting…'));
+      notifyChanges(trans, changes);
       setCoords('');
     } catch (e) {
       Notification.error(
-        trans.__('Could not add %1: %2', coords.trim(), Libs.errorMessage(e)),
+        trans.__('Could not add %1: %2', coords.trim(), errorMessage(e)),
         { autoClose: false }
       );
-    } finally {
-      setProgress(null);
-      void refresh();
     }
   };
 
   const upload = async (file: File): Promise<void> => {
-    setProgress({
-      message: trans.__('Uploading %1…', file.name),
-      fraction: null
-    });
     try {
-      const data64 = Libs.toBase64(await file.arrayBuffer());
-      const change = await Libs.send<Libs.IChange>('jars/upload', 'POST', {
-        filename: file.name,
-        data_base64: data64
-      });
+      const change = await model.upload(
+        file,
+        trans.__('Uploading %1…', file.name)
+      );
       notifyChanges(trans, [change]);
     } catch (e) {
       Notification.error(
-        trans.__('%1 was refused: %2', file.name, Libs.errorMessage(e)),
+        trans.__('%1 was refused: %2', file.name, errorMessage(e)),
         { autoClose: false }
       );
     } finally {
-      setProgress(null);
       if (fileInput.current) {
         fileInput.current.value = '';
       }
-      void refresh();
     }
   };
 
-  const remove = async (jar: Libs.IJar): Promise<void> => {
-    const change = await Libs.confirmRemove(
+  const remove = async (jar: Classroom.IJar): Promise<void> => {
+    const confirmed = await confirmRemove(
       trans,
       trans.__('Remove %1?', jar.file),
       trans.__(
         'The jar is moved to the trash and can be restored. Kernels that have it on their class path (%1) lose it at their next restart.',
         jar.kernels.join(', ') || '-'
-      ),
-      `jars/${encodeURIComponent(jar.file)}`
+      )
     );
-    if (change) {
-      notifyChanges(trans, [change]);
-      void refresh();
+    if (!confirmed) {
+      return;
+    }
+    try {
+      notifyChanges(trans, [await model.removeJar(jar.file)]);
+    } catch (e) {
+      Notification.error(errorMessage(e));
     }
   };
 
   const restore = async (file: string): Promise<void> => {
     try {
-      notifyChanges(trans, [
-        await Libs.send<Libs.IChange>(
-          `jars/${encodeURIComponent(file)}/restore`,
-          'POST'
-        )
-      ]);
+      notifyChanges(trans, [await model.restoreJar(file)]);
     } catch (e) {
-      Notification.error(Libs.errorMessage(e));
+      Notification.error(errorMessage(e));
     }
-    void refresh();
   };
 
   const busy = progress !== null;
@@ -168,7 +151,7 @@ export function JarsView(props: { trans: TranslationBundle }): JSX.Element {
               <span className="jp-classroom-Libs-name">{jar.file}</span>
               <span className="jp-classroom-Libs-meta">
                 {jar.coords ?? trans.__('no Maven coordinates')} ·{' '}
-                {Libs.formatSize(jar.size)} ·{' '}
+                {formatSize(jar.size)} ·{' '}
                 <span title={jar.sha256}>{jar.sha256.slice(0, 12)}</span>
                 {' · '}
                 {jar.kernels.length

@@ -4,8 +4,12 @@ import { Button } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { Libs } from './JarApi';
+import { errorMessage } from '../api';
+import { KernelsModel } from '../models/kernels';
+import { Classroom } from '../tokens';
+import { confirmRemove } from './confirmRemove';
 import { ProgressBar } from './ProgressBar';
+import { useSignal } from './useSignal';
 
 /** A dialog body for editing a kernelspec's env as KEY=VALUE lines. */
 class EnvEditor extends Widget implements Dialog.IBodyWidget<string> {
@@ -48,7 +52,7 @@ function parseEnv(text: string): { [key: string]: string } {
 
 function TestResult(props: {
   trans: TranslationBundle;
-  result: Libs.ITestResult;
+  result: Classroom.IKernelTest;
 }): JSX.Element {
   const { trans, result } = props;
   return (
@@ -73,72 +77,35 @@ function TestResult(props: {
  * The kernels students see: env and class path, install, remove, edit env, and Test (one or
  * all) with time-to-ready and the smoke cell's output.
  */
-export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
-  const { trans } = props;
-  const [kernels, setKernels] = React.useState<Libs.IKernel[] | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  const [results, setResults] = React.useState<{
-    [name: string]: Libs.ITestResult;
-  }>({});
-  const [progress, setProgress] = React.useState<{
-    message: string;
-    fraction: number | null;
-  } | null>(null);
+export function KernelList(props: {
+  trans: TranslationBundle;
+  model: KernelsModel;
+}): JSX.Element {
+  const { trans, model } = props;
+  useSignal(model.changed);
+  const kernels = model.kernels;
+  const error = model.error;
+  const results = model.results;
+  const progress = model.progress;
 
-  const refresh = React.useCallback(async () => {
+  /** Run a job of the model; its failure is shown, not thrown (null then). */
+  const job = async <T,>(run: () => Promise<T>): Promise<T | null> => {
     try {
-      setKernels(
-        (await Libs.get<{ kernels: Libs.IKernel[] }>('kernels')).kernels
-      );
-      setError(null);
+      return await run();
     } catch (e) {
-      setError(Libs.errorMessage(e));
-    }
-  }, []);
-  React.useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
-  const job = async <T,>(
-    endPoint: string,
-    body: unknown,
-    start: string
-  ): Promise<T | null> => {
-    setProgress({ message: start, fraction: null });
-    try {
-      return await Libs.runJob<T>(endPoint, body, (message, fraction) =>
-        setProgress({ message, fraction })
-      );
-    } catch (e) {
-      Notification.error(Libs.errorMessage(e), { autoClose: false });
+      Notification.error(errorMessage(e), { autoClose: false });
       return null;
-    } finally {
-      setProgress(null);
     }
   };
 
   const test = async (name: string): Promise<void> => {
-    const r = await job<Libs.ITestResult>(
-      `kernels/${encodeURIComponent(name)}/test`,
-      {},
-      trans.__('Starting %1…', name)
-    );
-    if (r) {
-      setResults(prev => ({ ...prev, [name]: r }));
-    }
+    await job(() => model.test(name, trans.__('Starting %1…', name)));
   };
 
   const testAll = async (): Promise<void> => {
-    const r = await job<{ results: Libs.ITestResult[] }>(
-      'kernels/test',
-      {},
-      trans.__('Testing every kernel…')
-    );
+    const r = await job(() => model.testAll(trans.__('Testing every kernel…')));
     if (r) {
-      const next: { [name: string]: Libs.ITestResult } = {};
-      r.results.forEach(x => (next[x.name] = x));
-      setResults(next);
-      const failed = r.results.filter(x => !x.ok).map(x => x.name);
+      const failed = r.filter(x => !x.ok).map(x => x.name);
       if (failed.length) {
         Notification.warning(
           trans.__('Kernels failing: %1', failed.join(', '))
@@ -149,35 +116,36 @@ export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
     }
   };
 
-  const install = async (kind: string): Promise<void> => {
-    const change = await job<Libs.IChange>(
-      `kernels/${kind}/install`,
-      {},
-      trans.__('Installing the %1 kernel…', kind)
+  const install = async (kind: Classroom.KernelKind): Promise<void> => {
+    const change = await job(() =>
+      model.install(kind, trans.__('Installing the %1 kernel…', kind))
     );
     if (change) {
       Notification.success(change.message, { autoClose: 5000 });
     }
-    void refresh();
   };
 
-  const remove = async (k: Libs.IKernel): Promise<void> => {
-    const change = await Libs.confirmRemove(
+  const remove = async (k: Classroom.IKernel): Promise<void> => {
+    const confirmed = await confirmRemove(
       trans,
       trans.__('Remove the kernel %1?', k.display_name),
       trans.__(
         'Students can no longer start it. The kernelspec is moved to the trash (%1).',
         k.location
-      ),
-      `kernels/${encodeURIComponent(k.name)}`
+      )
     );
-    if (change) {
+    if (!confirmed) {
+      return;
+    }
+    try {
+      const change = await model.remove(k.name);
       Notification.success(change.message, { autoClose: 5000 });
-      void refresh();
+    } catch (e) {
+      Notification.error(errorMessage(e));
     }
   };
 
-  const editEnv = async (k: Libs.IKernel): Promise<void> => {
+  const editEnv = async (k: Classroom.IKernel): Promise<void> => {
     const answer = await showDialog({
       title: trans.__('Environment of %1', k.display_name),
       body: new EnvEditor(
@@ -198,17 +166,13 @@ export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
     try {
       env = parseEnv(answer.value);
     } catch (e) {
-      Notification.error(trans.__('Not KEY=VALUE: %1', Libs.errorMessage(e)), {
+      Notification.error(trans.__('Not KEY=VALUE: %1', errorMessage(e)), {
         autoClose: false
       });
       return;
     }
     try {
-      const change = await Libs.send<Libs.IChange>(
-        `kernels/${encodeURIComponent(k.name)}/env`,
-        'PUT',
-        { env }
-      );
+      const change = await model.setEnv(k.name, env);
       Notification.success(
         change.changed
           ? trans.__('%1: saved. Running %1 kernels need a restart.', k.name)
@@ -216,9 +180,8 @@ export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
         { autoClose: 5000 }
       );
     } catch (e) {
-      Notification.error(Libs.errorMessage(e), { autoClose: false });
+      Notification.error(errorMessage(e), { autoClose: false });
     }
-    void refresh();
   };
 
   const busy = progress !== null;
@@ -305,7 +268,7 @@ export function KernelList(props: { trans: TranslationBundle }): JSX.Element {
         <Button disabled={busy} onClick={() => void install('r')}>
           {trans.__('Install R')}
         </Button>
-        <Button minimal disabled={busy} onClick={() => void refresh()}>
+        <Button minimal disabled={busy} onClick={() => void model.refresh()}>
           {trans.__('Refresh')}
         </Button>
       </div>

@@ -2,16 +2,17 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { errorMessage } from '../api';
 import { downloadCredentials, ICredentialRow, openSlips } from '../credentials';
 import { findColumn, parseCsv, rosterCsv } from '../csv';
-import { ClassroomModel } from '../model';
+import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import { PreviewTable } from './PreviewTable';
 import { ProgressBar } from './ProgressBar';
 import { ResultsTable } from './ResultsTable';
 
 export interface IRosterImportProps {
-  model: ClassroomModel;
+  model: StudentsModel;
   trans: TranslationBundle;
   /** Called when the import starts (true) and ends (false). */
   onRunning?: (running: boolean) => void;
@@ -123,7 +124,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
       const reply = await model.previewRoster(csv);
       showPreview(reply, sourceRows(csv, reply.rows));
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -155,7 +156,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
         }))
       );
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -191,7 +192,7 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
       props.onCredentials?.(credentialsOf(result.results), false);
       setStep('done');
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
       setStep('preview');
     } finally {
       props.onRunning?.(false);

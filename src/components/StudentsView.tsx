@@ -1,12 +1,12 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { ClassroomModel } from '../model';
+import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import { StudentAction, StudentItem } from './StudentItem';
 
 export interface IStudentsViewProps {
-  model: ClassroomModel;
+  model: StudentsModel;
   me: string;
   /** Whether this Lab can show a student's notebooks read-only. */
   canView: boolean;

@@ -2,18 +2,18 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { MqttAPI } from './api';
+import { errorMessage } from '../api';
+import { useSignal } from '../components/useSignal';
+import { BrokerModel } from '../models/broker';
+import { Classroom } from '../tokens';
 
 export interface IBrokerFormProps {
   trans: TranslationBundle;
+  model: BrokerModel;
   /** Add the active cell of the current notebook as a class snippet. */
   onAddSnippet: () => void;
   /** Save the current notebook as a class template. */
   onAddTemplate: () => void;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -21,19 +21,29 @@ function message(error: unknown): string {
  * broker before class, and add class snippets and templates.
  */
 export function BrokerForm(props: IBrokerFormProps): JSX.Element {
-  const { trans } = props;
-  const [values, setValues] = React.useState<MqttAPI.IClassBroker | null>(null);
+  const { trans, model } = props;
+  useSignal(model.changed);
+  const [values, setValues] = React.useState<Classroom.IClassBroker | null>(
+    null
+  );
   const [status, setStatus] = React.useState<{
     kind: 'ok' | 'error' | 'info';
     text: string;
   } | null>(null);
   const [busy, setBusy] = React.useState(false);
 
+  // The form starts from the stored settings once they are loaded.
+  const stored = model.settings;
   React.useEffect(() => {
-    MqttAPI.getBroker()
-      .then(setValues)
-      .catch(e => setStatus({ kind: 'error', text: message(e) }));
-  }, []);
+    if (stored && values === null) {
+      setValues(stored);
+    }
+  }, [stored, values]);
+  React.useEffect(() => {
+    if (model.error && !stored) {
+      setStatus({ kind: 'error', text: model.error });
+    }
+  }, [model.error, stored]);
 
   if (!values) {
     return (
@@ -49,13 +59,13 @@ export function BrokerForm(props: IBrokerFormProps): JSX.Element {
     );
   }
 
-  const set = (patch: Partial<MqttAPI.IClassBroker>) =>
+  const set = (patch: Partial<Classroom.IClassBroker>) =>
     setValues({ ...values, ...patch });
 
   const save = async () => {
     setBusy(true);
     try {
-      const result = await MqttAPI.putBroker(values);
+      const result = await model.save(values);
       setValues(result.settings);
       setStatus({
         kind: 'ok',
@@ -66,7 +76,7 @@ export function BrokerForm(props: IBrokerFormProps): JSX.Element {
           : trans.__('Nothing to change.')
       });
     } catch (e) {
-      setStatus({ kind: 'error', text: message(e) });
+      setStatus({ kind: 'error', text: errorMessage(e) });
     } finally {
       setBusy(false);
     }
@@ -76,7 +86,7 @@ export function BrokerForm(props: IBrokerFormProps): JSX.Element {
     setBusy(true);
     setStatus({ kind: 'info', text: trans.__('Testing the broker…') });
     try {
-      const result = await MqttAPI.testBroker(values);
+      const result = await model.test(values);
       setStatus(
         result.ok
           ? {
@@ -94,7 +104,7 @@ export function BrokerForm(props: IBrokerFormProps): JSX.Element {
             }
       );
     } catch (e) {
-      setStatus({ kind: 'error', text: message(e) });
+      setStatus({ kind: 'error', text: errorMessage(e) });
     } finally {
       setBusy(false);
     }

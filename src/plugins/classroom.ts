@@ -30,8 +30,13 @@ import { AccordionPanel } from '@lumino/widgets';
 import { createElement } from 'react';
 
 import { addStudent, importRoster, viewNotebooks } from '../actions';
+import * as api from '../api';
 import { NeedsHub } from '../components/NeedsHub';
-import { ClassroomModel } from '../model';
+import { BrokerModel } from '../models/broker';
+import { IdleTimeoutsModel } from '../models/culling';
+import { KernelsModel } from '../models/kernels';
+import { LibrariesModel } from '../models/libraries';
+import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
   IViewerServices,
@@ -100,9 +105,8 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
-    const model = new ClassroomModel();
     // Don't hold up the start of JupyterLab for the whoami round trip.
-    void model
+    void api
       .whoami()
       .then(who => {
         // A teacher visiting a student's server (admin access) manages the class from
@@ -126,7 +130,7 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
           notebookFactory,
           translator
         };
-        setup(app, trans, model, who, translator, palette, restorer, viewer);
+        setup(app, trans, who, translator, palette, restorer, viewer);
       })
       .catch(reason => {
         document.body.dataset.classroomSidebar = 'error';
@@ -141,7 +145,6 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
 function setup(
   app: JupyterFrontEnd,
   trans: TranslationBundle,
-  model: ClassroomModel,
   who: Classroom.IWhoAmI,
   translator: ITranslator | null,
   palette: ICommandPalette | null,
@@ -169,6 +172,12 @@ function setup(
     message.title.label = trans.__('JupyterHub needed');
     sidebar.addWidget(message);
   } else {
+    // One model per area; a kernel installed or removed reloads the jars' kernel column.
+    const model = new StudentsModel();
+    const kernels = new KernelsModel();
+    const libraries = new LibrariesModel({ kernels });
+    const broker = new BrokerModel();
+    const idle = new IdleTimeoutsModel();
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),
       caption: trans.__('Add one student'),
@@ -221,11 +230,15 @@ function setup(
     sidebar.addWidget(
       createStudentsPanel(trans, model, commands, who.name, viewer)
     );
-    sidebar.addWidget(createLibrariesPanel(trans));
-    sidebar.addWidget(createKernelsPanel(trans));
-    sidebar.addWidget(createBrokerPanel(trans, app));
-    sidebar.addWidget(createIdleTimeoutsPanel(trans));
+    sidebar.addWidget(createLibrariesPanel(trans, libraries));
+    sidebar.addWidget(createKernelsPanel(trans, kernels));
+    sidebar.addWidget(createBrokerPanel(trans, app, broker));
+    sidebar.addWidget(createIdleTimeoutsPanel(trans, idle));
     void model.refresh();
+    void libraries.refresh();
+    void kernels.refresh();
+    void broker.refresh();
+    void idle.refresh();
   }
 
   shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });

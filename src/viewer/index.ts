@@ -5,7 +5,7 @@ import { NotebookPanel, StaticNotebook } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
-import { ClassroomModel } from '../model';
+import { StudentsModel } from '../models/students';
 import { StudentNotebooksDrive } from './drive';
 import { ReadOnlyNotebookFactory, VIEWER_FACTORY } from './factory';
 import { viewerPath } from './paths';
@@ -43,7 +43,7 @@ export type OpenStudentNotebook = (student: string, path: string) => void;
 export function registerViewer(
   app: JupyterFrontEnd,
   services: IViewerServices,
-  model: ClassroomModel,
+  model: StudentsModel,
   trans: TranslationBundle
 ): OpenStudentNotebook | null {
   const { docManager, rendermime, editorServices, contentFactory } = services;

@@ -6,7 +6,8 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { MqttAPI } from '../mqtt/api';
+import { errorMessage } from '../api';
+import { BrokerModel } from '../models/broker';
 import { BrokerForm } from '../mqtt/BrokerForm';
 import { askNameTitle } from '../mqtt/dialogs';
 import { displayLanguage, notebookLanguage } from '../mqtt/language';
@@ -16,12 +17,9 @@ function currentNotebook(app: JupyterFrontEnd): NotebookPanel | null {
   return widget instanceof NotebookPanel ? widget : null;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function addSnippet(
   app: JupyterFrontEnd,
+  model: BrokerModel,
   trans: TranslationBundle
 ): Promise<void> {
   const panel = currentNotebook(app);
@@ -53,7 +51,7 @@ async function addSnippet(
     return;
   }
   try {
-    await MqttAPI.addSnippet({ language, body, ...answer });
+    await model.addSnippet({ language, body, ...answer });
     Notification.success(
       trans.__(
         'Class snippet "%1" added: students see it in the MQTT menu after reloading.',
@@ -62,12 +60,13 @@ async function addSnippet(
       { autoClose: 5000 }
     );
   } catch (e) {
-    Notification.error(errorText(e), { autoClose: false });
+    Notification.error(errorMessage(e), { autoClose: false });
   }
 }
 
 async function addTemplate(
   app: JupyterFrontEnd,
+  model: BrokerModel,
   trans: TranslationBundle
 ): Promise<void> {
   const panel = currentNotebook(app);
@@ -91,7 +90,7 @@ async function addTemplate(
     return;
   }
   try {
-    await MqttAPI.addTemplate({
+    await model.addTemplate({
       ...answer,
       notebook: panel.content.model.toJSON()
     });
@@ -103,7 +102,7 @@ async function addTemplate(
       { autoClose: 5000 }
     );
   } catch (e) {
-    Notification.error(errorText(e), { autoClose: false });
+    Notification.error(errorMessage(e), { autoClose: false });
   }
 }
 
@@ -113,13 +112,15 @@ async function addTemplate(
  */
 export function createBrokerPanel(
   trans: TranslationBundle,
-  app: JupyterFrontEnd
+  app: JupyterFrontEnd,
+  model: BrokerModel
 ): Widget {
   const widget = ReactWidget.create(
     <BrokerForm
       trans={trans}
-      onAddSnippet={() => void addSnippet(app, trans)}
-      onAddTemplate={() => void addTemplate(app, trans)}
+      model={model}
+      onAddSnippet={() => void addSnippet(app, model, trans)}
+      onAddTemplate={() => void addTemplate(app, model, trans)}
     />
   );
   widget.id = 'jp-classroom-broker';

@@ -4,74 +4,57 @@ import { Button, ReactWidget } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { Libs } from '../components/JarApi';
+import { errorMessage } from '../api';
+import { confirmRemove } from '../components/confirmRemove';
 import { JarsView } from '../components/JarsView';
 import { ProgressBar } from '../components/ProgressBar';
+import { useSignal } from '../components/useSignal';
+import { LibrariesModel } from '../models/libraries';
+import { Classroom } from '../tokens';
 
 /**
  * Python packages for everyone (pip install --target the shared folder).
  */
-function PythonLibsView(props: { trans: TranslationBundle }): JSX.Element {
-  const { trans } = props;
-  const [items, setItems] = React.useState<Libs.IPyLib[] | null>(null);
-  const [folder, setFolder] = React.useState('');
+function PythonLibsView(props: {
+  trans: TranslationBundle;
+  model: LibrariesModel;
+}): JSX.Element {
+  const { trans, model } = props;
+  useSignal(model.changed);
+  const items = model.pylibs?.packages ?? null;
+  const folder = model.pylibs?.folder ?? '';
+  const error = model.pylibsError;
+  const progress = model.pylibsProgress;
   const [requirement, setRequirement] = React.useState('');
-  const [error, setError] = React.useState<string | null>(null);
-  const [progress, setProgress] = React.useState<{
-    message: string;
-    fraction: number | null;
-  } | null>(null);
-
-  const refresh = React.useCallback(async () => {
-    try {
-      const data = await Libs.get<{ packages: Libs.IPyLib[]; folder: string }>(
-        'pylibs'
-      );
-      setItems(data.packages);
-      setFolder(data.folder);
-      setError(null);
-    } catch (e) {
-      setError(Libs.errorMessage(e));
-    }
-  }, []);
-  React.useEffect(() => {
-    void refresh();
-  }, [refresh]);
 
   const install = async (): Promise<void> => {
     const req = requirement.trim();
-    setProgress({ message: trans.__('Starting…'), fraction: null });
     try {
-      const change = await Libs.runJob<Libs.IChange>(
-        'pylibs',
-        { requirement: req },
-        (message, fraction) => setProgress({ message, fraction })
-      );
+      const change = await model.installPyLib(req, trans.__('Starting…'));
       Notification.success(change.message, { autoClose: 5000 });
       setRequirement('');
     } catch (e) {
       Notification.error(
-        trans.__('Could not install %1: %2', req, Libs.errorMessage(e)),
+        trans.__('Could not install %1: %2', req, errorMessage(e)),
         { autoClose: false }
       );
-    } finally {
-      setProgress(null);
-      void refresh();
     }
   };
 
-  const remove = async (lib: Libs.IPyLib): Promise<void> => {
-    const change = await Libs.confirmRemove(
+  const remove = async (lib: Classroom.IPyLib): Promise<void> => {
+    const confirmed = await confirmRemove(
       trans,
       trans.__('Remove %1 %2?', lib.name, lib.version),
-      trans.__(
-        'Notebooks that import it fail after their next kernel restart.'
-      ),
-      `pylibs/${encodeURIComponent(lib.name)}`
+      trans.__('Notebooks that import it fail after their next kernel restart.')
     );
-    if (change) {
+    if (!confirmed) {
+      return;
+    }
+    try {
+      const change = await model.removePyLib(lib.name);
       Notification.success(change.message, { autoClose: 5000 });
-      void refresh();
+    } catch (e) {
+      Notification.error(errorMessage(e));
     }
   };
 
@@ -141,11 +124,14 @@ function PythonLibsView(props: { trans: TranslationBundle }): JSX.Element {
  * The shared libraries section of the Classroom sidebar: Java jars and Python packages
  * every student's kernels see.
  */
-export function createLibrariesPanel(trans: TranslationBundle): Widget {
+export function createLibrariesPanel(
+  trans: TranslationBundle,
+  model: LibrariesModel
+): Widget {
   const widget = ReactWidget.create(
     <div className="jp-classroom-LibrariesPanel">
-      <JarsView trans={trans} />
-      <PythonLibsView trans={trans} />
+      <JarsView trans={trans} model={model} />
+      <PythonLibsView trans={trans} model={model} />
     </div>
   );
   widget.id = 'jp-classroom-libraries';

@@ -5,7 +5,7 @@ import * as React from 'react';
 
 import { RosterImport } from '../components/RosterImport';
 import { ICredentialRow } from '../credentials';
-import { ClassroomModel } from '../model';
+import { StudentsModel } from '../models/students';
 
 /**
  * The body of the "Import roster" dialog.
@@ -15,7 +15,7 @@ import { ClassroomModel } from '../model';
  */
 export class RosterImportBody extends ReactWidget {
   constructor(
-    private _model: ClassroomModel,
+    private _model: StudentsModel,
     private _trans: TranslationBundle
   ) {
     super();

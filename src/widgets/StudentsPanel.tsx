@@ -11,7 +11,7 @@ import * as React from 'react';
 
 import { studentAction } from '../actions';
 import { StudentsView } from '../components/StudentsView';
-import { ClassroomModel } from '../model';
+import { StudentsModel } from '../models/students';
 import { OpenStudentNotebook } from '../viewer';
 
 /** How often the visible class list is reloaded (ms). */
@@ -29,7 +29,7 @@ export const STUDENT_TOOLBAR_COMMANDS = [
  */
 export function createStudentsPanel(
   trans: TranslationBundle,
-  model: ClassroomModel,
+  model: StudentsModel,
   commands: CommandRegistry,
   me: string,
   viewer: OpenStudentNotebook | null = null

@@ -1,0 +1,309 @@
+import { BrokerModel } from '../models/broker';
+import { IdleTimeoutsModel } from '../models/culling';
+import { KernelsModel } from '../models/kernels';
+import { LibrariesModel } from '../models/libraries';
+import { MqttModel } from '../models/mqtt';
+import { StudentsModel } from '../models/students';
+import { fakeJob } from './jobs';
+import { answer, requests, reset } from './mocks/services';
+
+beforeEach(() => reset());
+
+function student(
+  name: string,
+  teacher = false,
+  full_name: string | null = null
+) {
+  return {
+    name,
+    full_name,
+    teacher,
+    locked: false,
+    system_account: true,
+    hub_user: true,
+    server_running: false,
+    last_activity: null,
+    home: `/home/${name}`
+  };
+}
+
+function jar(file: string, kernels: string[]) {
+  return { file, size: 2048, sha256: 'ab'.repeat(32), coords: null, kernels };
+}
+
+function kernel(name: string) {
+  return {
+    name,
+    display_name: name,
+    language: name,
+    location: `/usr/local/share/jupyter/kernels/${name}`,
+    env: {},
+    classpath: [],
+    kind: name,
+    shadowed: false
+  };
+}
+
+describe('StudentsModel', () => {
+  it('lists teachers first, filters by the search text and signals changes', async () => {
+    answer('GET admin/users', {
+      body: {
+        users: [
+          student('zoe'),
+          student('teacher', true),
+          student('anna', false, 'Anna Zett')
+        ]
+      }
+    });
+    const model = new StudentsModel();
+    let emitted = 0;
+    model.changed.connect(() => (emitted += 1));
+    await model.refresh();
+    expect(model.students.map(s => s.name)).toEqual(['teacher', 'anna', 'zoe']);
+    expect(model.error).toBeNull();
+    expect(model.loading).toBe(false);
+    expect(emitted).toBeGreaterThanOrEqual(2);
+    model.query = 'zett';
+    expect(model.filtered.map(s => s.name)).toEqual(['anna']);
+  });
+
+  it('keeps the server message of a failed refresh', async () => {
+    answer('GET admin/users', {
+      status: 503,
+      body: {
+        message: 'The classroom service does not answer.',
+        code: 'unavailable'
+      }
+    });
+    const model = new StudentsModel();
+    await model.refresh();
+    expect(model.error).toBe('The classroom service does not answer.');
+  });
+
+  it('marks a student busy while an action runs, then reloads', async () => {
+    answer('GET admin/users', { body: { users: [student('anna')] } });
+    const model = new StudentsModel();
+    let busyDuring = false;
+    answer('POST admin/users/anna/disable', () => {
+      busyDuring = model.isBusy('anna');
+      return {
+        body: {
+          name: 'anna',
+          action: 'disable',
+          changed: true,
+          message: 'locked'
+        }
+      };
+    });
+    const change = await model.setEnabled('anna', false);
+    expect(change.message).toBe('locked');
+    expect(busyDuring).toBe(true);
+    expect(model.isBusy('anna')).toBe(false);
+    expect(requests).toContain('GET admin/users');
+  });
+
+  it('rejects a failed roster import with the job message', async () => {
+    answer('GET admin/users', { body: { users: [] } });
+    fakeJob('POST admin/roster/apply', 'r1', [
+      {
+        state: 'failed',
+        error: { message: 'Line 3: no name.', code: 'invalid' }
+      }
+    ]);
+    const model = new StudentsModel();
+    await expect(
+      model.applyRoster([{ username: 'anna' }], () => undefined)
+    ).rejects.toThrow('Line 3: no name.');
+  });
+});
+
+describe('KernelsModel and LibrariesModel', () => {
+  it('reloads the jars (their kernel column) when a kernel is installed', async () => {
+    let installed = false;
+    answer('GET admin/kernels', () => ({
+      body: {
+        kernels: installed
+          ? [kernel('python3'), kernel('java')]
+          : [kernel('python3')]
+      }
+    }));
+    answer('GET admin/jars', () => ({
+      body: {
+        jars: [jar('csv.jar', installed ? ['java'] : [])],
+        trash: [],
+        folder: '/opt/libs'
+      }
+    }));
+    answer('GET admin/pylibs', { body: { packages: [], folder: '/opt/py' } });
+    fakeJob('POST admin/kernels/java/install', 'k1', [
+      {
+        state: 'done',
+        result: {
+          name: 'java',
+          action: 'install',
+          changed: true,
+          message: 'Java installed'
+        }
+      }
+    ]);
+    const kernels = new KernelsModel();
+    const libraries = new LibrariesModel({ kernels });
+    await Promise.all([kernels.refresh(), libraries.refresh()]);
+    expect(libraries.jars?.jars[0].kernels).toEqual([]);
+
+    const jarsReloaded = new Promise<void>(resolve =>
+      libraries.changed.connect(() => {
+        if (libraries.jars?.jars[0].kernels.length) {
+          resolve();
+        }
+      })
+    );
+    installed = true;
+    const change = await kernels.install('java', 'Installing…');
+    expect(change.message).toBe('Java installed');
+    expect(kernels.kernels?.map(k => k.name)).toEqual(['python3', 'java']);
+    expect(kernels.progress).toBeNull();
+    await jarsReloaded;
+    expect(libraries.jars?.jars[0].kernels).toEqual(['java']);
+  });
+
+  it('shows progress during a test and keeps the result', async () => {
+    answer('GET admin/kernels', { body: { kernels: [kernel('python3')] } });
+    fakeJob('POST admin/kernels/python3/test', 't1', [
+      {
+        state: 'done',
+        result: {
+          name: 'python3',
+          ok: true,
+          seconds_to_ready: 1.2,
+          output: '2',
+          error: null
+        }
+      }
+    ]);
+    const model = new KernelsModel();
+    const seen: (string | undefined)[] = [];
+    model.changed.connect(() => seen.push(model.progress?.message));
+    const result = await model.test('python3', 'Starting python3…');
+    expect(result.ok).toBe(true);
+    expect(model.results['python3'].output).toBe('2');
+    expect(seen).toContain('Starting python3…');
+    expect(model.busy).toBe(false);
+  });
+
+  it('rejects a failed pip install with the job message and clears the progress', async () => {
+    answer('GET admin/pylibs', { body: { packages: [], folder: '/opt/py' } });
+    fakeJob('POST admin/pylibs', 'p1', [
+      {
+        state: 'failed',
+        error: { message: 'No matching distribution for nope.', code: 'pip' }
+      }
+    ]);
+    const model = new LibrariesModel();
+    await expect(model.installPyLib('nope', 'Starting…')).rejects.toThrow(
+      'No matching distribution for nope.'
+    );
+    expect(model.pylibsProgress).toBeNull();
+  });
+
+  it('keeps a failed jar list as an error', async () => {
+    answer('GET admin/jars', {
+      status: 500,
+      body: { message: 'disk full', code: 'internal' }
+    });
+    const model = new LibrariesModel();
+    await model.refreshJars();
+    expect(model.jarsError).toBe('disk full');
+  });
+});
+
+describe('BrokerModel', () => {
+  it('loads and saves the class broker', async () => {
+    const settings = {
+      host: 'broker.school',
+      port: 1883,
+      tls: false,
+      topicPrefix: 'class/{username}/',
+      username: '',
+      password: ''
+    };
+    answer('GET admin/broker', { body: { settings } });
+    answer('PUT admin/broker', body => ({
+      body: { changed: true, settings: body }
+    }));
+    const model = new BrokerModel();
+    await model.refresh();
+    expect(model.settings?.host).toBe('broker.school');
+    const saved = await model.save({ ...settings, port: 8883, tls: true });
+    expect(saved.changed).toBe(true);
+    expect(model.settings?.port).toBe(8883);
+  });
+});
+
+describe('IdleTimeoutsModel', () => {
+  it('loads timeouts and capacity, works without the capacity', async () => {
+    answer('GET admin/culling', {
+      body: { kernel_idle_seconds: 3600, server_idle_seconds: 0 }
+    });
+    const model = new IdleTimeoutsModel();
+    await model.refresh();
+    expect(model.timeouts?.kernel_idle_seconds).toBe(3600);
+    expect(model.capacity).toBeNull();
+    expect(model.error).toBeNull();
+    answer('PUT admin/culling', body => ({
+      body: { changed: true, timeouts: body }
+    }));
+    await model.save({ kernel_idle_seconds: 600, server_idle_seconds: 7200 });
+    expect(model.timeouts?.server_idle_seconds).toBe(7200);
+  });
+});
+
+describe('MqttModel', () => {
+  it('orders snippets, picks by language and layers the broker settings', async () => {
+    answer('GET snippets', {
+      body: {
+        snippets: [
+          {
+            name: 'publish',
+            language: 'python',
+            title: 'Publish',
+            description: '',
+            order: 2,
+            body: 'p',
+            source: 'package'
+          },
+          {
+            name: 'connect',
+            language: 'python',
+            title: 'Connect',
+            description: '',
+            order: 1,
+            body: 'c',
+            source: 'package'
+          },
+          {
+            name: 'connect',
+            language: 'java',
+            title: 'Connect',
+            description: '',
+            order: 1,
+            body: 'cj',
+            source: 'package'
+          }
+        ]
+      }
+    });
+    answer('GET broker', { body: { settings: { host: 'class.host' } } });
+    const model = new MqttModel({ user: 'anna' });
+    expect(await model.loadSnippets()).toEqual(['connect', 'publish']);
+    expect(model.snippet('connect', 'java')?.body).toBe('cj');
+    expect(model.snippet('publish', 'java')).toBeNull();
+    model.setSettings({ host: 'composite.host', port: 1884 }, {});
+    await model.loadClassBroker();
+    expect(model.broker.host).toBe('class.host');
+    expect(model.broker.port).toBe(1884);
+    model.setSettings({}, { host: 'own.host' });
+    expect(model.broker.host).toBe('own.host');
+    expect(model.user).toBe('anna');
+  });
+});

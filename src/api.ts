@@ -1,0 +1,488 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { Classroom } from './tokens';
+
+/**
+ * The Classroom API: every call of the front end to its server goes through this module
+ * (`/classroom/api/<endPoint>` on the user's own Jupyter server; `admin/...` is forwarded to
+ * the classroom service's `/api/v1/...`). The browser never talks to the hub or the service
+ * directly.
+ */
+
+/** The extension's route namespace on its own Jupyter server. */
+export const NAMESPACE = 'classroom';
+
+/** How often a running job is polled (ms). */
+export const JOB_POLL_INTERVAL = 400;
+
+/**
+ * The text of anything thrown or answered as an error: a string, an Error, a `{message,
+ * code}` object (server replies, failed jobs), a `{reason}` object (tornado). Never
+ * "[object Object]".
+ */
+export function readableMessage(value: unknown, fallback = 'failed'): string {
+  if (value === null || value === undefined || value === '') {
+    return fallback;
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value instanceof Error) {
+    return value.message || fallback;
+  }
+  if (typeof value === 'object') {
+    const v = value as { [key: string]: unknown };
+    for (const key of ['message', 'reason', 'error']) {
+      if (v[key] !== undefined && v[key] !== null && v[key] !== '') {
+        return readableMessage(v[key], fallback);
+      }
+    }
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return fallback;
+    }
+  }
+  return String(value);
+}
+
+/**
+ * The one error type of the Classroom API: a refused request or a failed job. `message` is
+ * the server's message (which says what to do), always readable text.
+ */
+export class ClassroomAPIError extends Error {
+  constructor(
+    message: unknown,
+    readonly status: number,
+    readonly code: string = 'error',
+    readonly detail: any = undefined
+  ) {
+    super(readableMessage(message));
+    this.name = 'ClassroomAPIError';
+  }
+
+  /** The error of a failed job (`{message, code}`; older services: a string). */
+  static fromJob(job: Classroom.IJob): ClassroomAPIError {
+    const error: unknown = job.error;
+    const code =
+      error && typeof error === 'object' && 'code' in error
+        ? String((error as { code: unknown }).code)
+        : 'failed';
+    return new ClassroomAPIError(
+      readableMessage(error, 'The job failed.'),
+      500,
+      code,
+      job
+    );
+  }
+}
+
+/** The message to show for anything caught (a ClassroomAPIError, an Error, a string, ...). */
+export function errorMessage(error: unknown): string {
+  return readableMessage(error);
+}
+
+/**
+ * Call `/classroom/api/<endPoint>` on this server (token and XSRF handled by
+ * ServerConnection). Rejects with a ClassroomAPIError when the server refuses.
+ */
+async function requestAPI<T>(
+  endPoint = '',
+  init: RequestInit = {}
+): Promise<T> {
+  const settings = ServerConnection.makeSettings();
+  const requestUrl = URLExt.join(settings.baseUrl, NAMESPACE, 'api', endPoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(requestUrl, init, settings);
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as any);
+  }
+  const text = await response.text();
+  let data: any = text;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+  }
+  if (!response.ok) {
+    const fallback = response.statusText || `HTTP ${response.status}`;
+    const reason =
+      data && typeof data === 'object'
+        ? (data.message ?? data.reason ?? data.error)
+        : null;
+    throw new ClassroomAPIError(
+      readableMessage(reason, fallback),
+      response.status,
+      typeof data?.code === 'string' ? data.code : 'error',
+      data
+    );
+  }
+  return data as T;
+}
+
+function get<T>(endPoint: string): Promise<T> {
+  return requestAPI<T>(endPoint);
+}
+
+function send<T>(endPoint: string, method: string, body?: unknown): Promise<T> {
+  return requestAPI<T>(endPoint, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' }
+  });
+}
+
+function enc(part: string): string {
+  return encodeURIComponent(part);
+}
+
+// ---------------------------------------------------------------- jobs
+
+/** The state of a job. */
+export function getJob<T>(id: string): Promise<Classroom.IJob<T>> {
+  return get<Classroom.IJob<T>>(`admin/jobs/${enc(id)}`);
+}
+
+/**
+ * Poll a job until it ends, reporting its latest progress. Resolves with its result;
+ * rejects with a ClassroomAPIError carrying the job's message when it failed.
+ */
+export async function pollJob<T>(
+  id: string,
+  onProgress?: Classroom.ProgressCallback,
+  interval = JOB_POLL_INTERVAL
+): Promise<T> {
+  for (;;) {
+    const state = await getJob<T>(id);
+    const last = state.progress[state.progress.length - 1];
+    if (last && onProgress) {
+      onProgress(last.message, last.fraction);
+    }
+    if (state.state === 'failed') {
+      throw ClassroomAPIError.fromJob(state);
+    }
+    if (state.state !== 'running') {
+      return state.result as T;
+    }
+    await new Promise(resolve => setTimeout(resolve, interval));
+  }
+}
+
+/** POST to a route that starts a job, then follow the job to its end (see pollJob). */
+async function runJob<T>(
+  endPoint: string,
+  body: unknown,
+  onProgress?: Classroom.ProgressCallback
+): Promise<T> {
+  const { job } = await send<Classroom.IJobStarted>(endPoint, 'POST', body);
+  return pollJob<T>(job, onProgress);
+}
+
+// ---------------------------------------------------------------- who
+
+/** Who is using this lab, and whether it runs under a hub. */
+export function whoami(): Promise<Classroom.IWhoAmI> {
+  return get<Classroom.IWhoAmI>('whoami');
+}
+
+// ---------------------------------------------------------------- students
+
+export async function listStudents(): Promise<Classroom.IStudent[]> {
+  return (await get<Classroom.IUserList>('admin/users')).users;
+}
+
+/** Add one student; the reply holds the password (shown once). */
+export async function addStudent(
+  student: Classroom.INewStudent
+): Promise<Classroom.ICredentials> {
+  const body: Classroom.INewStudent = { name: student.name };
+  if (student.full_name) {
+    body.full_name = student.full_name;
+  }
+  if (student.password) {
+    body.password = student.password;
+  }
+  const reply = await send<Classroom.ICredentialsReply>(
+    'admin/users',
+    'POST',
+    body
+  );
+  return reply.credentials;
+}
+
+/** Set a new generated password; the reply holds it (shown once). */
+export async function resetPassword(
+  name: string
+): Promise<Classroom.ICredentials> {
+  const reply = await send<Classroom.ICredentialsReply>(
+    `admin/users/${enc(name)}/password`,
+    'POST',
+    {}
+  );
+  return reply.credentials;
+}
+
+/** Lock or unlock a student's login (locking also stops the server). */
+export function setStudentEnabled(
+  name: string,
+  enabled: boolean
+): Promise<Classroom.IChange> {
+  const verb = enabled ? 'enable' : 'disable';
+  return send<Classroom.IChange>(
+    `admin/users/${enc(name)}/${verb}`,
+    'POST',
+    {}
+  );
+}
+
+/** Remove a student: the home is archived first; optionally keep the system account. */
+export function removeStudent(
+  name: string,
+  keepAccount: boolean
+): Promise<Classroom.IChange> {
+  const query = keepAccount ? '?keep_account=true' : '';
+  return send<Classroom.IChange>(`admin/users/${enc(name)}${query}`, 'DELETE');
+}
+
+/** Start or stop a student's server. */
+export function setServer(
+  name: string,
+  running: boolean
+): Promise<Classroom.IChange> {
+  const path = `admin/users/${enc(name)}/server`;
+  return running
+    ? send<Classroom.IChange>(path, 'POST', {})
+    : send<Classroom.IChange>(path, 'DELETE');
+}
+
+/** Make a user a teacher (hub admin) or take it back. */
+export function setTeacher(
+  name: string,
+  teacher: boolean
+): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/users/${enc(name)}/teacher`, 'PUT', {
+    teacher
+  });
+}
+
+/** The notebooks in a student's ~/notebooks (read by the service as root, no symlinks). */
+export function listNotebooks(
+  name: string
+): Promise<Classroom.INotebookListing> {
+  return get<Classroom.INotebookListing>(`admin/users/${enc(name)}/notebooks`);
+}
+
+/** One notebook of a student (path relative to ~/notebooks), every cell untrusted. */
+export function fetchNotebook(
+  name: string,
+  path: string
+): Promise<Classroom.INotebookCopy> {
+  return get<Classroom.INotebookCopy>(
+    `admin/users/${enc(name)}/notebooks/content?path=${enc(path)}`
+  );
+}
+
+/** Step one of a roster import: what would happen to each row. Changes nothing. */
+export function previewRoster(csv: string): Promise<Classroom.IPreview> {
+  const body: Classroom.IPreviewRequest = { csv };
+  return send<Classroom.IPreview>('admin/roster/preview', 'POST', body);
+}
+
+/**
+ * Step two: create the accounts in a job and follow its progress. Resolves with the per-row
+ * results (with the passwords, shown once); rejects with the job's message.
+ */
+export async function applyRoster(
+  rows: Classroom.IApplyRow[],
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IApplyResult> {
+  const result = await runJob<
+    Classroom.IApplyResult | Classroom.IApplyResultRow[] | null
+  >('admin/roster/apply', { rows }, onProgress);
+  if (!result) {
+    throw new ClassroomAPIError('The import failed.', 500, 'failed');
+  }
+  // Accept the bare list too (the per-row results are what matters).
+  return Array.isArray(result) ? { results: result } : result;
+}
+
+// ---------------------------------------------------------------- jars
+
+export function listJars(): Promise<Classroom.IJarList> {
+  return get<Classroom.IJarList>('admin/jars');
+}
+
+/** Download a jar (optionally with its runtime dependencies) from a Maven repository. */
+export function addMavenJar(
+  request: Classroom.IMavenRequest,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IChanges> {
+  return runJob<Classroom.IChanges>('admin/jars/maven', request, onProgress);
+}
+
+/** Upload a .jar file. */
+export async function uploadJar(file: File): Promise<Classroom.IChange> {
+  const body: Classroom.IJarUpload = {
+    filename: file.name,
+    data_base64: toBase64(await file.arrayBuffer())
+  };
+  return send<Classroom.IChange>('admin/jars/upload', 'POST', body);
+}
+
+/** Move a jar to the trash. */
+export function removeJar(file: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/jars/${enc(file)}`, 'DELETE');
+}
+
+/** Bring a jar back from the trash. */
+export function restoreJar(file: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/jars/${enc(file)}/restore`, 'POST');
+}
+
+// ---------------------------------------------------------------- Python libraries
+
+export function listPyLibs(): Promise<Classroom.IPyLibList> {
+  return get<Classroom.IPyLibList>('admin/pylibs');
+}
+
+/** pip install NAME or NAME==VERSION into the shared folder. */
+export function installPyLib(
+  requirement: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IChange> {
+  return runJob<Classroom.IChange>('admin/pylibs', { requirement }, onProgress);
+}
+
+export function removePyLib(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/pylibs/${enc(name)}`, 'DELETE');
+}
+
+// ---------------------------------------------------------------- kernels
+
+export async function listKernels(): Promise<Classroom.IKernel[]> {
+  return (await get<Classroom.IKernelList>('admin/kernels')).kernels;
+}
+
+/** Start a kernel, run its smoke cell, report time-to-ready and output. */
+export function testKernel(
+  name: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IKernelTest> {
+  return runJob<Classroom.IKernelTest>(
+    `admin/kernels/${enc(name)}/test`,
+    {},
+    onProgress
+  );
+}
+
+export function testAllKernels(
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IKernelTests> {
+  return runJob<Classroom.IKernelTests>('admin/kernels/test', {}, onProgress);
+}
+
+export function installKernel(
+  kind: Classroom.KernelKind,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IChange> {
+  return runJob<Classroom.IChange>(
+    `admin/kernels/${kind}/install`,
+    {},
+    onProgress
+  );
+}
+
+export function removeKernel(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/kernels/${enc(name)}`, 'DELETE');
+}
+
+export function setKernelEnv(
+  name: string,
+  env: { [key: string]: string }
+): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/kernels/${enc(name)}/env`, 'PUT', {
+    env
+  });
+}
+
+// ---------------------------------------------------------------- MQTT broker, snippets, templates
+
+/** The class broker as the teacher last set it (read fresh by the user's own server). */
+export async function classBroker(): Promise<Classroom.IClassBroker> {
+  return (await get<Classroom.IBrokerReply>('broker')).settings;
+}
+
+/** The class broker, for the teacher's form. */
+export async function getBroker(): Promise<Classroom.IClassBroker> {
+  return (await get<Classroom.IBrokerReply>('admin/broker')).settings;
+}
+
+export function putBroker(
+  settings: Classroom.IClassBroker
+): Promise<Classroom.IBrokerSaved> {
+  return send<Classroom.IBrokerSaved>('admin/broker', 'PUT', settings);
+}
+
+export function testBroker(
+  settings: Classroom.IClassBroker
+): Promise<Classroom.IBrokerTest> {
+  return send<Classroom.IBrokerTest>('admin/broker/test', 'POST', settings);
+}
+
+export async function listSnippets(): Promise<Classroom.ISnippet[]> {
+  return (await get<{ snippets: Classroom.ISnippet[] }>('snippets')).snippets;
+}
+
+export async function listTemplates(): Promise<Classroom.ITemplate[]> {
+  return (await get<{ templates: Classroom.ITemplate[] }>('templates'))
+    .templates;
+}
+
+export function getTemplate(name: string): Promise<Classroom.ITemplateContent> {
+  return get<Classroom.ITemplateContent>(`templates/${enc(name)}`);
+}
+
+export function addSnippet(
+  snippet: Classroom.INewSnippet
+): Promise<Classroom.ISaved> {
+  return send<Classroom.ISaved>('admin/snippets', 'POST', snippet);
+}
+
+export function addTemplate(
+  template: Classroom.INewTemplate
+): Promise<Classroom.ISaved> {
+  return send<Classroom.ISaved>('admin/templates', 'POST', template);
+}
+
+// ---------------------------------------------------------------- idle timeouts
+
+export function getIdleTimeouts(): Promise<Classroom.IIdleTimeouts> {
+  return get<Classroom.IIdleTimeouts>('admin/culling');
+}
+
+export function putIdleTimeouts(
+  timeouts: Classroom.IIdleTimeouts
+): Promise<Classroom.IIdleTimeoutsSaved> {
+  return send<Classroom.IIdleTimeoutsSaved>('admin/culling', 'PUT', timeouts);
+}
+
+export function getCapacity(): Promise<Classroom.ICapacity> {
+  return get<Classroom.ICapacity>('admin/capacity');
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** An ArrayBuffer as base64 (in chunks: String.fromCharCode has an argument limit). */
+export function toBase64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
