@@ -2,3 +2,4 @@ import './base.css';
 import './libs.css';
 import './mqtt.css';
 import './idle.css';
+import './classtable.css';

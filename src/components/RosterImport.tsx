@@ -7,6 +7,7 @@ import { downloadCredentials, ICredentialRow, openSlips } from '../credentials';
 import { findColumn, parseCsv, rosterCsv } from '../csv';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
+import { clockTime } from './CredentialSheet';
 import { PreviewTable } from './PreviewTable';
 import { ProgressBar } from './ProgressBar';
 import { ResultsTable } from './ResultsTable';
@@ -18,6 +19,8 @@ export interface IRosterImportProps {
   onRunning?: (running: boolean) => void;
   /** Called with the credentials of an import, and again when they were downloaded or printed. */
   onCredentials?: (rows: ICredentialRow[], saved: boolean) => void;
+  /** Called with what the service keeps of the passwords (for 30 minutes), if anything. */
+  onKept?: (kept: Classroom.IKeptSheetSummary | null) => void;
 }
 
 /** A row as this dialog keeps it: what the file said plus the password it brought. */
@@ -95,6 +98,9 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
     message: string;
     fraction: number | null;
   }>({ message: '', fraction: 0 });
+  const [kept, setKept] = React.useState<Classroom.IKeptSheetSummary | null>(
+    null
+  );
   const [results, setResults] = React.useState<
     Classroom.IApplyResultRow[] | null
   >(null);
@@ -189,6 +195,8 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
         setProgress({ message, fraction })
       );
       setResults(result.results);
+      setKept(result.kept ?? null);
+      props.onKept?.(result.kept ?? null);
       props.onCredentials?.(credentialsOf(result.results), false);
       setStep('done');
     } catch (e) {
@@ -306,8 +314,15 @@ export function RosterImport(props: IRosterImportProps): JSX.Element {
               results.filter(r => !r.ok).length
             )}{' '}
             {trans.__(
-              'The passwords are shown only now: download or print them before you close this dialog.'
+              'Download or print the passwords before you close this dialog.'
             )}
+            {kept
+              ? ' ' +
+                trans.__(
+                  'Until %1 you can get this sheet again from the Students section.',
+                  clockTime(kept.expires)
+                )
+              : ''}
           </div>
           <div className="jp-classroom-RosterImport-tableWrap">
             <ResultsTable results={results} trans={trans} />

@@ -29,13 +29,22 @@ import {
 import { AccordionPanel } from '@lumino/widgets';
 import { createElement } from 'react';
 
-import { addStudent, importRoster, viewNotebooks } from '../actions';
+import {
+  addStudent,
+  bulkAction,
+  importRoster,
+  showLastSheet,
+  viewNotebooks
+} from '../actions';
+import { clockTime } from '../components/CredentialSheet';
 import * as api from '../api';
 import { NeedsHub } from '../components/NeedsHub';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
+import { ClassTableModel } from '../models/classTable';
+import { CredentialsModel } from '../models/credentials';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
@@ -44,6 +53,10 @@ import {
   registerViewer
 } from '../viewer';
 import { createBrokerPanel } from '../widgets/BrokerPanel';
+import {
+  CLASS_TABLE_ID,
+  createClassTablePanel
+} from '../widgets/ClassTablePanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
@@ -58,7 +71,9 @@ export const CommandIDs = {
   addStudent: 'classroom:add-student',
   importRoster: 'classroom:import-roster',
   refresh: 'classroom:refresh',
-  viewNotebooks: 'classroom:view-notebooks'
+  viewNotebooks: 'classroom:view-notebooks',
+  classTable: 'classroom:open-class-table',
+  lastCredentials: 'classroom:last-credentials'
 };
 
 const CLASSROOM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
@@ -178,6 +193,8 @@ function setup(
     const libraries = new LibrariesModel({ kernels });
     const broker = new BrokerModel();
     const idle = new IdleTimeoutsModel();
+    const credentials = new CredentialsModel();
+    const table = new ClassTableModel(model);
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),
       caption: trans.__('Add one student'),
@@ -188,7 +205,39 @@ function setup(
       label: trans.__('Import Roster…'),
       caption: trans.__('Import students from a CSV file'),
       icon: fileUploadIcon,
-      execute: () => importRoster(model, trans)
+      execute: () => importRoster(model, trans, credentials)
+    });
+    commands.addCommand(CommandIDs.lastCredentials, {
+      label: () =>
+        credentials.kept
+          ? trans.__(
+              'Get last credentials again (until %1)',
+              clockTime(credentials.kept.expires)
+            )
+          : trans.__('Get last credentials again'),
+      isEnabled: () => credentials.kept !== null,
+      execute: () => showLastSheet(credentials, trans)
+    });
+    credentials.changed.connect(() => commands.notifyCommandChanged());
+    commands.addCommand(CommandIDs.classTable, {
+      label: trans.__('Open Class Table'),
+      caption: trans.__('The class as a table in the main area'),
+      execute: () => {
+        const existing = document.getElementById(CLASS_TABLE_ID);
+        if (existing) {
+          shell.activateById(CLASS_TABLE_ID);
+          return;
+        }
+        const panel = createClassTablePanel(
+          trans,
+          table,
+          who.name,
+          (action, names) =>
+            void bulkAction(model, credentials, trans, action, names)
+        );
+        shell.add(panel, 'main');
+        shell.activateById(panel.id);
+      }
     });
     commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Refresh Class List'),
@@ -205,7 +254,9 @@ function setup(
     const commandIds = [
       CommandIDs.addStudent,
       CommandIDs.importRoster,
-      CommandIDs.refresh
+      CommandIDs.refresh,
+      CommandIDs.classTable,
+      CommandIDs.lastCredentials
     ];
     if (viewer) {
       commands.addCommand(CommandIDs.viewNotebooks, {
@@ -228,7 +279,15 @@ function setup(
       palette?.addItem({ command, category });
     }
     sidebar.addWidget(
-      createStudentsPanel(trans, model, commands, who.name, viewer)
+      createStudentsPanel(
+        trans,
+        model,
+        commands,
+        who.name,
+        viewer,
+        credentials,
+        () => void commands.execute(CommandIDs.classTable)
+      )
     );
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
@@ -239,6 +298,7 @@ function setup(
     void kernels.refresh();
     void broker.refresh();
     void idle.refresh();
+    void credentials.refresh();
   }
 
   shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });

@@ -6,17 +6,24 @@ import * as React from 'react';
 import { RosterImport } from '../components/RosterImport';
 import { ICredentialRow } from '../credentials';
 import { StudentsModel } from '../models/students';
+import { Classroom } from '../tokens';
+import { DialogGuard } from './dialogGuard';
 
 /**
  * The body of the "Import roster" dialog.
  *
  * The dialog answers Enter with its default button; in this body Enter is typed into the
- * username fields of the preview, so it is caught before the dialog sees it.
+ * username fields of the preview, so it is caught before the dialog sees it. While the import
+ * runs or its passwords are neither downloaded nor printed, the dialog cannot be closed
+ * (footer disabled, no Escape: :class:`DialogGuard`; a double-click on "Create" that lands on
+ * the footer does nothing).
  */
 export class RosterImportBody extends ReactWidget {
   constructor(
     private _model: StudentsModel,
-    private _trans: TranslationBundle
+    private _trans: TranslationBundle,
+    private _onKept: (kept: Classroom.IKeptSheetSummary | null) => void = () =>
+      undefined
   ) {
     super();
     this.addClass('jp-classroom-RosterImportBody');
@@ -35,10 +42,13 @@ export class RosterImportBody extends ReactWidget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     window.addEventListener('keydown', this._guard, true);
+    this._dialogGuard.attach();
+    requestAnimationFrame(() => this._dialogGuard.sync());
   }
 
   protected onBeforeDetach(msg: Message): void {
     window.removeEventListener('keydown', this._guard, true);
+    this._dialogGuard.detach();
     super.onBeforeDetach(msg);
   }
 
@@ -49,11 +59,14 @@ export class RosterImportBody extends ReactWidget {
         trans={this._trans}
         onRunning={running => {
           this._running = running;
+          this._lock();
         }}
         onCredentials={(rows, saved) => {
           this._credentials = rows;
           this._saved = saved;
+          this._lock();
         }}
+        onKept={this._onKept}
       />
     );
   }
@@ -71,6 +84,11 @@ export class RosterImportBody extends ReactWidget {
     }
   };
 
+  private _lock(): void {
+    this._dialogGuard.locked = this._running || this.unsaved.length > 0;
+  }
+
+  private _dialogGuard = new DialogGuard(this);
   private _running = false;
   private _credentials: ICredentialRow[] = [];
   private _saved = false;

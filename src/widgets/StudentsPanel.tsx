@@ -9,8 +9,10 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { studentAction } from '../actions';
+import { showLastSheet, studentAction } from '../actions';
+import { KeptSheetNotice } from '../components/KeptSheetNotice';
 import { StudentsView } from '../components/StudentsView';
+import { CredentialsModel } from '../models/credentials';
 import { StudentsModel } from '../models/students';
 import { OpenStudentNotebook } from '../viewer';
 
@@ -32,7 +34,9 @@ export function createStudentsPanel(
   model: StudentsModel,
   commands: CommandRegistry,
   me: string,
-  viewer: OpenStudentNotebook | null = null
+  viewer: OpenStudentNotebook | null = null,
+  credentials: CredentialsModel | null = null,
+  openTable: () => void = () => undefined
 ): Widget {
   const panel = new PanelWithToolbar();
   panel.id = 'jp-classroom-students';
@@ -43,6 +47,22 @@ export function createStudentsPanel(
       id.split(':')[1],
       new CommandToolbarButton({ commands, id, label: '' })
     );
+  }
+  if (credentials) {
+    const notice = ReactWidget.create(
+      <UseSignal signal={credentials.changed}>
+        {() => (
+          <KeptSheetNotice
+            kept={credentials.kept}
+            trans={trans}
+            onGetAgain={() => void showLastSheet(credentials, trans)}
+            onOpenTable={openTable}
+          />
+        )}
+      </UseSignal>
+    );
+    notice.addClass('jp-classroom-StudentsPanel-notice');
+    panel.addWidget(notice);
   }
   const view = ReactWidget.create(
     <UseSignal signal={model.changed}>

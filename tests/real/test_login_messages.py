@@ -14,7 +14,7 @@ from .conftest import RealHub
 
 GENERIC = "Invalid username or password"
 DISABLED_EN = "This account is disabled"
-DISABLED_DE = "Dieses Konto ist deaktiviert"
+DISABLED_DE = "Dieses Konto ist gesperrt"
 
 
 def _login_page(hub: RealHub, name: str, password: str, language: str) -> requests.Response:

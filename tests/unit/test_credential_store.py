@@ -134,6 +134,9 @@ async def test_service_new_passwords_and_last_sheet(tmp_path: Path) -> None:
         assert body["kept"]["count"] == 2 and body["kept"]["kind"] == "passwords"
         code, last = await call("GET", "/api/v1/credentials/last")
         assert code == 200 and last["credentials"] == body["credentials"]
+        code, summary = await call("GET", "/api/v1/credentials/last?format=summary")
+        assert code == 200 and summary["kept"]["count"] == 2
+        assert body["credentials"][0]["password"] not in json.dumps(summary)
         # a student's token, another teacher: nothing
         code, _ = await call("GET", "/api/v1/credentials/last", token="t-student")
         assert code == 403
@@ -145,6 +148,8 @@ async def test_service_new_passwords_and_last_sheet(tmp_path: Path) -> None:
         assert code == 200 and gone == {"discarded": True}
         code, missing = await call("GET", "/api/v1/credentials/last")
         assert code == 404 and "30 minutes" in missing["message"]
+        code, summary = await call("GET", "/api/v1/credentials/last?format=summary")
+        assert code == 200 and summary == {"kept": None}
 
 
 async def test_service_sheet_as_csv_and_slips(tmp_path: Path) -> None:

@@ -81,5 +81,5 @@ def test_login_language(tmp_path: Path) -> None:
 def test_disabled_message_has_german() -> None:
     german = hub_auth.translate(hub_auth.DISABLED_MESSAGE, "de")
     assert german != hub_auth.DISABLED_MESSAGE
-    assert "deaktiviert" in german
+    assert "gesperrt" in german
     assert hub_auth.translate(hub_auth.DISABLED_MESSAGE, "en") == hub_auth.DISABLED_MESSAGE

@@ -19,7 +19,7 @@ from ...provision.roster import Credentials
 from ..base import ClassroomHandler, Route, json_body_schema, op
 
 MAX_NAMES = 2000
-FORMATS = ("json", "csv", "html")
+FORMATS = ("json", "csv", "html", "summary")
 #: the words on the printed slips (German from the catalogue, like the Lab UI)
 SLIP_WORDS = {"address": "Address", "username": "Username", "password": "Password",
               "print": "Print", "title": "Classroom login"}
@@ -61,6 +61,9 @@ class LastSheetHandler(ClassroomHandler):
             raise ClassroomError(f"?format= must be one of {', '.join(FORMATS)}.",
                                  code="bad_query")
         lang = self.get_query_argument("lang", "en")
+        if fmt == "summary":  # is one kept, until when (no passwords, nothing audited)
+            self.send({"kept": await self.blocking(self.ctx.credentials.peek, self.actor)})
+            return
         sheet = await self.blocking(self.ctx.credentials.get, self.actor)
         if fmt == "json":
             self.send(sheet.to_json())
@@ -96,7 +99,8 @@ ROUTES: list[Route] = [
     Route("/api/v1/credentials/last", LastSheetHandler, {
         "get": op("Your last credentials sheet (import or new passwords) while it is kept "
                   "(30 minutes) -> {kind, created, expires, count, credentials}; ?format=csv "
-                  "or html (printable slips, ?lang=de)",
+                  "or html (printable slips, ?lang=de); ?format=summary -> {kept: {kind, "
+                  "expires, count} or null} without passwords",
                   query=[{"name": "format", "in": "query",
                           "schema": {"type": "string", "enum": list(FORMATS)}},
                          {"name": "lang", "in": "query", "schema": {"type": "string"}}]),
