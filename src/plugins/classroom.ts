@@ -45,6 +45,7 @@ import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
 import { ClassTableModel } from '../models/classTable';
 import { CredentialsModel } from '../models/credentials';
+import { SchoolDefaultsModel } from '../models/school';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
@@ -60,6 +61,7 @@ import {
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
+import { createSchoolDefaultsPanel } from '../widgets/SchoolDefaultsPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
 /** The sidebar's DOM id (also what tests look for). */
@@ -194,6 +196,7 @@ function setup(
     const broker = new BrokerModel();
     const idle = new IdleTimeoutsModel();
     const credentials = new CredentialsModel();
+    const school = new SchoolDefaultsModel();
     const table = new ClassTableModel(model);
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),
@@ -293,12 +296,14 @@ function setup(
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));
     sidebar.addWidget(createIdleTimeoutsPanel(trans, idle));
+    sidebar.addWidget(createSchoolDefaultsPanel(trans, school));
     void model.refresh();
     void libraries.refresh();
     void kernels.refresh();
     void broker.refresh();
     void idle.refresh();
     void credentials.refresh();
+    void school.refresh();
   }
 
   shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });
