@@ -61,6 +61,7 @@ import {
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
+import { createOwnerBanner } from '../widgets/OwnerBanner';
 import { createSchoolDefaultsPanel } from '../widgets/SchoolDefaultsPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
@@ -136,6 +137,16 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
               ? 'visitor'
               : 'teacher';
         document.body.dataset.classroomSidebar = mode;
+        if (
+          who.hub &&
+          who.owner === false &&
+          who.server_owner &&
+          who.show_server_owner !== false
+        ) {
+          app.shell.add(createOwnerBanner(trans, who.server_owner), 'top', {
+            rank: 900
+          });
+        }
         if (mode === 'none' || mode === 'visitor') {
           return;
         }

@@ -2,7 +2,8 @@
  * The first hour, in German, at 1280×800 (issue 11): the teacher logs in, imports a roster,
  * double-clicks "Create", presses Escape (the passwords stay), reloads, gets the credentials
  * again, prints the slips, opens the class table in the main area, disables a student there;
- * that student then sees "gesperrt" at the login. Every step's screenshot is attached to the
+ * that student then sees "gesperrt" at the login; opened by the teacher, another student's
+ * server says whose it is (banner, tab title). Every step's screenshot is attached to the
  * test output (and written to screenshots/).
  */
 import { expect, Page, test, TestInfo } from '@playwright/test';
@@ -189,6 +190,22 @@ test('first hour in German: import, double-click, reload, credentials again, cla
     'none'
   );
   await step(other, testInfo, '10-student-lab');
+
+  // --- 6. the teacher opens that student's server: it says whose it is ------------------
+  const visit = await context.newPage();
+  await visit.goto(`${hub.url}/user/${names[1]}/lab`);
+  // JupyterHub asks the teacher to authorize the student's server first (left on purpose)
+  await visit.waitForLoadState();
+  if (visit.url().includes('oauth2/authorize')) {
+    await step(visit, testInfo, '11-authorize');
+    await visit.locator('form button[type="submit"]').click();
+  }
+  await waitForLab(visit);
+  // in the language of that Lab (the student's settings; the school's default on a host)
+  const owner = new RegExp(`Server (von|of) ${names[1]}`);
+  await expect(visit.getByTestId('classroom-owner-banner')).toHaveText(owner);
+  await expect(visit).toHaveTitle(owner);
+  await step(visit, testInfo, '12-teacher-in-student-server');
   await studentContext.close();
   await context.close();
 });
