@@ -83,6 +83,15 @@ class ClassroomPaths:
         """System-wide JupyterLab setting defaults (plugin id -> values)."""
         return self.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 
+    @property
+    def class_snippets(self) -> Path:
+        """Class snippets: in every student's ``jupyter_path`` (their servers run from the venv)."""
+        return self.venv / "share" / "jupyter" / "classroom" / "snippets"
+
+    @property
+    def class_templates(self) -> Path:
+        return self.venv / "share" / "jupyter" / "classroom" / "templates"
+
     def home_of(self, username: str) -> Path:
         return self.home_root / username
 

@@ -388,10 +388,20 @@ export function removePyLib(name: string): Promise<Classroom.IChange> {
   return send<Classroom.IChange>(`admin/pylibs/${enc(name)}`, 'DELETE');
 }
 
+/** Bring a removed Python package back from the trash. */
+export function restorePyLib(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/pylibs/${enc(name)}/restore`, 'POST');
+}
+
 // ---------------------------------------------------------------- kernels
 
 export async function listKernels(): Promise<Classroom.IKernel[]> {
-  return (await get<Classroom.IKernelList>('admin/kernels')).kernels;
+  return (await listKernelsAndTrash()).kernels;
+}
+
+/** The kernels and the removed kernelspecs that can be restored. */
+export function listKernelsAndTrash(): Promise<Classroom.IKernelList> {
+  return get<Classroom.IKernelList>('admin/kernels');
 }
 
 /** Start a kernel, run its smoke cell, report time-to-ready and output. */
@@ -425,6 +435,11 @@ export function installKernel(
 
 export function removeKernel(name: string): Promise<Classroom.IChange> {
   return send<Classroom.IChange>(`admin/kernels/${enc(name)}`, 'DELETE');
+}
+
+/** Bring a removed kernelspec back from the trash. */
+export function restoreKernel(name: string): Promise<Classroom.IChange> {
+  return send<Classroom.IChange>(`admin/kernels/${enc(name)}/restore`, 'POST');
 }
 
 export function setKernelEnv(

@@ -255,6 +255,8 @@ export namespace Classroom {
   export interface IPyLibList {
     packages: IPyLib[];
     folder: string;
+    /** removed packages that can be restored */
+    trash: string[];
   }
 
   /** A kernelspec students see (GET admin/kernels). */
@@ -271,6 +273,8 @@ export namespace Classroom {
 
   export interface IKernelList {
     kernels: IKernel[];
+    /** removed kernelspecs that can be restored */
+    trash: string[];
   }
 
   /** The result of a kernel test job. */

@@ -4,7 +4,7 @@ Run as root (PAM logins, useradd) with a Python that has this package installed:
 
     .venv/bin/python ui-tests/start_hub.py --state /tmp/classroom-ui-hub/state.json
 
-It uses :class:`jupyter_extension_companion.demo.HubLauncher` (the generated hub config from
+It uses :class:`jupyter_extension_companion.provision.hub_process.HubLauncher` (the generated hub config from
 ``provision/hubconfig.py``, PAM, LocalProcessSpawner, configurable-http-proxy, the classroom
 service, scratch state, free ports). The students' servers run as the students, so the hub's
 venv must be usable by every account: if this Python lives under /root (pyenv), set
@@ -42,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jupyter_extension_companion.demo import HubLauncher, free_port
+from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port
 from jupyter_extension_companion.provision.errors import ClassroomError
 
 

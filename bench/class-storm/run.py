@@ -46,10 +46,10 @@ from typing import Any
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from jupyter_extension_companion.demo import HubLauncher, free_port, hub_venv
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision import snippets as S
 from jupyter_extension_companion.provision import templates as T
+from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port, hub_venv
 from jupyter_extension_companion.provision.jars import JarStore
 from jupyter_extension_companion.provision.kernels import KernelCatalog
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision import jars as jars_mod
 from jupyter_extension_companion.provision.jars import JarStore
-from jupyter_extension_companion.provision.kernels import KernelCatalog, _dpkg_installed
+from jupyter_extension_companion.provision.kernel_install import dpkg_installed
+from jupyter_extension_companion.provision.kernels import KernelCatalog
 from jupyter_extension_companion.provision.pylibs import SharedPythonLibs
 
 RUNS = 5
@@ -39,7 +40,7 @@ def scratch_host(tmp: Path) -> KernelCatalog:
     paths = replace(
         ClassroomPaths().with_prefix(tmp), venv=Path(sys.prefix), kernels_dir=tmp / "kernels"
     )
-    system = [Path("/usr/share/jupyter/kernels")] if _dpkg_installed("r-cran-irkernel") else []
+    system = [Path("/usr/share/jupyter/kernels")] if dpkg_installed("r-cran-irkernel") else []
     cat = KernelCatalog(paths, system_dirs=system)
     cat.install_python()
     cat.install_java()

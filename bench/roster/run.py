@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from jupyter_extension_companion.demo import HubLauncher
+from jupyter_extension_companion.provision.hub_process import HubLauncher
 from jupyter_extension_companion.provision.passwords import generate_password
 from jupyter_extension_companion.provision.roster import NewStudent
 

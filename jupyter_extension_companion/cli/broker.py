@@ -9,16 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from ..provision import broker, snippets, templates
-from ..provision.audit import AuditLog, cli_actor
 from ..provision.errors import ClassroomError
-from .jars import need_root
+from .common import need_root, noun_parser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom broker``, ``classroom snippets`` and ``classroom templates``."""
-    parser = subparsers.add_parser("broker", help="the class MQTT broker every student gets")
-    sub = parser.add_subparsers(dest="broker_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "broker", "the class MQTT broker every student gets")
     p = sub.add_parser("show", help="the class broker (password hidden)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
@@ -34,9 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=5.0)
     p.set_defaults(func=cmd_test)
 
-    parser = subparsers.add_parser("snippets", help="MQTT snippets of the MQTT menu")
-    sub = parser.add_subparsers(dest="snippets_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "snippets", "MQTT snippets of the MQTT menu")
     p = sub.add_parser("list", help="every snippet (shipped and class)")
     p.add_argument("--language", choices=list(snippets.LANGUAGES))
     p.set_defaults(func=cmd_snippets_list)
@@ -48,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--description", default="")
     p.set_defaults(func=cmd_snippets_add)
 
-    parser = subparsers.add_parser("templates", help="notebook templates of the launcher")
-    sub = parser.add_subparsers(dest="templates_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "templates", "notebook templates of the launcher")
     p = sub.add_parser("list", help="every template (shipped and class)")
     p.set_defaults(func=cmd_templates_list)
     p = sub.add_parser("add", help="add a notebook as a class template")
@@ -59,14 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--title", required=True)
     p.add_argument("--description", default="")
     p.set_defaults(func=cmd_templates_add)
-
-
-def _audit(
-    args: argparse.Namespace, action: str, target: str, result: dict, **details: Any
-) -> None:
-    AuditLog(args.paths.audit_log).record(
-        cli_actor(), action, target, "changed" if result.get("changed") else "unchanged", **details
-    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -91,9 +76,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         values["tls"] = args.tls == "on"
     if not values:
         raise ClassroomError("Nothing to set: give --host, --port, ... (see --help).")
-    result = broker.write_class_broker(args.paths, values)
-    fields = sorted(k for k in values if k != "password")
-    _audit(args, "broker.set", "class broker", result, fields=fields)
+    result = broker.write_class_broker(args.paths, values, actor=args.actor)
     print(
         "Class broker saved; students get it on their next page load."
         if result["changed"]
@@ -123,10 +106,9 @@ def cmd_snippets_add(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ClassroomError(f"Cannot read {args.file}: {exc}") from exc
     result = snippets.add_class_snippet(
-        args.paths, language=args.language, name=args.name, title=args.title,
+        args.paths, actor=args.actor, language=args.language, name=args.name, title=args.title,
         description=args.description, body=body,
     )  # fmt: skip
-    _audit(args, "snippet.add", f"{args.language}/{args.name}", result)
     print(f"{'Added' if result['changed'] else 'Unchanged'}: {result['path']}")
     return 0
 
@@ -145,9 +127,8 @@ def cmd_templates_add(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise ClassroomError(f"Cannot read {args.notebook} as a notebook: {exc}") from exc
     result = templates.add_class_template(
-        args.paths, name=args.name, title=args.title, notebook=notebook,
+        args.paths, actor=args.actor, name=args.name, title=args.title, notebook=notebook,
         description=args.description,
     )  # fmt: skip
-    _audit(args, "template.add", args.name, result)
     print(f"{'Added' if result['changed'] else 'Unchanged'}: {result['path']}")
     return 0

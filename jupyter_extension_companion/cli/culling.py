@@ -6,16 +6,12 @@ import argparse
 import json
 
 from ..provision.culling import IdleTimeouts, read_timeouts, write_timeouts
-from .jars import need_root, report
+from .common import need_root, noun_parser, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom culling show|set``."""
-    parser = subparsers.add_parser(
-        "culling", help="idle timeouts: stop idle students' kernels and servers"
-    )
-    sub = parser.add_subparsers(dest="culling_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "culling", "idle timeouts: stop idle students' kernels and servers")
     p = sub.add_parser("show", help="the current idle timeouts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
@@ -55,5 +51,5 @@ def cmd_set(args: argparse.Namespace) -> int:
         server_idle_seconds=current.server_idle_seconds
         if args.server_idle_minutes is None else args.server_idle_minutes * 60,
     )
-    report([write_timeouts(args.paths, wanted)], args.paths)
+    report([write_timeouts(args.paths, wanted, actor=args.actor)])
     return 0

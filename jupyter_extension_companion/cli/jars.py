@@ -4,53 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-from ..paths import ClassroomPaths
-from ..provision.audit import AuditLog, cli_actor
 from ..provision.errors import ClassroomError
 from ..provision.jars import JarStore
-from ..provision.libchanges import Change
 from ..provision.maven import MAVEN_CENTRAL
-
-
-def print_progress(message: str, fraction: float | None = None) -> None:
-    """The CLI's progress callback: one line per step."""
-    pct = f"{fraction * 100:3.0f}% " if fraction is not None else "     "
-    print(f"  {pct}{message}", flush=True)
-
-
-def need_root() -> None:
-    if os.geteuid() != 0:
-        raise ClassroomError("This needs root: run it with sudo.", code="not_root", status=403)
-
-
-def report(changes: list[Change], paths: ClassroomPaths) -> None:
-    """Print one line per change, the kernels to restart, and write the audit log."""
-    audit = AuditLog(paths.audit_log)
-    restart: list[str] = []
-    for c in changes:
-        print(c.message)
-        audit.record(
-            cli_actor(),
-            c.action,
-            c.name,
-            "changed" if c.changed else "unchanged",
-            message=c.message,
-        )
-        restart += [k for k in c.restart if k not in restart]
-    if restart:
-        print(
-            f"Restart running kernels of: {', '.join(restart)} (Kernel → Restart in each notebook)"
-        )
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom jars`` and its subcommands."""
-    parser = subparsers.add_parser("jars", help="shared Java libraries (/opt/jupyterhub-libs/java)")
-    sub = parser.add_subparsers(dest="jars_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "jars", "shared Java libraries (/opt/jupyterhub-libs/java)")
 
     p = sub.add_parser("list", help="the shared jars: size, SHA-256, Maven coordinates, kernels")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -81,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _store(args: argparse.Namespace) -> JarStore:
-    return JarStore(args.paths)
+    return JarStore(args.paths, actor=args.actor)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -95,8 +59,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for j in jars:
         kernels = ",".join(j.kernels) or "-"
         print(f"{j.file:40} {j.size:>10} {j.sha256[:12]} {j.coords or '-':50} {kernels}")
-    if store.trashed():
-        print(f"In the trash (restorable): {', '.join(store.trashed())}")
+    print_trash(store.trashed(), "jars")
     return 0
 
 
@@ -105,7 +68,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     changes = _store(args).add_maven(
         args.coords, repository=args.repo, with_dependencies=args.with_deps, progress=print_progress
     )
-    report(changes, args.paths)
+    report(changes)
     return 0
 
 
@@ -116,17 +79,17 @@ def cmd_upload(args: argparse.Namespace) -> int:
     except OSError as e:
         raise ClassroomError(f"cannot read {args.file}: {e.strerror}") from e
     change = _store(args).add_upload(args.name or args.file.name, data)
-    report([change], args.paths)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([_store(args).remove(args.file)], args.paths)
+    report([_store(args).remove(args.file)])
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     need_root()
-    report([_store(args).restore(args.file)], args.paths)
+    report([_store(args).restore(args.file)])
     return 0

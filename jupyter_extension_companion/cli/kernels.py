@@ -8,14 +8,12 @@ from pathlib import Path
 
 from ..provision.errors import ClassroomError
 from ..provision.kernels import KernelCatalog, KernelTestResult
-from .jars import need_root, print_progress, report
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom kernels`` and its subcommands."""
-    parser = subparsers.add_parser("kernels", help="kernels for everyone: list, install, test")
-    sub = parser.add_subparsers(dest="kernels_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "kernels", "kernels for everyone: list, install, test")
     p = sub.add_parser("list", help="kernelspecs students see (env, class path)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
@@ -31,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("remove", help="move a kernelspec to the trash")
     p.add_argument("name")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("restore", help="bring a kernelspec back from the trash")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("env", help="set env variables of a kernelspec (KEY=VALUE; KEY= removes)")
     p.add_argument("name")
@@ -50,21 +52,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    kernels = KernelCatalog(args.paths).list()
+    kernels = KernelCatalog(args.paths, actor=args.actor).list()
     if args.json:
-        print(json.dumps({"kernels": [k.to_json() for k in kernels]}, indent=1))
+        trashed = KernelCatalog(args.paths).trashed()
+        print(json.dumps({"kernels": [k.to_json() for k in kernels], "trash": trashed}, indent=1))
         return 0
     for k in kernels:
         note = "  (shadowed by the one above)" if k.shadowed else ""
         print(f"{k.name:12} {k.display_name:28} {k.language:8} {k.location}{note}")
         for key, value in k.env.items():
             print(f"{'':12}   {key}={value}")
+    print_trash(KernelCatalog(args.paths).trashed(), "kernels")
     return 0
 
 
 def cmd_install(args: argparse.Namespace) -> int:
     need_root()
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     if args.kind == "python":
         change = cat.install_python(progress=print_progress)
     elif args.kind == "r":
@@ -72,18 +76,24 @@ def cmd_install(args: argparse.Namespace) -> int:
     else:
         kind = args.java_kernel or ("ijava" if args.ijava_zip else "jjava")
         change = cat.install_java(kind=kind, ijava_zip=args.ijava_zip, progress=print_progress)
-    report([change], args.paths)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([KernelCatalog(args.paths).remove(args.name)], args.paths)
+    report([KernelCatalog(args.paths, actor=args.actor).remove(args.name)])
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    need_root()
+    report([KernelCatalog(args.paths, actor=args.actor).restore(args.name)])
     return 0
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     env = dict(cat.get(args.name).env)
     if not args.assignments:
         for k, v in env.items():
@@ -98,13 +108,13 @@ def cmd_env(args: argparse.Namespace) -> int:
             env[key] = value
         else:
             env.pop(key, None)
-    report([cat.set_env(args.name, env)], args.paths)
+    report([cat.set_env(args.name, env)])
     return 0
 
 
 def cmd_classpath(args: argparse.Namespace) -> int:
     need_root()
-    report([KernelCatalog(args.paths).set_classpath(args.name, args.entries)], args.paths)
+    report([KernelCatalog(args.paths, actor=args.actor).set_classpath(args.name, args.entries)])
     return 0
 
 
@@ -123,7 +133,7 @@ def _print_result(r: KernelTestResult) -> None:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    cat = KernelCatalog(args.paths)
+    cat = KernelCatalog(args.paths, actor=args.actor)
     if args.name:
         results = [cat.test(args.name, timeout=args.timeout)]
     else:

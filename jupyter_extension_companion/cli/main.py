@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..paths import ClassroomPaths
+from ..provision.audit import AuditLog, Auditor, cli_actor
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, pylibs, users
+from . import broker, culling, demo, doctor, jars, kernels, pylibs, trash, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -27,6 +28,7 @@ COMMANDS = [
     doctor,
     broker,
     culling,
+    trash,
 ]
 
 
@@ -35,6 +37,26 @@ def paths_from_args(args: argparse.Namespace) -> ClassroomPaths:
     paths = ClassroomPaths()
     prefix = getattr(args, "prefix", None)
     return paths.with_prefix(Path(prefix)) if prefix else paths
+
+
+# the arguments that name what a command acts on, for the audit line of a refusal
+_NOUNS = {"users": "user", "jars": "jar", "pylibs": "pylib", "kernels": "kernel",
+          "snippets": "snippet", "templates": "template"}  # as provision names its actions
+_TARGETS = ("name", "file", "coords", "requirement", "kind", "notebook", "entries", "csv")
+
+
+def _audit_refusal(args: argparse.Namespace, exc: ClassroomError) -> None:
+    """One audit line for a refusal that no provision operation recorded (bad arguments, not
+    root): action ``<noun>.<verb>`` from the command line, target its first named argument."""
+    noun = _NOUNS.get(args.command, args.command)
+    verb = getattr(args, f"{args.command}_command", None)
+    action = f"{noun}.{verb}" if verb else str(noun)
+    target = next((str(getattr(args, k)) for k in _TARGETS if getattr(args, k, None)), "")
+    try:
+        Auditor(AuditLog(args.paths.audit_log), args.actor).refused(action, target, exc)
+    except OSError as e:
+        if os.geteuid() == 0:  # a user without root cannot write the log (and needs no note)
+            print(f"classroom: (not in the audit log: {e.strerror})", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,9 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.paths = paths_from_args(args)
+    args.actor = cli_actor()
     try:
         return int(args.func(args) or 0)
     except ClassroomError as exc:
+        _audit_refusal(args, exc)
         print(f"classroom: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -6,16 +6,12 @@ import argparse
 import json
 
 from ..provision.pylibs import SharedPythonLibs
-from .jars import need_root, print_progress, report
+from .common import need_root, noun_parser, print_progress, print_trash, report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``classroom pylibs`` and its subcommands."""
-    parser = subparsers.add_parser(
-        "pylibs", help="shared Python packages (/opt/jupyterhub-libs/python)"
-    )
-    sub = parser.add_subparsers(dest="pylibs_command", metavar="ACTION")
-    sub.required = True
+    sub = noun_parser(subparsers, "pylibs", "shared Python packages (/opt/jupyterhub-libs/python)")
     p = sub.add_parser("list", help="installed packages and their versions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
@@ -27,29 +23,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("remove", help="remove a package from the shared folder")
     p.add_argument("name")
     p.set_defaults(func=cmd_remove)
+    p = sub.add_parser("restore", help="bring a removed package back from the trash")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_restore)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    libs = SharedPythonLibs(args.paths)
+    libs = SharedPythonLibs(args.paths, actor=args.actor)
     items = libs.list()
     if args.json:
-        print(json.dumps({"packages": [p.to_json() for p in items]}, indent=1))
+        print(json.dumps({"packages": [p.to_json() for p in items], "trash": libs.trashed()},
+                         indent=1))
         return 0
     if not items:
         print(f"No shared Python packages in {libs.folder}")
     for p in items:
         print(f"{p.name}=={p.version}")
+    print_trash(libs.trashed(), "pylibs")
     return 0
 
 
 def cmd_install(args: argparse.Namespace) -> int:
     need_root()
-    change = SharedPythonLibs(args.paths).install(args.requirement, progress=print_progress)
-    report([change], args.paths)
+    change = SharedPythonLibs(args.paths, actor=args.actor).install(args.requirement, progress=print_progress)
+    report([change])
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     need_root()
-    report([SharedPythonLibs(args.paths).remove(args.name)], args.paths)
+    report([SharedPythonLibs(args.paths, actor=args.actor).remove(args.name)])
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    need_root()
+    report([SharedPythonLibs(args.paths, actor=args.actor).restore(args.name)])
     return 0

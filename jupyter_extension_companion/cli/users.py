@@ -13,10 +13,11 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.atomic import write_text_atomic
 from ..provision.audit import AuditLog, cli_actor
+from ..provision.changes import Change
 from ..provision.credentials import credentials_csv, credentials_html
 from ..provision.errors import ClassroomError
 from ..provision.hub_api import HubClient
-from ..provision.roster import Change, Credentials, Roster
+from ..provision.roster import Credentials, Roster
 from ..provision.roster_import import apply, decode_csv_bytes, preview
 from ..provision.system_accounts import SystemAccounts
 

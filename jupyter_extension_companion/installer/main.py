@@ -11,14 +11,15 @@ import time
 from pathlib import Path
 from typing import IO
 
+from ..provision import health
 from ..provision.errors import ClassroomError
+from ..provision.hub_process import ensure_log, run_foreground, start_hub, stop_hub, wait_for_url
 from . import checks
 from .engine import Context, Step, run_steps
-from .hubrun import ensure_log, run_foreground, start_hub, stop_hub, wait_for_url
 from .options import Options, parse_options
 from .state import load_state, update_state
 from .steps_culling import IdleTimeoutsStep
-from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit, systemd_running
+from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit
 from .steps_libs import JarsStep, KernelsStep
 from .steps_python import LabDefaultsStep, PackagesStep, SharedPythonStep, VenvStep
 from .steps_school import SchoolDefaultsStep
@@ -135,10 +136,10 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
     proc = None
     started_here = False
     skip = False
-    foreign = checks.check_listener(api, "hub API")
+    foreign = health.check_listener(api, "hub API")
     if foreign is not None:  # a student's listener must not pass for a running hub
         raise ClassroomError(f"{foreign.what}; {foreign.fix}", code="unverified_listener")
-    already = checks.http_get(api)[0] == 200
+    already = health.http_get(api)[0] == 200
     if o.no_start:
         ctx.say("Not starting the hub (--no-start).")
     elif manages_unit(ctx):
@@ -187,7 +188,7 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
                 + (cause + " " if cause else "")
                 + "Fix the cause and re-run the same command."
             )
-    findings: list[checks.Finding] = []
+    findings: list[health.Finding] = []
     if not o.no_start and not skip:
         findings = _check_running_hub(ctx, api, local_url, proc)
         if proc is not None and started_here and _worth_a_second_start(ctx, proc):
@@ -200,11 +201,11 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
             ctx.say(f"The hub stopped (exit {proc.returncode}); the end of its log:")
             for line in _tail(paths.log_dir / "jupyterhub.log", 15):
                 ctx.say("  | " + line)
-    findings.append(checks.check_https(f"http://{o.ip}:{o.port}"))
-    findings.append(checks.check_port_protection({
+    findings.append(health.check_https(f"http://{o.ip}:{o.port}"))
+    findings.append(health.check_port_protection({
         "hub API": o.hub_api_port, "proxy API": o.proxy_api_port,
         "classroom service": o.service_port}))
-    public = checks.check_public_port(f"http://{o.ip}:{o.port}")
+    public = health.check_public_port(f"http://{o.ip}:{o.port}")
     if public is not None:
         findings.append(public)
     kernels = _kernel_names(ctx)
@@ -232,7 +233,7 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
     if o.supervisor:
         ctx.say("  Runs:    under supervisor (`supervisorctl status jupyterhub`), again after a")
         ctx.say("           reboot; log " + str(paths.log_dir / "jupyterhub.log"))
-    elif not systemd_running() and not o.foreground:
+    elif not health.systemd_running() and not o.foreground:
         ctx.say("  systemd is not running on this host (a container?): the hub is not kept")
         ctx.say("  running. Re-run with --supervisor (background, again after a reboot) or")
         ctx.say("  --foreground (in this terminal).")
@@ -259,18 +260,13 @@ def final_check(ctx: Context, out: IO[str], changed: bool = True) -> int:
 
 def _check_running_hub(
     ctx: Context, api: str, local_url: str, proc: subprocess.Popen[bytes] | None
-) -> list[checks.Finding]:
+) -> list[health.Finding]:
     """Hub API, proxy and service checks, repeated until all pass, the hub dies, or 45 s."""
-    access = checks.read_access(ctx.paths) or {}
+    access = health.read_access(ctx.paths) or {}
     # The hub's API answers a moment before the proxy has its routes and the service is up.
     deadline = time.monotonic() + 45
     while True:
-        findings = [
-            checks.check_hub_api(api),
-            checks.check_proxy(local_url, access.get("proxy_api_url", "")),
-            checks.check_service(local_url, access.get("service_url", ""),
-                                 access.get("service_host", "")),
-        ]
+        findings = health.running_hub_findings(api, local_url, access)
         died = proc is not None and proc.poll() is not None
         ctx.log("checks: " + ", ".join(f.level for f in findings))
         if died or time.monotonic() > deadline or all(f.level == "ok" for f in findings):
@@ -313,9 +309,7 @@ def _tail(path: Path, n: int) -> list[str]:
 
 def _kernel_names(ctx: Context) -> list[str]:
     try:
-        from ..provision.kernels import KernelCatalog
-
-        return [k.name for k in KernelCatalog(ctx.paths).list() if not k.shadowed]
+        return health.installed_kernels(ctx.paths)
     except Exception as e:  # noqa: BLE001 - the summary reports, it does not crash
         ctx.log(f"listing kernels failed: {e}")
         return []

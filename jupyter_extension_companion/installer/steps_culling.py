@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..provision.audit import INSTALLER
 from ..provision.culling import IdleTimeouts, culling_file, read_timeouts, write_timeouts
 from .engine import Context, Step
 
@@ -40,4 +41,4 @@ class IdleTimeoutsStep(Step):
                 f"servers {wanted.server_idle_seconds // 60} min idle)"]
 
     def apply(self, ctx: Context, changes: list[str]) -> str:
-        return write_timeouts(ctx.paths, wanted_timeouts(ctx)).message
+        return write_timeouts(ctx.paths, wanted_timeouts(ctx), actor=INSTALLER).message

@@ -11,7 +11,8 @@ from pathlib import Path
 from ..provision.atomic import write_text_atomic
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
-from .adopt import hub_db_candidates, read_hub_db_users, read_old_config
+from ..provision.existing_hub import hub_db_candidates, read_hub_db_users, read_old_config
+from ..provision.health import systemd_running
 from .engine import Context, Step, StepSkipped
 from .state import load_state, sha256_file, sha256_text, update_state
 from .steps_system import chosen_admin, find_proxy
@@ -168,11 +169,6 @@ class HubConfigStep(Step):
         update_state(ctx.paths, hub_config_sha=sha256_text(text), admin=ctx.facts.get("admin"))
         ctx.facts["hub_config_changed"] = True
         return f"admins: {', '.join(settings.admin_users)}; users kept: {len(settings.allowed_users)}"
-
-
-def systemd_running() -> bool:
-    """True when systemd is PID 1 (what ``sd_booted()`` checks)."""
-    return Path("/run/systemd/system").is_dir()
 
 
 def render_unit(ctx: Context) -> str:

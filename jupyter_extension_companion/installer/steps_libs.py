@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..provision.audit import INSTALLER
 from ..provision.errors import ClassroomError
 from .engine import Context, Step
 from .state import load_state, update_state
@@ -48,7 +49,7 @@ class JarsStep(Step):
             from ..provision.jars import JarStore
         except ImportError as e:  # engineer E's module; named clearly if a build lacks it
             raise ClassroomError(f"provision.jars.JarStore is not available: {e}") from e
-        store = JarStore(ctx.paths)
+        store = JarStore(ctx.paths, actor=INSTALLER)
         missing = self._missing(ctx)
         for i, coords in enumerate(missing):
             ctx.progress(f"{coords}", i / len(missing))
@@ -127,7 +128,7 @@ class KernelsStep(Step):
     def apply(self, ctx: Context, changes: list[str]) -> str:
         from ..provision.kernels import KernelCatalog
 
-        catalog = KernelCatalog(ctx.paths)
+        catalog = KernelCatalog(ctx.paths, actor=INSTALLER)
 
         def progress(m: str, f: float | None = None) -> None:
             ctx.progress(m, f)

@@ -10,6 +10,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from ..provision.audit import INSTALLER
 from ..provision.commands import run as probe_run
 from ..provision.errors import ClassroomError
 from ..provision.lab_overrides import (
@@ -222,7 +223,7 @@ class SharedPythonStep(Step):
     def apply(self, ctx: Context, changes: list[str]) -> str:
         from ..provision.pylibs import SharedPythonLibs
 
-        libs = SharedPythonLibs(ctx.paths)
+        libs = SharedPythonLibs(ctx.paths, actor=INSTALLER)
         for spec in self._missing(ctx):
             name = Requirement(spec).name
             libs.install(name, progress=ctx.progress)

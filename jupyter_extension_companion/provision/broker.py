@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
+from .audit import SYSTEM, auditor_for
 from .errors import ClassroomError
 from .lab_overrides import read_overrides, update_overrides
 
@@ -152,7 +153,24 @@ def read_class_broker(paths: ClassroomPaths | Path) -> BrokerSettings:
         return BrokerSettings()
 
 
-def write_class_broker(paths: ClassroomPaths, values: Mapping[str, Any]) -> dict[str, Any]:
+def write_class_broker(
+    paths: ClassroomPaths, values: Mapping[str, Any], *, actor: str = SYSTEM
+) -> dict[str, Any]:
+    """Validate ``values`` and write them as the class defaults into ``overrides.json``.
+
+    Keys not given keep their current class value. Other plugins' entries (and unknown keys of
+    ours) are kept; the file is replaced atomically and stays world-readable (every student's
+    server reads it). Returns ``{"settings": ..., "changed": bool, "path": str}``. One audit line
+    (``broker.set``) under ``actor`` names the fields given, never the password itself.
+    """
+    return auditor_for(paths, actor).run(
+        "broker.set", "class broker", _write_class_broker, paths, values,
+        fields=sorted(str(k) for k in values if k != "password"),
+        credentials_changed="password" in values,
+    )  # fmt: skip
+
+
+def _write_class_broker(paths: ClassroomPaths, values: Mapping[str, Any]) -> dict[str, Any]:
     """Validate ``values`` and write them as the class defaults into ``overrides.json``.
 
     Keys not given keep their current class value. Other plugins' entries (and unknown keys of

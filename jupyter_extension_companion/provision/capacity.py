@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
-from .kernels import JVM_OPTIONS_VAR, KernelCatalog
+from .kernel_install import JVM_OPTIONS_VAR
+from .kernels import KernelCatalog
 
 #: Steady memory per active student (server + Java kernel + Python kernel), MB, measured by
 #: bench/class-storm with N=30 on a 2-core, 24 GB host (2026-11-30): with the classroom JVM

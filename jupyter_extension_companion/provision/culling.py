@@ -26,8 +26,9 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .audit import SYSTEM, auditor_for
+from .changes import Change
 from .errors import ClassroomError
-from .libchanges import Change
 
 #: Defaults that suit a lesson: a kernel idle 20 minutes, a server idle an hour.
 DEFAULT_KERNEL_IDLE_SECONDS = 20 * 60
@@ -130,9 +131,14 @@ def read_timeouts_file(path: Path) -> IdleTimeouts:
         return IdleTimeouts()
 
 
-def write_timeouts(paths: ClassroomPaths, timeouts: IdleTimeouts) -> Change:
+def write_timeouts(paths: ClassroomPaths, timeouts: IdleTimeouts, *, actor: str = SYSTEM) -> Change:
     """Store the idle timeouts (atomic, 0644); servers culled by the new value within seconds,
-    kernels from each server's next start."""
+    kernels from each server's next start. One audit line (``culling.set``) under ``actor``."""
+    return auditor_for(paths, actor).run("culling.set", "culling", _write_timeouts, paths,
+                                         timeouts, **timeouts.to_json())
+
+
+def _write_timeouts(paths: ClassroomPaths, timeouts: IdleTimeouts) -> Change:
     check_seconds("kernel_idle_seconds", timeouts.kernel_idle_seconds)
     check_seconds("server_idle_seconds", timeouts.server_idle_seconds)
     path = culling_file(paths)

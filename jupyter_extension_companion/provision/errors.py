@@ -11,6 +11,7 @@ class ClassroomError(Exception):
     """
 
     status = 400
+    audited = False  # set once the audit log holds this refusal (provision/audit.py)
 
     def __init__(self, message: str, *, code: str = "invalid", status: int | None = None):
         super().__init__(message)

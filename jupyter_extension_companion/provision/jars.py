@@ -8,41 +8,26 @@ nothing behind. Removed jars go to ``paths.trash/jars`` and can be restored.
 from __future__ import annotations
 
 import builtins
-import hashlib
-import io
 import os
-import pwd
-import re
-import shutil
 import tempfile
-import time
-import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
+from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress, no_progress
 from .errors import ClassroomError, NotFound
+from .jar_files import (
+    check_jar_bytes,
+    check_jar_name,
+    describe_jar,
+    on_classpath,
+)
+from .java_processes import java_kernel_processes
 from .kernels import KernelCatalog, KernelInfo
-from .libchanges import Change
 from .maven import MAVEN_CENTRAL, Coordinates, Fetch, MavenRepository
-
-Progress = Callable[[str, "float | None"], None]
-
-MAX_JAR_BYTES = 50 * 1024 * 1024  # an upload or download larger than this is refused
-MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # zip-bomb guard: total declared size
-MAX_RATIO = 100  # zip-bomb guard: total uncompressed / compressed
-MAX_ENTRIES = 65536
-
-_JAR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+\-]*\.jar")
-
-# (path, size, mtime_ns, inode) -> (sha256, maven coords); listing 200 jars stays cheap
-_CACHE: dict[tuple[str, int, int, int], tuple[str, dict[str, str] | None]] = {}
-
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
+from .trash import Trash
 
 
 @dataclass
@@ -70,125 +55,6 @@ class JarInfo:
         return d
 
 
-def check_jar_name(filename: str) -> str:
-    """A jar file name: no folders, starts with a letter or digit, ends in ``.jar``."""
-    if not isinstance(filename, str) or "/" in filename or "\\" in filename or "\x00" in filename:
-        raise ClassroomError(
-            f"Invalid jar name {filename!r}: give a file name without folders", code="bad_jar_name"
-        )
-    if not _JAR_NAME.fullmatch(filename) or len(filename) > 200:
-        raise ClassroomError(
-            f"Invalid jar name {filename!r}: letters, digits, '.', '_', '+', '-' and ending in .jar",
-            code="bad_jar_name",
-        )
-    return filename
-
-
-def check_jar_bytes(data: bytes, label: str = "upload") -> None:
-    """Refuse anything that is not a plausible, safe jar: size, zip magic, a readable zip, no
-    absolute or ``..`` entries, no zip bomb, and at least one class or ``META-INF`` entry."""
-    if len(data) > MAX_JAR_BYTES:
-        raise ClassroomError(
-            f"{label} is {len(data) // (1024 * 1024)} MB; the limit is {MAX_JAR_BYTES // (1024 * 1024)} MB",
-            code="too_large",
-            status=413,
-        )
-    if not data.startswith(b"PK\x03\x04"):
-        raise ClassroomError(
-            f"{label} is not a jar (it does not start like a zip file)", code="not_a_jar"
-        )
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
-        raise ClassroomError(
-            f"{label} is not a valid jar (broken zip: {e})", code="not_a_jar"
-        ) from e
-    if len(infos) > MAX_ENTRIES:
-        raise ClassroomError(f"{label} has {len(infos)} entries; refusing", code="zip_bomb")
-    total = 0
-    has_content = False
-    for info in infos:
-        name = info.filename
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-            raise ClassroomError(
-                f"{label} has an unsafe entry {name!r} (absolute or '..'); refusing",
-                code="unsafe_entry",
-            )
-        total += info.file_size
-        if name.endswith(".class") or name.startswith("META-INF/"):
-            has_content = True
-    compressed = max(sum(i.compress_size for i in infos), 1)
-    if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_RATIO:
-        raise ClassroomError(
-            f"{label} unpacks to {total} bytes from {compressed} (ratio {total / compressed:.0f}); "
-            "refusing a possible zip bomb",
-            code="zip_bomb",
-        )
-    if not has_content:
-        raise ClassroomError(f"{label} has no classes and no META-INF: not a jar", code="not_a_jar")
-    try:
-        bad = zf.testzip()  # sizes are bounded above: this reads at most MAX_UNCOMPRESSED_BYTES
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
-        raise ClassroomError(f"{label} is not a valid jar ({e})", code="not_a_jar") from e
-    if bad is not None:
-        raise ClassroomError(f"{label} is damaged (bad CRC in {bad!r})", code="not_a_jar")
-
-
-def read_maven_coords(path: Path) -> dict[str, str] | None:
-    """Group, artifact and version from the jar's ``META-INF/maven/*/*/pom.properties``."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = [
-                n
-                for n in zf.namelist()
-                if n.startswith("META-INF/maven/") and n.endswith("/pom.properties")
-            ]
-            if not names:
-                return None
-            # a shaded jar carries several; the one whose artifact matches the file name is its own
-            names.sort(key=lambda n: (n.split("/")[-2] not in path.name, n))
-            text = zf.read(names[0]).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    props: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "!")) and "=" in line:
-            k, v = line.split("=", 1)
-            props[k.strip()] = v.strip()
-    if not {"groupId", "artifactId", "version"} <= props.keys():
-        return None
-    return {"group": props["groupId"], "artifact": props["artifactId"], "version": props["version"]}
-
-
-def _describe(path: Path) -> tuple[int, str, dict[str, str] | None, float]:
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
-    if key not in _CACHE:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-        _CACHE[key] = (h.hexdigest(), read_maven_coords(path))
-    sha, coords = _CACHE[key]
-    return st.st_size, sha, coords, st.st_mtime
-
-
-def on_classpath(jar: Path | PurePosixPath, entries: list[str]) -> bool:
-    """Does a Java class path (entries: files, ``dir/*``, or globs as JJava reads them) include ``jar``?"""
-    jar = PurePosixPath(str(jar))
-    for e in entries:
-        if e.endswith("/*") and PurePosixPath(e[:-2]) == jar.parent:
-            return True
-        if not e.startswith("/"):
-            continue
-        if PurePosixPath(e) == jar or (any(c in e for c in "*?[") and jar.match(e)):
-            return True
-    return False
-
-
 class JarStore:
     """The shared jars every student's Java kernel has on its class path."""
 
@@ -197,10 +63,14 @@ class JarStore:
         paths: ClassroomPaths | None = None,
         catalog: KernelCatalog | None = None,
         fetch: Fetch | None = None,
+        *,
+        actor: str = SYSTEM,
+        audit: AuditLog | None = None,
     ):
         self.paths = paths or ClassroomPaths()
         self.catalog = catalog or KernelCatalog(self.paths)
         self.fetch = fetch  # None: urllib (tests pass a fake or a tampering wrapper)
+        self.auditor = auditor_for(self.paths, actor, audit)  # each change is one audit line
 
     @property
     def folder(self) -> Path:
@@ -208,7 +78,11 @@ class JarStore:
 
     @property
     def trash(self) -> Path:
-        return self.paths.trash / "jars"
+        return self._trash.folder
+
+    @property
+    def _trash(self) -> Trash:
+        return Trash(self.paths, "jars")
 
     def _java_kernels(self) -> builtins.list[KernelInfo]:
         return [k for k in self.catalog.list() if not k.shadowed and k.classpath]
@@ -222,7 +96,7 @@ class JarStore:
         for p in sorted(self.folder.iterdir()):
             if p.name.startswith(".") or not p.name.endswith(".jar") or not p.is_file():
                 continue
-            size, sha, coords, mtime = _describe(p)
+            size, sha, coords, mtime = describe_jar(p)
             out.append(
                 JarInfo(
                     p.name,
@@ -237,9 +111,7 @@ class JarStore:
 
     def trashed(self) -> builtins.list[str]:
         """Jar files in the trash (restorable)."""
-        if not self.trash.is_dir():
-            return []
-        return sorted(p.name for p in self.trash.iterdir() if p.name.endswith(".jar"))
+        return [n for n in self._trash.names() if n.endswith(".jar")]
 
     def kernels_using(self, filename: str) -> builtins.list[str]:
         """Kernelspecs whose class path includes ``filename`` in the shared folder."""
@@ -271,7 +143,7 @@ class JarStore:
                 if any(on_classpath(self.folder / f, k.classpath) for f in filenames)
             ]
         out: builtins.list[dict[str, Any]] = []
-        procs = _kernel_processes()
+        procs = java_kernel_processes()
         for k in kernels:
             running = [p for p in procs if k.location in p["cmdline"]]
             for p in running:
@@ -347,7 +219,12 @@ class JarStore:
         ``repository``, verify each against the checksums the repository publishes, then put them
         in the shared folder. A mismatch or a missing artifact refuses the whole request and
         keeps nothing."""
-        progress = progress or _no_progress
+        return self.auditor.run("jar.add_maven", coords, self._add_maven, coords, repository,
+                                with_dependencies, progress, repository=repository)
+
+    def _add_maven(self, coords: str, repository: str, with_dependencies: bool,
+                   progress: Progress | None) -> builtins.list[Change]:
+        progress = progress or no_progress
         root = Coordinates.parse(coords)
         repo = MavenRepository(repository or MAVEN_CENTRAL, fetch=self.fetch)
         wanted = [root]
@@ -369,6 +246,10 @@ class JarStore:
 
     def add_upload(self, filename: str, data: bytes) -> Change:
         """Add an uploaded jar after checking its name and content (see :func:`check_jar_bytes`)."""
+        return self.auditor.run("jar.upload", str(filename), self._add_upload, filename, data,
+                                size=len(data) if isinstance(data, (bytes, bytearray)) else None)
+
+    def _add_upload(self, filename: str, data: bytes) -> Change:
         check_jar_name(filename)
         if not isinstance(data, (bytes, bytearray)):
             raise ClassroomError("upload data must be bytes")
@@ -378,21 +259,17 @@ class JarStore:
     # -- removing ---------------------------------------------------------------------------
 
     def _to_trash(self, path: Path) -> Path:
-        self.trash.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.trash, 0o700)
-        dest = self.trash / path.name
-        if dest.exists():
-            # keep the older trashed copy under a time-stamped name
-            dest.rename(self.trash / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.old")
-        shutil.move(str(path), dest)
-        return dest
+        return self._trash.put(path.name, path)
 
     def remove(self, filename: str) -> Change:
         """Move a shared jar to the trash (``restore`` brings it back)."""
+        return self.auditor.run("jar.remove", filename, self._remove, filename)
+
+    def _remove(self, filename: str) -> Change:
         check_jar_name(filename)
         path = self.folder / filename
         if not path.is_file():
-            if (self.trash / filename).is_file():
+            if filename in self._trash:
                 return Change(filename, "jar.remove", False, f"{filename}: already in the trash")
             raise NotFound(f"No shared jar named {filename}")
         restart = self.kernels_using(filename)
@@ -410,21 +287,16 @@ class JarStore:
 
     def restore(self, filename: str) -> Change:
         """Move a jar back from the trash into the shared folder."""
+        return self.auditor.run("jar.restore", filename, self._restore, filename)
+
+    def _restore(self, filename: str) -> Change:
         check_jar_name(filename)
-        src = self.trash / filename
         dest = self.folder / filename
-        if not src.is_file():
+        if filename not in self._trash:
             if dest.is_file():
                 return Change(filename, "jar.restore", False, f"{filename}: nothing to change")
             raise NotFound(f"No jar named {filename} in the trash")
-        if dest.exists():
-            raise ClassroomError(
-                f"{filename} exists in the shared folder; remove it first",
-                code="exists",
-                status=409,
-            )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(src), dest)
+        self._trash.take(filename, dest)
         os.chmod(dest, 0o644)
         return Change(
             filename,
@@ -435,42 +307,3 @@ class JarStore:
             restart=self.kernels_using(filename),
             details={"running": self.running_kernels([filename])},
         )
-
-
-def _kernel_processes() -> list[dict[str, Any]]:
-    """Java kernel processes on this host (needs root to see other users' processes fully)."""
-    out: list[dict[str, Any]] = []
-    proc = Path("/proc")
-    try:
-        entries = list(proc.iterdir())
-    except OSError:
-        return out
-    boot = None
-    for p in entries:
-        if not p.name.isdigit():
-            continue
-        try:
-            cmd = (p / "cmdline").read_bytes().split(b"\x00")
-        except OSError:
-            continue
-        if not cmd or not cmd[0].endswith(b"java"):
-            continue
-        cmdline = " ".join(c.decode("utf-8", "replace") for c in cmd if c)
-        if "jjava-launcher.jar" in cmdline:
-            continue  # JJava's launcher: its child is the kernel
-        try:
-            st = p.stat()
-            user = pwd.getpwuid(st.st_uid).pw_name
-        except (OSError, KeyError):
-            user = None
-        try:
-            if boot is None:
-                boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
-            ticks = int((p / "stat").read_text().rsplit(")", 1)[1].split()[19])
-            started = time.strftime(
-                "%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot + ticks / os.sysconf("SC_CLK_TCK"))
-            )
-        except (OSError, ValueError, IndexError):
-            started = None
-        out.append({"pid": int(p.name), "cmdline": cmdline, "user": user, "started": started})
-    return out

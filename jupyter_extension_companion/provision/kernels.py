@@ -1,4 +1,6 @@
-"""Kernels every student sees: list, install (Python, Java, R), remove, edit env/class path, test.
+"""Kernels every student sees: list, remove/restore, edit env/class path; installing is in
+``kernel_install.py``, Kernel Test in ``kernel_smoke.py`` (both reached through
+:class:`KernelCatalog`).
 
 Where students' kernels come from: the single-user server runs from the venv, so Jupyter looks in
 ``{venv}/share/jupyter/kernels`` (``paths.kernels``) first, then ``/usr/local/share/jupyter/kernels``
@@ -21,79 +23,24 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import pwd
 import re
-import shutil
-import tempfile
-import time
-import zipfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
-from .commands import run
+from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress
 from .errors import ClassroomError, NotFound
-from .libchanges import Change
+from .trash import Trash
 
-Progress = Callable[[str, "float | None"], None]
-
-JJAVA_VERSION = "1.0a8"
-IJAVA_JAR = "ijava-1.3.0.jar"
 SYSTEM_KERNEL_DIRS = (Path("/usr/local/share/jupyter/kernels"), Path("/usr/share/jupyter/kernels"))
 CLASSPATH_VARS = ("JJAVA_CLASSPATH", "IJAVA_CLASSPATH")
-R_PACKAGES = ("r-base-core", "r-cran-irkernel")
 KERNEL_TEST_USER = "nobody"
-# the only variables of this process a kernel under test gets (see KernelCatalog.kernel_env)
-PASSED_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "JAVA_HOME")
-
-#: JVM options for a classroom's Java kernel (issue 14, measured with bench/class-storm): a heap
-#: cap instead of a quarter of the host's memory, the serial collector (no GC threads per
-#: student), C1 only (JShell's short cells never reach C2), a small start heap that is given back
-#: after collections, and smaller thread stacks and code cache. Set as ``JDK_JAVA_OPTIONS`` in the
-#: kernelspec env (the ``java`` launcher's own variable; the teacher edits it in the Kernels
-#: section) because the kernel is started without JJava's launcher, see :func:`jjava_direct_argv`.
-CLASSROOM_JVM_OPTIONS = (
-    "-Xmx256m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 "
-    "-XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m"
-)
-JVM_OPTIONS_VAR = "JDK_JAVA_OPTIONS"
-_JJAVA_LAUNCHER_ARGV = [
-    "java", "-jar", "{resource_dir}/jjava-launcher.jar", "{resource_dir}/jjava.jar",
-    "{connection_file}",
-]
-
-
-def jjava_direct_argv(argv: list[str]) -> list[str]:
-    """JJava's kernelspec argv without its launcher JVM.
-
-    JJava 1.0a8 starts ``java -jar jjava-launcher.jar``, a whole JVM (about 40 MB per student)
-    that only builds the real command (``java $JJAVA_JVM_OPTS --add-opens
-    jdk.jshell/jdk.jshell=ALL-UNNAMED -jar jjava.jar CONNECTION_FILE``) and waits for it. We
-    start that command directly; any other argv is left as it is.
-    """
-    if list(argv) != _JJAVA_LAUNCHER_ARGV:
-        return list(argv)
-    return ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
-            "{resource_dir}/jjava.jar", "{connection_file}"]
-
 
 _NAME = re.compile(r"[a-z0-9._-]+")
 _ENV_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-#: Smoke cells per language: what a working classroom kernel must be able to do.
-SMOKE_CELLS = {
-    "java": 'System.out.println("java " + System.getProperty("java.version"));\n'
-    'System.out.println(com.google.gson.JsonParser.parseString("{\\"a\\":1}"));',
-    "python": "import paho.mqtt\nprint('paho-mqtt', paho.mqtt.__version__)",
-    "r": "cat(R.version.string)",
-}
-
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 def check_kernel_name(name: str) -> str:
@@ -172,8 +119,12 @@ class KernelCatalog:
         self,
         paths: ClassroomPaths | None = None,
         system_dirs: tuple[Path, ...] | builtins.list[Path] = SYSTEM_KERNEL_DIRS,
+        *,
+        actor: str = SYSTEM,
+        audit: AuditLog | None = None,
     ):
         self.paths = paths or ClassroomPaths()
+        self.auditor = auditor_for(self.paths, actor, audit)  # each change is one audit line
         self.system_dirs = tuple(Path(d) for d in system_dirs)
         #: the unprivileged account kernel tests run as (never root, never the service's env)
         self.test_user = KERNEL_TEST_USER
@@ -187,7 +138,7 @@ class KernelCatalog:
         """Kernel folders in the order Jupyter searches them for students."""
         return [self.paths.kernels, *self.system_dirs]
 
-    def _read(self, folder: Path) -> dict:
+    def read_spec(self, folder: Path) -> dict:
         try:
             spec = json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
@@ -207,7 +158,7 @@ class KernelCatalog:
                 if not (folder / "kernel.json").is_file():
                     continue
                 try:
-                    spec = self._read(folder)
+                    spec = self.read_spec(folder)
                 except ClassroomError:
                     continue
                 env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
@@ -237,11 +188,15 @@ class KernelCatalog:
 
     # -- editing ----------------------------------------------------------------------------
 
-    def _write_spec(self, folder: Path, spec: dict) -> bool:
+    def write_spec(self, folder: Path, spec: dict) -> bool:
         return write_text_atomic(folder / "kernel.json", json.dumps(spec, indent=1) + "\n")
 
     def set_env(self, name: str, env: dict[str, str]) -> Change:
         """Replace the env of kernelspec ``name`` (atomic write of its kernel.json)."""
+        keys = sorted(k for k in env if isinstance(k, str)) if isinstance(env, dict) else []
+        return self.auditor.run("kernel.env", str(name), self._set_env, name, env, keys=keys)
+
+    def _set_env(self, name: str, env: dict[str, str]) -> Change:
         check_kernel_name(name)
         if not isinstance(env, dict):
             raise ClassroomError("env must be an object of NAME: value")
@@ -254,11 +209,11 @@ class KernelCatalog:
             clean[k] = v
         info = self.get(name)
         folder = Path(info.location)
-        spec = self._read(folder)
+        spec = self.read_spec(folder)
         if (spec.get("env") or {}) == clean:
             return Change(name, "kernel.env", False, f"{name}: nothing to change", str(folder))
         spec["env"] = clean
-        self._write_spec(folder, spec)
+        self.write_spec(folder, spec)
         return Change(
             name,
             "kernel.env",
@@ -287,100 +242,45 @@ class KernelCatalog:
         return self.set_env(name, env)
 
     def remove(self, name: str) -> Change:
-        """Move kernelspec ``name`` (the one students get) to ``paths.trash/kernels``."""
+        """Move kernelspec ``name`` (the one students get) to the trash (:meth:`restore`
+        brings it back)."""
+        return self.auditor.run("kernel.remove", str(name), self._remove, name)
+
+    def _remove(self, name: str) -> Change:
         info = self.get(name)
-        dest_root = self.paths.trash / "kernels"
-        dest_root.mkdir(parents=True, exist_ok=True)
-        dest = dest_root / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        shutil.move(info.location, dest)
+        dest = Trash(self.paths, "kernels").put(name, Path(info.location))
         note = ""
         if info.location.startswith("/usr/share/"):
             note = " (it came from an apt package; reinstalling the package brings it back)"
         return Change(name, "kernel.remove", True, f"{name}: moved to {dest}{note}", str(dest))
 
+    def trashed(self) -> builtins.list[str]:
+        """Kernelspecs in the trash (restorable)."""
+        return Trash(self.paths, "kernels").names()
+
+    def restore(self, name: str) -> Change:
+        """Bring kernelspec ``name`` back from the trash into ``paths.kernels`` (the folder
+        students' Jupyter searches first)."""
+        return self.auditor.run("kernel.restore", str(name), self._restore, name)
+
+    def _restore(self, name: str) -> Change:
+        check_kernel_name(name)
+        trash = Trash(self.paths, "kernels")
+        if name not in trash:
+            if any(k.name == name and not k.shadowed for k in self.list()):
+                return Change(name, "kernel.restore", False, f"{name}: nothing to change")
+            raise NotFound(f"No kernel named {name} in the trash")
+        dest = trash.take(name, self.paths.kernels / name)
+        os.chmod(dest, 0o755)
+        return Change(name, "kernel.restore", True, f"{name}: restored", str(dest))
+
     # -- installing -------------------------------------------------------------------------
-
-    @property
-    def _venv_python(self) -> Path:
-        return self.paths.venv / "bin" / "python"
-
-    def _need_venv(self) -> None:
-        if not self._venv_python.exists():
-            raise ClassroomError(
-                f"No venv at {self.paths.venv} (run the installer first)",
-                code="no_venv",
-                status=409,
-            )
 
     def install_python(self, progress: Progress | None = None) -> Change:
         """Install the venv's ipykernel kernelspec as ``python3`` in ``paths.kernels``."""
-        progress = progress or _no_progress
-        self._need_venv()
-        dest = self.paths.kernels / "python3"
-        with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
-            progress("writing the Python kernelspec", None)
-            run(
-                [
-                    str(self._venv_python),
-                    "-m",
-                    "ipykernel",
-                    "install",
-                    "--name",
-                    "python3",
-                    "--display-name",
-                    "Python 3 (ipykernel)",
-                    "--prefix",
-                    tmp,
-                ],
-                timeout=120,
-            )
-            src = Path(tmp) / "share" / "jupyter" / "kernels" / "python3"
-            spec = json.loads((src / "kernel.json").read_text())
-            # the venv's python by absolute path: students' PATH may lead elsewhere
-            spec["argv"][0] = str(self._venv_python)
-            (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
-            changed = self._sync_folder(src, dest)
-        return Change(
-            "python3",
-            "kernel.install",
-            changed,
-            "python3: installed" if changed else "python3: nothing to change",
-            str(dest),
-        )
+        from .kernel_install import install_python
 
-    def _sync_folder(self, src: Path, dest: Path) -> bool:
-        """Make ``dest`` hold exactly the files of ``src``; False if it already did."""
-        same = dest.is_dir() and sorted(p.name for p in dest.iterdir()) == sorted(
-            p.name for p in src.iterdir()
-        )
-        if same:
-            same = all((dest / p.name).read_bytes() == p.read_bytes() for p in src.iterdir())
-        if same:
-            return False
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-        try:
-            for p in src.iterdir():
-                shutil.copy2(p, staging / p.name)
-            os.chmod(staging, 0o755)
-            for p in staging.iterdir():
-                os.chmod(p, 0o644)
-            old = None
-            if dest.exists():
-                old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-                os.rename(dest, old)
-            os.rename(staging, dest)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return True
-
-    def _jjava_installed(self) -> bool:
-        return any(
-            self.paths.venv.glob(f"lib/python3*/site-packages/jjava-{JJAVA_VERSION}.dist-info")
-        )
+        return self.auditor.run("kernel.install", "python3", install_python, self, progress)
 
     def install_java(
         self,
@@ -390,272 +290,37 @@ class KernelCatalog:
     ) -> Change:
         """Install the Java kernel as ``java`` in ``paths.kernels`` with the shared jars on its
         class path: JJava (``pip install jjava==1.0a8`` into the venv) or IJava 1.3.0 from a zip."""
-        progress = progress or _no_progress
-        if kind not in ("jjava", "ijava"):
-            raise ClassroomError(f"Java kernel must be 'jjava' or 'ijava', not {kind!r}")
-        if kind == "ijava":
-            if not ijava_zip:
-                raise ClassroomError(
-                    "IJava needs the release zip you downloaded (ijava-1.3.0.zip): --ijava-zip PATH"
-                )
-            return self._install_ijava(Path(ijava_zip), progress)
-        self._need_venv()
-        pip_spec = self.paths.venv / "share" / "jupyter" / "kernels" / "java"
-        if not self._jjava_installed() or not (pip_spec / "jjava.jar").is_file():
-            progress(f"pip install jjava=={JJAVA_VERSION}", None)
-            argv = [str(self._venv_python), "-m", "pip", "install", "--no-input"]
-            if self._jjava_installed():
-                # the kernelspec folder was replaced (e.g. by IJava): put JJava's files back
-                argv += ["--force-reinstall", "--no-deps"]
-            run([*argv, f"jjava=={JJAVA_VERSION}"], timeout=900)
-        if not (pip_spec / "kernel.json").is_file():
-            raise ClassroomError(
-                f"jjava installed but {pip_spec}/kernel.json is missing", status=500
-            )
-        spec = self._read(pip_spec)
-        env = dict(spec.get("env") or {})
-        env.pop("IJAVA_CLASSPATH", None)
-        env["JJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
-        # JJava refuses to start ("Error resolving glob") while that folder does not exist
-        Path(self.paths.java_libs).mkdir(mode=0o755, parents=True, exist_ok=True)
-        # the teacher's JVM options (Kernels section) survive a re-install
-        env.setdefault(JVM_OPTIONS_VAR, self._installed_jvm_options() or CLASSROOM_JVM_OPTIONS)
-        spec["env"] = env
-        spec["argv"] = jjava_direct_argv(spec.get("argv") or [])
-        spec.setdefault("display_name", "Java (jjava)")
-        progress("writing the Java kernelspec", None)
-        with tempfile.TemporaryDirectory(prefix="classroom-kernel-") as tmp:
-            src = Path(tmp)
-            for p in pip_spec.iterdir():
-                if p.is_file() and p.name != "kernel.json":
-                    shutil.copy2(p, src / p.name)
-            (src / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
-            changed = self._sync_folder(src, self.paths.kernels / "java")
-        return Change(
-            "java",
-            "kernel.install",
-            changed,
-            "java (JJava): installed" if changed else "java (JJava): nothing to change",
-            str(self.paths.kernels / "java"),
-            restart=["java"] if changed else [],
-        )
+        from .kernel_install import install_java
 
-    def _installed_jvm_options(self) -> str | None:
-        try:
-            env = self._read(self.paths.kernels / "java").get("env") or {}
-        except Exception:  # noqa: BLE001 - no usable installed spec: use the defaults
-            return None
-        value = env.get(JVM_OPTIONS_VAR)
-        return value if isinstance(value, str) else None
-
-    def _install_ijava(self, zip_path: Path, progress: Progress) -> Change:
-        if not zip_path.is_file():
-            raise ClassroomError(f"{zip_path} does not exist")
-        try:
-            zf = zipfile.ZipFile(zip_path)
-        except zipfile.BadZipFile as e:
-            raise ClassroomError(f"{zip_path} is not a zip file: {e}") from e
-        with zf, tempfile.TemporaryDirectory(prefix="classroom-ijava-") as tmp:
-            names = zf.namelist()
-            for n in names:
-                if n.startswith("/") or ".." in Path(n).parts:
-                    raise ClassroomError(f"{zip_path} has an unsafe entry {n!r}; refusing it")
-            specs = [n for n in names if n.endswith("java/kernel.json")]
-            if not specs:
-                raise ClassroomError(
-                    f"{zip_path} is not the IJava release zip (no java/kernel.json inside)"
-                )
-            progress("unpacking IJava", None)
-            zf.extractall(tmp)
-            src = Path(tmp) / Path(specs[0]).parent
-            spec = json.loads((src / "kernel.json").read_text())
-            jars = [p.name for p in src.glob("*.jar")]
-            if not jars:
-                raise ClassroomError(f"{zip_path}: no IJava jar next to java/kernel.json")
-            spec["argv"] = [
-                "java" if a == "java" else a.replace("@KERNEL_INSTALL_DIRECTORY@", "{resource_dir}")
-                for a in spec.get("argv", [])
-            ]
-            env = dict(spec.get("env") or {})
-            env.pop("JJAVA_CLASSPATH", None)
-            env["IJAVA_CLASSPATH"] = f"{self.paths.java_libs}/*"
-            spec["env"] = env
-            spec["display_name"] = spec.get("display_name") or "Java (IJava)"
-            staged = Path(tmp) / "staged"
-            staged.mkdir()
-            for p in src.iterdir():
-                if p.is_file() and p.name != "kernel.json":
-                    shutil.copy2(p, staged / p.name)
-            (staged / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
-            changed = self._sync_folder(staged, self.paths.kernels / "java")
-        return Change(
-            "java",
-            "kernel.install",
-            changed,
-            (
-                "java (IJava 1.3.0): installed. Note: IJava bundles Gson 2.8.5 unrelocated, which "
-                "shadows a shared Gson 2.10.1 (JsonParser.parseString fails); JJava does not."
-            )
-            if changed
-            else "java (IJava): nothing to change",
-            str(self.paths.kernels / "java"),
-            restart=["java"] if changed else [],
-        )
+        return self.auditor.run("kernel.install", "java", install_java, self, kind, ijava_zip,
+                                progress, kernel=kind)
 
     def install_r(self, progress: Progress | None = None) -> Change:
         """Install R and IRkernel from apt (``r-base-core r-cran-irkernel``); the package registers
         ``/usr/share/jupyter/kernels/ir`` itself."""
-        progress = progress or _no_progress
-        missing = [p for p in R_PACKAGES if not _dpkg_installed(p)]
-        if not missing:
-            return Change("ir", "kernel.install", False, "ir: nothing to change (R installed)")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        progress("apt-get update", 0.1)
-        run(["apt-get", "update"], env=env, timeout=900)
-        progress(f"apt-get install {' '.join(missing)}", 0.3)
-        run(
-            ["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env, timeout=3600
-        )
-        return Change("ir", "kernel.install", True, f"ir: installed {' '.join(missing)}")
+        from .kernel_install import install_r
+
+        return self.auditor.run("kernel.install", "ir", install_r, self, progress)
 
     # -- testing ----------------------------------------------------------------------------
 
     def kernel_env(self, home: str | None = None) -> dict[str, str]:
-        """The environment a student's kernel gets, built from scratch.
+        """The environment a student's kernel gets (see :func:`.kernel_smoke.kernel_env`)."""
+        from .kernel_smoke import kernel_env
 
-        Nothing of this process's own environment reaches the kernel except the locale, the
-        time zone and ``JAVA_HOME``: the service runs with the hub's token for it in its
-        environment, and a kernel under test runs code the kernelspec names. On top: ``PATH``,
-        ``HOME`` (``home``, the test's scratch folder) and the hub config's spawner environment
-        (one source of truth; ``spawner_env`` overrides it, e.g. the doctor's reading of the
-        running hub's config) without the service URL.
-        """
-        from .hubconfig import HubSettings, spawner_environment
-
-        env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
-        env.setdefault("LANG", "C.UTF-8")
-        env["PATH"] = f"{self.paths.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
-        env["HOME"] = home or tempfile.gettempdir()
-        spawner = (self.spawner_env if self.spawner_env is not None
-                   else spawner_environment(HubSettings(paths=self.paths)))
-        env.update({k: v for k, v in spawner.items() if k != "CLASSROOM_SERVICE_URL"})
-        site = env.get("R_LIBS_SITE")
-        if site and "%S" not in site.split(":"):
-            # as the installer configures the hub (installer/steps_hub.py): without R's own
-            # default (%S) Debian's site library, where r-cran-irkernel lives, is hidden
-            env["R_LIBS_SITE"] = f"{site}:%S"
-        return env
-
-    def _test_account(self) -> tuple[int, int] | None:
-        """(uid, gid) the kernel under test runs as; None when this process is not root (then
-        it runs as this unprivileged process's own user)."""
-        if os.geteuid() != 0:
-            return None
-        try:
-            user = pwd.getpwnam(self.test_user)
-        except KeyError:
-            raise ClassroomError(
-                f"The account {self.test_user!r} that kernel tests run as is missing: create it "
-                "(a system account without login) or set another one.",
-                code="no_test_user", status=500) from None
-        if user.pw_uid == 0:
-            raise ClassroomError(f"Kernel tests never run as root ({self.test_user!r} is uid 0).",
-                                 code="no_test_user", status=500)
-        return user.pw_uid, user.pw_gid
+        return kernel_env(self, home)
 
     def test(self, name: str, timeout: float = 120) -> KernelTestResult:
-        """Start kernel ``name`` as a throwaway from the kernelspec students get, run its smoke cell
-        (Java: version + Gson parse; Python: paho-mqtt; R: ``R.version.string``), and report the
-        time until the kernel answered and the cell's output."""
-        info = self.get(name)
-        lang = info.language.lower()
-        code = SMOKE_CELLS.get(lang)
-        if code is None:
-            code = "1"
-        from jupyter_client.kernelspec import KernelSpecManager
-        from jupyter_client.manager import KernelManager
+        """Kernel Test: start ``name`` as a throwaway and run its smoke cell
+        (:func:`.kernel_smoke.smoke_test`)."""
+        from .kernel_smoke import smoke_test
 
-        ksm = KernelSpecManager(kernel_dirs=[str(Path(info.location).parent)])
-        ksm.ensure_native_kernel = False
-        km = KernelManager(kernel_name=name, kernel_spec_manager=ksm)
-        result = KernelTestResult(name, False, None, "", language=lang, code=code)
-        kc = None
-        account = self._test_account()
-        # the kernel's home and working folder, then its own; the log stays root's
-        cwd = tempfile.mkdtemp(prefix="classroom-kernel-test-")
-        log_dir = tempfile.mkdtemp(prefix="classroom-kernel-log-")
-        log_path = Path(log_dir) / "kernel.log"
-        km.cache_ports = False  # the ports of the connection file written here stay the ports
-        km.connection_file = os.path.join(cwd, "connection.json")
-        km.write_connection_file()
-        launch: dict[str, Any] = {}
-        if account is not None:
-            os.chown(km.connection_file, *account)
-            os.chown(cwd, *account)
-            launch = {"user": account[0], "group": account[1], "extra_groups": []}
-        t0 = time.monotonic()
-        log = open(log_path, "w+b")  # noqa: SIM115 - closed in finally
-        try:
-            km.start_kernel(env=self.kernel_env(home=cwd), cwd=cwd, stdout=log, stderr=log,
-                            **launch)
-            kc = km.client()
-            kc.start_channels()
-            kc.wait_for_ready(timeout=timeout)
-            result.seconds_to_ready = round(time.monotonic() - t0, 3)
-            out: builtins.list[str] = []
-            errors: builtins.list[str] = []
-
-            def hook(msg: dict) -> None:
-                c, t = msg["content"], msg["msg_type"]
-                if t == "stream":
-                    out.append(c.get("text", ""))
-                elif t in ("execute_result", "display_data"):
-                    out.append(c.get("data", {}).get("text/plain", "") + "\n")
-                elif t == "error":
-                    errors.append(f"{c.get('ename')}: {c.get('evalue')}")
-
-            reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
-            result.output = "".join(out).strip()
-            status = reply["content"].get("status")
-            if status == "ok" and not errors:
-                result.ok = True
-            else:
-                result.error = "; ".join(errors) or f"cell status {status}"
-        except Exception as e:  # the report is the point: any failure goes into it
-            result.error = f"{type(e).__name__}: {e}"
-        finally:
-            if not result.ok:
-                log.flush()
-                tail = log_path.read_bytes()[-3000:].decode("utf-8", "replace").strip()
-                if tail:
-                    result.details["kernel_log"] = tail
-                    # the last lines usually say why (e.g. a missing R package)
-                    result.error = f"{result.error}\n{tail[-600:]}"
-            log.close()
-            if kc is not None:
-                kc.stop_channels()
-            try:
-                km.shutdown_kernel(now=True)
-            except Exception:  # noqa: S110 - the kernel may never have started
-                pass
-            shutil.rmtree(cwd, ignore_errors=True)  # fd-based: never follows a link in it
-            shutil.rmtree(log_dir, ignore_errors=True)
-        return result
+        return smoke_test(self, name, timeout)
 
     def test_all(
         self, timeout: float = 120, progress: Progress | None = None
     ) -> builtins.list[KernelTestResult]:
-        """:meth:`test` for every kernel students get, one result per kernel."""
-        progress = progress or _no_progress
-        kernels = [k for k in self.list() if not k.shadowed]
-        results = []
-        for i, k in enumerate(kernels):
-            progress(f"testing {k.name}", i / max(len(kernels), 1))
-            results.append(self.test(k.name, timeout=timeout))
-        progress("done", 1.0)
-        return results
+        """Kernel Test of every kernel students get, one result per kernel."""
+        from .kernel_smoke import smoke_test_all
 
-
-def _dpkg_installed(package: str) -> bool:
-    proc = run(["dpkg-query", "-W", "-f=${Status}", package], check=False)
-    return proc.returncode == 0 and "install ok installed" in proc.stdout
+        return smoke_test_all(self, timeout, progress)

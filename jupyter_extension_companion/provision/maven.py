@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .changes import Progress, no_progress
 from .errors import ClassroomError, NotFound
 
 MAVEN_CENTRAL = "https://repo1.maven.org/maven2"
@@ -30,12 +31,8 @@ _PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-+]*")
 _PROP = re.compile(r"\$\{([^}]+)\}")
 
-Progress = Callable[[str, "float | None"], None]
 Fetch = Callable[[str], bytes]
 
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -317,7 +314,7 @@ class MavenRepository:
     def resolve(self, root: Coordinates, progress: Progress | None = None) -> list[Coordinates]:
         """``root`` followed by its runtime dependencies (compile + runtime scope, not optional),
         transitively, nearest first; one version per group:artifact (nearest wins, as Maven)."""
-        progress = progress or _no_progress
+        progress = progress or no_progress
         seen: dict[tuple[str, str], Coordinates] = {root.key: root}
         order = [root]
         queue: list[tuple[Coordinates, frozenset, dict[tuple[str, str], str]]] = [

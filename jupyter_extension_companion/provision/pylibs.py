@@ -13,24 +13,20 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
+from .audit import SYSTEM, AuditLog, auditor_for
+from .changes import Change, Progress, no_progress
 from .commands import run
 from .errors import ClassroomError, NotFound
-from .libchanges import Change
-
-Progress = Callable[[str, "float | None"], None]
+from .trash import Trash
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _REQ = re.compile(rf"({_NAME})(?:==([A-Za-z0-9][A-Za-z0-9.+!_-]*))?")
 
-
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    pass
 
 
 def canonical(name: str) -> str:
@@ -76,9 +72,11 @@ class PyLib:
 class SharedPythonLibs:
     """The shared Python folder (``/opt/jupyterhub-libs/python``)."""
 
-    def __init__(self, paths: ClassroomPaths | None = None, python: str | Path | None = None):
+    def __init__(self, paths: ClassroomPaths | None = None, python: str | Path | None = None, *,
+                 actor: str = SYSTEM, audit: AuditLog | None = None):
         self.paths = paths or ClassroomPaths()
         self.python = Path(python) if python else self.paths.venv / "bin" / "python"
+        self.auditor = auditor_for(self.paths, actor, audit)  # each change is one audit line
 
     @property
     def folder(self) -> Path:
@@ -104,7 +102,11 @@ class SharedPythonLibs:
 
     def install(self, requirement: str, progress: Progress | None = None) -> Change:
         """``pip install --target <shared folder> --upgrade REQ`` with the venv's pip."""
-        progress = progress or _no_progress
+        return self.auditor.run("pylib.install", str(requirement), self._install, requirement,
+                                progress)
+
+    def _install(self, requirement: str, progress: Progress | None) -> Change:
+        progress = progress or no_progress
         name, version = parse_requirement(requirement)
         current = {canonical(p.name): p.version for p in self.list()}
         if version and current.get(canonical(name)) == version:
@@ -170,6 +172,9 @@ class SharedPythonLibs:
 
     def remove(self, name: str) -> Change:
         """Remove distribution ``name`` (the files its RECORD lists) from the shared folder."""
+        return self.auditor.run("pylib.remove", str(name), self._remove, name)
+
+    def _remove(self, name: str) -> Change:
         name = (name or "").strip()
         if not re.fullmatch(_NAME, name):
             raise ClassroomError(f"Invalid package name {name!r}", code="bad_requirement")
@@ -177,28 +182,71 @@ class SharedPythonLibs:
         if d is None:
             raise NotFound(f"{name} is not installed in {self.folder}")
         meta = _metadata(d) or (name, "?")
-        removed = self._remove_dist(d)
+        root = self.folder.resolve()
+        files = self._dist_files(d)
+        entry = self._trash.put_files(meta[0], root, files)
+        self._prune({p.parent for p in files})
         return Change(
             meta[0],
             "pylib.remove",
             True,
-            f"removed {meta[0]}=={meta[1]} ({removed} files)",
-            str(self.folder),
+            f"{meta[0]}=={meta[1]}: moved to the trash ({len(files)} files)",
+            str(entry),
         )
 
-    def _remove_dist(self, dist_info: Path) -> int:
+    @property
+    def _trash(self) -> Trash:
+        return Trash(self.paths, "pylibs")
+
+    def trashed(self) -> builtins.list[str]:
+        """Python libraries in the trash (restorable)."""
+        return self._trash.names()
+
+    def restore(self, name: str) -> Change:
+        """Put a removed library's files back into the shared folder (refused if one of its
+        files is there again: remove the newer install first)."""
+        return self.auditor.run("pylib.restore", str(name), self._restore, name)
+
+    def _restore(self, name: str) -> Change:
+        name = (name or "").strip()
+        if not re.fullmatch(_NAME, name):
+            raise ClassroomError(f"Invalid package name {name!r}", code="bad_requirement")
+        entry = next((n for n in self._trash.names() if canonical(n) == canonical(name)), None)
+        if entry is None:
+            if canonical(name) in self._dist_infos():
+                return Change(name, "pylib.restore", False, f"{name}: nothing to change")
+            raise NotFound(f"No Python library named {name} in the trash")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        restored = self._trash.take_files(entry, self.folder.resolve())
+        _make_readable(self.folder)
+        version = next((p.version for p in self.list() if canonical(p.name) == canonical(entry)),
+                       "?")
+        return Change(entry, "pylib.restore", True,
+                      f"{entry}=={version}: restored ({len(restored)} files)", str(self.folder))
+
+    def _dist_files(self, dist_info: Path) -> builtins.list[Path]:
+        """The files of an installed distribution (its RECORD and its .dist-info folder)."""
         root = self.folder.resolve()
-        count = 0
-        dirs: set[Path] = set()
+        files: set[Path] = set()
         for rel in _record(dist_info):
             p = (self.folder / rel).resolve()
             # RECORD entries are relative; never follow one outside the shared folder
-            if root not in p.parents:
-                continue
-            if p.is_file() or p.is_symlink():
-                p.unlink()
-                count += 1
-            dirs.add(p.parent)
+            if root in p.parents and (p.is_file() or p.is_symlink()):
+                files.add(p)
+        if dist_info.is_dir():
+            files.update(p.resolve() for p in dist_info.rglob("*") if p.is_file())
+        return sorted(files)
+
+    def _remove_dist(self, dist_info: Path) -> int:
+        files = self._dist_files(dist_info)
+        for p in files:
+            p.unlink()
+        self._prune({p.parent for p in files})
+        return len(files)
+
+    def _prune(self, dirs: set[Path]) -> None:
+        """Remove the folders in ``dirs`` (and their parents) that became empty."""
+        root = self.folder.resolve()
         for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
             while d != root and root in d.parents:
                 try:
@@ -206,9 +254,6 @@ class SharedPythonLibs:
                 except OSError:
                     break
                 d = d.parent
-        if dist_info.exists():
-            shutil.rmtree(dist_info)
-        return count
 
 
 def _metadata(dist_info: Path) -> tuple[str, str] | None:

@@ -56,10 +56,10 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
-from .audit import AuditLog
+from .audit import FAILED, NOTHING_TO_CHANGE, OK, REFUSED, AuditLog, Auditor
+from .changes import Change, Progress
 from .errors import ClassroomError, NotFound
 from .hub_api import HubClient, HubError, server_running
-from .jobs import Progress
 from .passwords import generate_password, password_problem
 from .system_accounts import Account, SystemAccounts, _gecos_problem
 from .usernames import USERNAME_RE, UsernameRefused, check_username
@@ -90,18 +90,6 @@ class Credentials:
     generated: bool
     full_name: str | None = None
     message: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Change:
-    name: str
-    action: str
-    changed: bool
-    message: str
-    archive: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -385,13 +373,14 @@ class Roster:
 
     def _audit_add(self, result: AddResult, error: ClassroomError | None) -> None:
         if result.ok:
-            outcome = "changed" if result.changed else "unchanged"
-        elif isinstance(error, UsernameRefused) or (error is not None and error.status < 500):
-            outcome = "refused"
+            outcome, reason, code = (OK if result.changed else NOTHING_TO_CHANGE), "", ""
         else:
-            outcome = "failed"
-        self.audit.record(self.actor, "add", result.username, outcome, message=result.message,
-                          generated=result.generated, full_name=result.full_name)
+            outcome = REFUSED if isinstance(error, UsernameRefused) or (
+                error is not None and error.status < 500) else FAILED
+            reason, code = result.message, error.code if error is not None else ""
+        self.audit.record(self.actor, "user.add", result.username, outcome, reason, code,
+                          message=result.message, generated=result.generated,
+                          full_name=result.full_name)
 
     def _check_entry(self, entry: NewStudent, uids: dict[str, int], seen: set[str]) -> None:
         check_username(entry.name, accounts=uids, taken=seen | set(uids), full_name=entry.full_name)
@@ -431,18 +420,17 @@ class Roster:
         if password is None:
             password = generate_password()
         elif (problem := password_problem(password)) is not None:
-            self._refused("set_password", name, problem)
-            raise ClassroomError(problem, code="bad_password")
+            raise self._refused("set_password", name, ClassroomError(problem, code="bad_password"))
         account = self.accounts.get(name)
         if account is None:
-            self._refused("set_password", name, "no system account")
-            raise NotFound(f"There is no system account {name!r}: add the student first.")
+            raise self._refused("set_password", name, NotFound(
+                f"There is no system account {name!r}: add the student first."))
         try:
             self.accounts.set_passwords({name: password})
         except ClassroomError as exc:
-            self.audit.record(self.actor, "set_password", name, "failed", message=exc.message)
+            self._refused("set_password", name, exc)
             raise
-        self.audit.record(self.actor, "set_password", name, "changed", generated=generated)
+        self.audit.record(self.actor, "user.set_password", name, OK, generated=generated)
         return Credentials(name, password, generated, account.full_name or None, "password set")
 
     def new_passwords(self, names: Iterable[str]) -> builtins.list[Credentials]:
@@ -522,8 +510,7 @@ class Roster:
                 f"{name!r} has its home at {account.home}, outside {self.paths.home_root}: "
                 "use keep_account, or remove the account by hand."
             )
-            self._refused("remove", name, message)
-            raise ClassroomError(message, code="foreign_home")
+            raise self._refused("remove", name, ClassroomError(message, code="foreign_home"))
         changed = False
         archive: Path | None = None
         try:
@@ -546,7 +533,7 @@ class Roster:
                 changed = True
         except ClassroomError as exc:
             self._hub_cache.invalidate()
-            self.audit.record(self.actor, "remove", name, "failed", message=exc.message)
+            self._refused("remove", name, exc)
             raise
         if not changed:
             return self._done(name, "remove", False, "")
@@ -564,8 +551,8 @@ class Roster:
             self._not_self(name, "revoke_teacher")
         model = self.hub.get_user(name)
         if model is None:
-            self._refused("set_teacher", name, "not a hub user")
-            raise NotFound(f"{name!r} is not a hub user: add them first.")
+            raise self._refused("set_teacher", name,
+                                NotFound(f"{name!r} is not a hub user: add them first."))
         if bool(model.get("admin")) == teacher:
             return self._done(name, "set_teacher", False, "", teacher=teacher)
         self.hub.set_admin(name, teacher)
@@ -597,22 +584,21 @@ class Roster:
         check_username(name)
         try:
             return self.get(name)
-        except NotFound:
-            self._refused(action, name, "no such student")
+        except NotFound as exc:
+            self._refused(action, name, exc)
             raise
 
     def _hub_model(self, name: str, action: str) -> dict:
         model = self.hub.get_user(name)
         if model is None:
-            self._refused(action, name, "not a hub user")
-            raise NotFound(f"{name!r} is not a hub user: add them first.")
+            raise self._refused(action, name,
+                                NotFound(f"{name!r} is not a hub user: add them first."))
         return model
 
     def _not_self(self, name: str, action: str) -> None:
         if name == self.actor:
             message = f"You cannot {action.replace('_', ' ')} your own account."
-            self._refused(action, name, message)
-            raise ClassroomError(message, code="self", status=409)
+            raise self._refused(action, name, ClassroomError(message, code="self", status=409))
 
     def _stop_and_wait(self, name: str) -> None:
         self.hub.stop_server(name)
@@ -641,14 +627,16 @@ class Roster:
                     raise
                 time.sleep(0.2)
 
-    def _refused(self, action: str, name: str, message: str) -> None:
-        self.audit.record(self.actor, action, name, "refused", message=message)
+    def _refused(self, action: str, name: str, error: ClassroomError) -> ClassroomError:
+        """Record ``error`` (refused or failed) once and return it for ``raise``."""
+        Auditor(self.audit, self.actor).refused(f"user.{action}", name, error)
+        return error
 
     def _done(self, name: str, action: str, changed: bool, message: str, **details: Any) -> Change:
         if changed:
             self._hub_cache.invalidate()
         message = message if changed else NOTHING
-        self.audit.record(self.actor, action, name, "changed" if changed else "unchanged",
+        self.audit.record(self.actor, f"user.{action}", name, OK if changed else NOTHING_TO_CHANGE,
                           message=message, **details)
         change = Change(name, action, changed, message)
         if "archive" in details:

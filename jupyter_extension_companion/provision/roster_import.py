@@ -21,8 +21,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .changes import Progress
 from .errors import ClassroomError
-from .jobs import Progress
 from .passwords import password_problem
 from .roster import AddResult, NewStudent, Roster
 from .system_accounts import _gecos_problem

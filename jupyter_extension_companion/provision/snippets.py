@@ -28,6 +28,7 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .audit import SYSTEM, auditor_for
 from .errors import ClassroomError
 
 #: Languages with snippets, and the file extension of each.
@@ -153,7 +154,7 @@ def list_snippets(
 def class_snippets_dir(paths: ClassroomPaths) -> Path:
     """Where class snippets go: ``{venv}/share/jupyter/classroom/snippets`` (in every
     student's ``jupyter_path`` because their servers run from that venv)."""
-    return paths.venv / "share" / "jupyter" / "classroom" / "snippets"
+    return paths.class_snippets
 
 
 def _one_line(value: Any, what: str, limit: int, required: bool) -> str:
@@ -169,7 +170,15 @@ def _one_line(value: Any, what: str, limit: int, required: bool) -> str:
     return value
 
 
-def add_class_snippet(
+def add_class_snippet(paths: ClassroomPaths, *, actor: str = SYSTEM, **fields: Any) -> dict[str, Any]:
+    """Write a class snippet (see :func:`_add_class_snippet` for the fields and checks); one
+    audit line (``snippet.add``) under ``actor``."""
+    target = f"{fields.get('language')}/{fields.get('name')}"
+    return auditor_for(paths, actor).run(
+        "snippet.add", target, lambda: _add_class_snippet(paths, **fields))
+
+
+def _add_class_snippet(
     paths: ClassroomPaths,
     *,
     language: str,

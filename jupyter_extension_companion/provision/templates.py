@@ -21,6 +21,7 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .audit import SYSTEM, auditor_for
 from .errors import ClassroomError, NotFound
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -112,7 +113,7 @@ def get_template(name: str, search_path: list[tuple[Path, str]] | None = None) -
 
 def class_templates_dir(paths: ClassroomPaths) -> Path:
     """Where class templates go: ``{venv}/share/jupyter/classroom/templates``."""
-    return paths.venv / "share" / "jupyter" / "classroom" / "templates"
+    return paths.class_templates
 
 
 def validate_notebook(notebook: Any) -> dict[str, Any]:
@@ -141,7 +142,14 @@ def validate_notebook(notebook: Any) -> dict[str, Any]:
     return clean
 
 
-def add_class_template(
+def add_class_template(paths: ClassroomPaths, *, actor: str = SYSTEM, **fields: Any) -> dict[str, Any]:
+    """Save a notebook as a class template (see :func:`_add_class_template` for the fields and
+    checks); one audit line (``template.add``) under ``actor``."""
+    return auditor_for(paths, actor).run(
+        "template.add", str(fields.get("name")), lambda: _add_class_template(paths, **fields))
+
+
+def _add_class_template(
     paths: ClassroomPaths,
     *,
     name: str,

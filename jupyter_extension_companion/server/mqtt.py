@@ -22,6 +22,7 @@ from pathlib import Path
 import tornado
 from jupyter_server.base.handlers import APIHandler
 
+from ..paths import ClassroomPaths
 from ..provision import broker, snippets, templates
 from ..provision.errors import ClassroomError
 
@@ -73,27 +74,28 @@ class TemplateHandler(_Base):
             self.fail(error)
 
 
-def _class_venv() -> Path | None:
-    """The venv the classroom service writes into (``CLASSROOM_VENV`` from the spawner
-    environment of the hub config); None outside a classroom hub."""
-    value = os.environ.get("CLASSROOM_VENV")
-    return Path(value) if value else None
+def _class_paths() -> ClassroomPaths | None:
+    """The host paths the classroom service writes into (its venv from ``CLASSROOM_VENV`` of
+    the spawner environment in the hub config); None outside a classroom hub."""
+    return ClassroomPaths() if os.environ.get("CLASSROOM_VENV") else None
 
 
 def class_search_extra(kind: str) -> list[Path]:
     """The service's class folder for ``kind`` ("snippets"/"templates") when it is not already
     on this server's Jupyter path (it is on a provisioned host, where it is ``sys.prefix``)."""
-    venv = _class_venv()
-    return [venv / "share" / "jupyter" / "classroom" / kind] if venv else []
+    paths = _class_paths()
+    if paths is None:
+        return []
+    return [paths.class_snippets if kind == "snippets" else paths.class_templates]
 
 
 def lab_overrides_path() -> Path:
-    """The ``overrides.json`` the classroom service writes: ``{CLASSROOM_VENV}/share/jupyter/
-    lab/settings`` in a classroom hub, else the one this server's JupyterLab reads
-    (``{app_dir}/settings``; the same file on a provisioned host)."""
-    venv = _class_venv()
-    if venv is not None:
-        return venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    """The ``overrides.json`` the classroom service writes (``ClassroomPaths``) in a classroom
+    hub, else the one this server's JupyterLab reads (``{app_dir}/settings``; the same file on a
+    provisioned host)."""
+    paths = _class_paths()
+    if paths is not None:
+        return paths.lab_settings_overrides
     try:
         from jupyterlab.commands import get_app_dir
 

@@ -13,8 +13,8 @@ from tornado import web
 
 from ..paths import ClassroomPaths
 from ..provision.hubconfig import SERVICE_NAME
-from ..provision.jobs import JobRegistry
 from .base import NotFoundHandler, Route
+from .jobs import JobRegistry
 
 log = logging.getLogger("jupyter_extension_companion.service")
 

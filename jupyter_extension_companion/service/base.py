@@ -304,30 +304,6 @@ class ClassroomHandler(web.RequestHandler):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.ctx.executor, lambda: fn(*args, **kwargs))
 
-    def audit(self, action: str, target: str, outcome: str, **details: Any) -> None:
-        """One audit line for a change, with the hub user as the actor."""
-        try:
-            self.ctx.audit.record(self.actor, action, target, outcome, **details)
-        except OSError:
-            log.exception("could not write the audit log")
-
-    async def change(
-        self, action: str, target: str, fn: Callable[..., T], *args: Any, **details: Any
-    ) -> T:
-        """Run ``fn(*args)`` in the pool and audit the outcome (ok or the refusal's code)."""
-        try:
-            result = await self.blocking(fn, *args)
-        except ClassroomError as e:
-            self.audit(action, target, "refused" if e.status < 500 else "failed", code=e.code,
-                       reason=e.message, **details)
-            raise
-        except Exception as e:
-            self.audit(action, target, "failed", code="internal", reason=str(e), **details)
-            raise
-        changed = getattr(result, "changed", True)
-        self.audit(action, target, "ok" if changed else "unchanged", **details)
-        return result
-
     def send(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
         self.finish(json.dumps(data, default=str))

@@ -167,6 +167,69 @@ describe('KernelsModel and LibrariesModel', () => {
     expect(libraries.jars?.jars[0].kernels).toEqual(['java']);
   });
 
+  it('restores a removed kernel and a removed Python package from the trash', async () => {
+    let kernelBack = false;
+    let libBack = false;
+    answer('GET admin/kernels', () => ({
+      body: kernelBack
+        ? { kernels: [kernel('python3'), kernel('ir')], trash: [] }
+        : { kernels: [kernel('python3')], trash: ['ir'] }
+    }));
+    answer('GET admin/jars', { body: { jars: [], trash: [], folder: '/l' } });
+    answer('GET admin/pylibs', () => ({
+      body: libBack
+        ? {
+            packages: [{ name: 'paho-mqtt', version: '2.1.0' }],
+            folder: '/opt/py',
+            trash: []
+          }
+        : { packages: [], folder: '/opt/py', trash: ['paho-mqtt'] }
+    }));
+    answer('POST admin/kernels/ir/restore', () => {
+      kernelBack = true;
+      return { body: { name: 'ir', changed: true, message: 'ir: restored' } };
+    });
+    answer('POST admin/pylibs/paho-mqtt/restore', () => {
+      libBack = true;
+      return {
+        body: { name: 'paho-mqtt', changed: true, message: 'restored' }
+      };
+    });
+    const kernels = new KernelsModel();
+    const libraries = new LibrariesModel({ kernels });
+    let kernelsChanged = 0;
+    kernels.kernelsChanged.connect(() => (kernelsChanged += 1));
+    await Promise.all([kernels.refresh(), libraries.refresh()]);
+    expect(kernels.trash).toEqual(['ir']);
+    expect(libraries.pylibs?.trash).toEqual(['paho-mqtt']);
+
+    expect((await kernels.restore('ir')).message).toBe('ir: restored');
+    expect(kernels.kernels?.map(k => k.name)).toEqual(['python3', 'ir']);
+    expect(kernels.trash).toEqual([]);
+    expect(kernelsChanged).toBe(1); // the jars' kernel column follows
+
+    await libraries.restorePyLib('paho-mqtt');
+    expect(libraries.pylibs?.packages.map(p => p.name)).toEqual(['paho-mqtt']);
+    expect(libraries.pylibs?.trash).toEqual([]);
+    expect(requests).toContain('POST admin/pylibs/paho-mqtt/restore');
+  });
+
+  it('keeps a refused restore as a readable error and reloads', async () => {
+    answer('GET admin/kernels', {
+      body: { kernels: [kernel('python3')], trash: ['python3'] }
+    });
+    answer('POST admin/kernels/python3/restore', {
+      status: 409,
+      body: { message: '/k/python3 exists: remove it first', code: 'exists' }
+    });
+    const kernels = new KernelsModel();
+    await kernels.refresh();
+    await expect(kernels.restore('python3')).rejects.toThrow(
+      '/k/python3 exists: remove it first'
+    );
+    expect(kernels.trash).toEqual(['python3']);
+  });
+
   it('shows progress during a test and keeps the result', async () => {
     answer('GET admin/kernels', { body: { kernels: [kernel('python3')] } });
     fakeJob('POST admin/kernels/python3/test', 't1', [

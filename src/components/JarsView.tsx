@@ -8,6 +8,7 @@ import { LibrariesModel } from '../models/libraries';
 import { Classroom } from '../tokens';
 import { confirmRemove } from './confirmRemove';
 import { ProgressBar } from './ProgressBar';
+import { TrashList } from './TrashList';
 import { useSignal } from './useSignal';
 
 /** A file size for people. */
@@ -119,14 +120,6 @@ export function JarsView(props: {
     }
   };
 
-  const restore = async (file: string): Promise<void> => {
-    try {
-      notifyChanges(trans, [await model.restoreJar(file)]);
-    } catch (e) {
-      Notification.error(errorMessage(e));
-    }
-  };
-
   const busy = progress !== null;
   return (
     <div className="jp-classroom-Libs" data-testid="classroom-jars">
@@ -171,21 +164,13 @@ export function JarsView(props: {
           </li>
         ))}
       </ul>
-      {data && data.trash.length > 0 && (
-        <details className="jp-classroom-Libs-trash">
-          <summary>{trans.__('Trash (%1)', data.trash.length)}</summary>
-          <ul className="jp-classroom-Libs-list">
-            {data.trash.map(file => (
-              <li key={file} className="jp-classroom-Libs-item">
-                <span className="jp-classroom-Libs-name">{file}</span>
-                <Button small minimal onClick={() => void restore(file)}>
-                  {trans.__('Restore')}
-                </Button>
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <TrashList
+        trans={trans}
+        names={data?.trash ?? []}
+        restore={file => model.restoreJar(file)}
+        onRestored={change => notifyChanges(trans, [change])}
+        testId="classroom-jars-trash"
+      />
       <form
         className="jp-classroom-Libs-form"
         onSubmit={e => {

@@ -26,6 +26,11 @@ export class KernelsModel {
     return this._kernels;
   }
 
+  /** The removed kernelspecs that can be restored. */
+  get trash(): ReadonlyArray<string> {
+    return this._trash;
+  }
+
   /** The message of the last failed refresh, or null. */
   get error(): string | null {
     return this._error;
@@ -49,7 +54,9 @@ export class KernelsModel {
   /** Reload the kernels. Errors are kept in `error`, not thrown. */
   async refresh(): Promise<void> {
     try {
-      this._kernels = await api.listKernels();
+      const list = await api.listKernelsAndTrash();
+      this._kernels = list.kernels;
+      this._trash = list.trash ?? [];
       this._error = null;
     } catch (e) {
       this._error = api.errorMessage(e);
@@ -94,6 +101,15 @@ export class KernelsModel {
     return change;
   }
 
+  /** Bring a kernelspec back from the trash, then reload and tell the other areas. */
+  async restore(name: string): Promise<Classroom.IChange> {
+    try {
+      return await api.restoreKernel(name);
+    } finally {
+      await this._afterChange();
+    }
+  }
+
   /** Replace a kernel's env. */
   async setEnv(
     name: string,
@@ -131,6 +147,7 @@ export class KernelsModel {
   }
 
   private _kernels: Classroom.IKernel[] | null = null;
+  private _trash: string[] = [];
   private _error: string | null = null;
   private _results: { [name: string]: Classroom.IKernelTest } = {};
   private _progress: IProgress | null = null;

@@ -138,11 +138,20 @@ export class LibrariesModel {
     }
   }
 
-  /** Remove a shared Python package. */
+  /** Move a shared Python package to the trash. */
   async removePyLib(name: string): Promise<Classroom.IChange> {
     const change = await api.removePyLib(name);
     void this.refreshPyLibs();
     return change;
+  }
+
+  /** Bring a Python package back from the trash. */
+  async restorePyLib(name: string): Promise<Classroom.IChange> {
+    try {
+      return await api.restorePyLib(name);
+    } finally {
+      await this.refreshPyLibs();
+    }
   }
 
   private _setJarsProgress(progress: IProgress | null): void {

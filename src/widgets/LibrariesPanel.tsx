@@ -1,6 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, ReactWidget } from '@jupyterlab/ui-components';
+import { Button, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -8,6 +8,7 @@ import { errorMessage } from '../api';
 import { confirmRemove } from '../components/confirmRemove';
 import { JarsView } from '../components/JarsView';
 import { ProgressBar } from '../components/ProgressBar';
+import { TrashList } from '../components/TrashList';
 import { useSignal } from '../components/useSignal';
 import { LibrariesModel } from '../models/libraries';
 import { Classroom } from '../tokens';
@@ -132,6 +133,17 @@ export function createLibrariesPanel(
     <div className="jp-classroom-LibrariesPanel">
       <JarsView trans={trans} model={model} />
       <PythonLibsView trans={trans} model={model} />
+      <UseSignal signal={model.changed}>
+        {() => (
+          <TrashList
+            trans={trans}
+            names={model.pylibs?.trash ?? []}
+            restore={name => model.restorePyLib(name)}
+            disabled={model.pylibsProgress !== null}
+            testId="classroom-pylibs-trash"
+          />
+        )}
+      </UseSignal>
     </div>
   );
   widget.id = 'jp-classroom-libraries';

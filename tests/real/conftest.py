@@ -20,7 +20,11 @@ from typing import Any
 import pytest
 import requests
 
-from jupyter_extension_companion.demo import HubLauncher, hub_venv, usable_by_everyone
+from jupyter_extension_companion.provision.hub_process import (
+    HubLauncher,
+    hub_venv,
+    usable_by_everyone,
+)
 
 PREFIX = "clt"
 
@@ -186,7 +190,7 @@ def _shared_venv_for_tests() -> None:
     site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
     if not system.exists() or not usable_by_everyone(site):
         pytest.fail("The test venv's Python cannot be run by other accounts and there is no "
-                    "usable /usr/bin/python3: set CLASSROOM_HUB_VENV (see demo.hub_venv).")
+                    "usable /usr/bin/python3: set CLASSROOM_HUB_VENV (see provision.hub_process.hub_venv).")
     version = subprocess.run([str(system), "-c", "import sys; print(sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     if version != str(tuple(sys.version_info[:2])):

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from jupyter_extension_companion.installer.adopt import read_old_config
+from jupyter_extension_companion.provision.existing_hub import read_old_config
 
 from .users_fixture import remove_test_users, system_user_prefix
 

@@ -16,7 +16,8 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.jars import JarStore
-from jupyter_extension_companion.provision.kernels import KernelCatalog, _dpkg_installed
+from jupyter_extension_companion.provision.kernel_install import dpkg_installed
+from jupyter_extension_companion.provision.kernels import KernelCatalog
 from jupyter_extension_companion.provision.pylibs import SharedPythonLibs
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -71,7 +72,7 @@ def test_java_kernel_test(catalog):
 def test_kernel_test_runs_unprivileged_without_the_service_token(catalog, monkeypatch):
     """Kernel Test runs as root's service; the kernel it starts runs code from a kernelspec.
     That kernel runs as an unprivileged account with a clean environment: no token in it."""
-    from jupyter_extension_companion.provision import kernels
+    from jupyter_extension_companion.provision import kernel_smoke as kernels
 
     secret = "h5-service-token-" + os.urandom(8).hex()
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", secret)  # what the hub gives its service
@@ -99,7 +100,7 @@ def test_python_kernel_test(catalog):
     assert r.output == "paho-mqtt 2.1.0"  # from the shared folder, not the dev venv's copy
 
 
-@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+@pytest.mark.skipif(not dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
 def test_r_kernel_test(catalog):
     r = catalog.test("ir")
     assert r.ok, r.error
@@ -287,7 +288,7 @@ async def test_kernel_test_job_through_the_service(catalog):
         server.stop()
 
 
-@pytest.mark.skipif(not _dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
+@pytest.mark.skipif(not dpkg_installed("r-cran-irkernel"), reason="r-cran-irkernel not installed")
 def test_install_r_is_idempotent_and_registers_ir(catalog):
     change = catalog.install_r()
     assert not change.changed and "nothing to change" in change.message

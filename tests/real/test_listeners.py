@@ -291,8 +291,8 @@ def test_the_stack_runs_on_privileged_ports_and_passes_the_checks(
     """What the installer now does by default: hub API, proxy API and service below 1024."""
     if os.geteuid() != 0:
         pytest.skip("needs root")
-    from jupyter_extension_companion.demo import HubLauncher
-    from jupyter_extension_companion.installer import checks
+    from jupyter_extension_companion.provision import health as checks
+    from jupyter_extension_companion.provision.hub_process import HubLauncher
     from jupyter_extension_companion.provision.listeners import unprivileged_port_start
 
     hub_port, proxy_port, service_port = _free_low_ports(3)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from jupyter_extension_companion.demo import HubLauncher, free_port
+from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port
 
 from .conftest import RealHub, _shared_venv_for_tests
 
@@ -138,7 +138,7 @@ def test_in_one_origin_a_student_page_is_the_teachers_own(hub_users):
 def test_doctor_and_installer_find_the_service_by_its_host(subdomain_hub):
     """The proxy serves the service on classroom--service.<hub host>: the checks send that Host
     (from the hub access file), or they would report a running service as down."""
-    from jupyter_extension_companion.installer import checks
+    from jupyter_extension_companion.provision import health as checks
 
     access = checks.read_access(subdomain_hub.launcher.paths)
     assert access is not None

@@ -194,7 +194,7 @@ async def test_capacity_route(paths):
 
 
 def test_doctor_reports_capacity(paths):
-    from jupyter_extension_companion.cli.doctor import capacity_finding
+    from jupyter_extension_companion.provision.health import capacity_finding
 
     finding = capacity_finding(paths)
     assert "active students with Java" in finding.what

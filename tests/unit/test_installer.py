@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_extension_companion.installer import checks
-from jupyter_extension_companion.installer.adopt import read_old_config
 from jupyter_extension_companion.installer.engine import Context, Step, run_steps
 from jupyter_extension_companion.installer.main import check_host, install_steps
 from jupyter_extension_companion.installer.options import parse_options
 from jupyter_extension_companion.installer.steps_python import package_fingerprint, unsatisfied
 from jupyter_extension_companion.installer.uninstall import uninstall_steps
+from jupyter_extension_companion.provision import health as checks
 from jupyter_extension_companion.provision.errors import ClassroomError, CommandFailed
+from jupyter_extension_companion.provision.existing_hub import read_old_config
 
 GUIDE_CONFIG = """\
 # jupyterhub_config.py as the teaching guide writes it
@@ -260,7 +260,10 @@ def test_https_warning_only_for_plain_http_beyond_loopback() -> None:
 def test_users_of_the_old_hub_database_are_found(tmp_path: Path) -> None:
     import sqlite3
 
-    from jupyter_extension_companion.installer.adopt import hub_db_candidates, read_hub_db_users
+    from jupyter_extension_companion.provision.existing_hub import (
+        hub_db_candidates,
+        read_hub_db_users,
+    )
 
     config = tmp_path / "jupyterhub_config.py"
     config.write_text(GUIDE_CONFIG)

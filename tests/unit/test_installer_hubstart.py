@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_extension_companion.installer import checks
+from jupyter_extension_companion.installer import checks as installer_checks
 from jupyter_extension_companion.installer import main as installer_main
 from jupyter_extension_companion.installer.engine import Context
 from jupyter_extension_companion.installer.options import parse_options
+from jupyter_extension_companion.provision import health as checks
 
 
 class FakeHub:
@@ -58,7 +59,7 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hubs: list[FakeHub],
         calls.append(1)
         return blocker if len(calls) > 1 else None
 
-    monkeypatch.setattr(checks, "start_blocker", start_blocker)
+    monkeypatch.setattr(installer_checks, "start_blocker", start_blocker)
     monkeypatch.setattr(checks, "check_hub_api", lambda api: checks.Finding("ok", "hub API"))
     monkeypatch.setattr(checks, "check_proxy", lambda *a: checks.Finding("ok", "proxy"))
     monkeypatch.setattr(checks, "check_service", service_check)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
-from jupyter_extension_companion.provision import jars as jars_mod
+from jupyter_extension_companion.provision import jar_files
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.jars import JarStore, check_jar_bytes, on_classpath
+from jupyter_extension_companion.provision.jar_files import check_jar_bytes, on_classpath
+from jupyter_extension_companion.provision.jars import JarStore
 from jupyter_extension_companion.provision.kernels import KernelCatalog
 
 
@@ -110,7 +111,7 @@ def test_zip_without_classes_refused():
 
 
 def test_oversize_refused(monkeypatch, store):
-    monkeypatch.setattr(jars_mod, "MAX_JAR_BYTES", 100)
+    monkeypatch.setattr(jar_files, "MAX_JAR_BYTES", 100)
     with pytest.raises(ClassroomError) as e:
         store.add_upload("x.jar", make_jar({"a/B.class": b"x" * 500}))
     assert e.value.status == 413
@@ -188,10 +189,10 @@ def test_add_maven_with_fake_repo_and_tamper(store):
 
 
 def test_cli_upload_list_remove(tmp_path, capsys, monkeypatch):
-    from jupyter_extension_companion.cli import jars as cli_jars
+    from jupyter_extension_companion.cli import common as cli_common
     from jupyter_extension_companion.cli.main import main
 
-    monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli_common.os, "geteuid", lambda: 0)
     good = tmp_path / "good.jar"
     good.write_bytes(make_jar(pom=("org.example", "good", "1.0")))
     text = tmp_path / "notes.jar"
@@ -209,8 +210,10 @@ def test_cli_upload_list_remove(tmp_path, capsys, monkeypatch):
     assert main([*prefix, "jars", "add", "not-coordinates"]) == 1
     assert "group:artifact:version" in capsys.readouterr().err
     audit = (tmp_path / "host/var/lib/jupyterhub-classroom/audit.log").read_text().splitlines()
-    assert [json.loads(line)["action"] for line in audit] == [
-        "jar.upload",
-        "jar.remove",
-        "jar.restore",
+    assert [(json.loads(line)["action"], json.loads(line)["outcome"]) for line in audit] == [
+        ("jar.upload", "ok"),
+        ("jar.upload", "refused"),  # not a jar: provision refused it
+        ("jar.remove", "ok"),
+        ("jar.restore", "ok"),
+        ("jar.add_maven", "refused"),  # bad coordinates
     ]

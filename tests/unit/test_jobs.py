@@ -7,7 +7,7 @@ import time
 import pytest
 
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.jobs import JobRegistry
+from jupyter_extension_companion.service.jobs import JobRegistry
 
 
 def test_progress_and_result():

@@ -9,11 +9,8 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.kernels import (
-    CLASSROOM_JVM_OPTIONS,
-    KernelCatalog,
-    check_kernel_name,
-)
+from jupyter_extension_companion.provision.kernel_install import CLASSROOM_JVM_OPTIONS
+from jupyter_extension_companion.provision.kernels import KernelCatalog, check_kernel_name
 
 
 def spec(folder: Path, **kw) -> None:
@@ -146,11 +143,11 @@ def test_install_ijava_from_zip(catalog, tmp_path):
 
 
 def test_cli_env_and_list(catalog, capsys, monkeypatch):
-    from jupyter_extension_companion.cli import jars as cli_jars
+    from jupyter_extension_companion.cli import common as cli_common
     from jupyter_extension_companion.cli import kernels as cli_kernels
 
-    monkeypatch.setattr(cli_jars.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths: catalog)
+    monkeypatch.setattr(cli_common.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(cli_kernels, "KernelCatalog", lambda paths, **kw: catalog)
     from jupyter_extension_companion.cli.main import main
 
     assert main(["kernels", "env", "java", "JJAVA_JVM_OPTS=-Xmx256m"]) == 0

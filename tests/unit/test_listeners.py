@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jupyter_extension_companion.installer import checks
+from jupyter_extension_companion.provision import health as checks
 from jupyter_extension_companion.provision import listeners
 from jupyter_extension_companion.provision.errors import ClassroomError
 from jupyter_extension_companion.provision.listeners import TcpSocket, parse_proc_net_tcp

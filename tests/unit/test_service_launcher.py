@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_extension_companion import demo
+from jupyter_extension_companion.provision import hub_process
 from jupyter_extension_companion.provision.errors import ClassroomError
 
 
@@ -18,8 +19,8 @@ def test_usable_by_everyone(tmp_path):
     closed.mkdir(mode=0o700)
     (closed / "python").write_text("")
     os.chmod(tmp_path, 0o755)
-    assert demo.usable_by_everyone(Path("/usr/bin/env"))
-    assert not demo.usable_by_everyone(closed / "python")
+    assert hub_process.usable_by_everyone(Path("/usr/bin/env"))
+    assert not hub_process.usable_by_everyone(closed / "python")
 
 
 def test_hub_venv_refuses_a_python_students_cannot_run(tmp_path, monkeypatch):
@@ -32,13 +33,13 @@ def test_hub_venv_refuses_a_python_students_cannot_run(tmp_path, monkeypatch):
     os.chmod(venv / "bin" / "python", 0o755)
     monkeypatch.setenv("CLASSROOM_HUB_VENV", str(venv))
     with pytest.raises(ClassroomError) as e:
-        demo.hub_venv()
+        hub_process.hub_venv()
     assert "CLASSROOM_HUB_VENV" in e.value.message
-    assert demo.hub_venv(students_spawn=False) == venv
+    assert hub_process.hub_venv(students_spawn=False) == venv
 
 
 def test_demo_refuses_existing_accounts(monkeypatch):
     monkeypatch.setattr(demo, "_account_exists", lambda name: name == "demo-student1")
     with pytest.raises(ClassroomError) as e:
-        demo.run_demo(port=demo.free_port())
+        demo.run_demo(port=hub_process.free_port())
     assert e.value.code == "demo_account_exists" and "demo-student1" in e.value.message

@@ -10,7 +10,7 @@ import pytest
 
 from jupyter_extension_companion.provision import (
     broker,
-    jars,
+    jar_files,
     kernels,
     maven,
     pylibs,
@@ -56,7 +56,7 @@ CASES = {
     "maven group": (lambda tmp, v: maven.Coordinates.parse(f"{v}:gson:2.10.1"),
                     "com.google.code.gson"),
     "maven artifact": (lambda tmp, v: maven.Coordinates.parse(f"com.google:{v}:2.10.1"), "gson"),
-    "jar name": (lambda tmp, v: jars.check_jar_name(v), "gson-2.10.1.jar"),
+    "jar name": (lambda tmp, v: jar_files.check_jar_name(v), "gson-2.10.1.jar"),
     "python requirement": (lambda tmp, v: pylibs.parse_requirement(v + "=="), None),
     "snippet name": (_snippet, "my-snippet"),
     "template name": (_template, "my-template"),

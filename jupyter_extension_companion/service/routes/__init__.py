@@ -21,6 +21,7 @@ from . import (
     notebooks,
     roster,
     school,
+    trash,
     users,
 )
 
@@ -35,6 +36,7 @@ AREAS: list[ModuleType] = [
     kernels,
     notebooks,
     culling,
+    trash,
     school,
 ]
 

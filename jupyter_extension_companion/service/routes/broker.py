@@ -39,14 +39,8 @@ class BrokerHandler(ClassroomHandler):
         if body.get("hasPassword") and not body.get("password"):
             body.pop("password", None)
         body.pop("hasPassword", None)
-        paths = self.ctx.paths
-        result = await self.change(
-            "broker.set",
-            "class broker",
-            lambda: broker.write_class_broker(paths, body),
-            # the audit line says what was changed, never the password itself
-            fields=sorted(k for k in body if k != "password"),
-            credentials_changed="password" in body,
+        result = await self.blocking(
+            broker.write_class_broker, self.ctx.paths, body, actor=self.actor
         )
         self.send(result)
 
@@ -71,42 +65,23 @@ class BrokerTestHandler(ClassroomHandler):
 class SnippetsHandler(ClassroomHandler):
     async def post(self) -> None:
         body = self.json_body()
-        order = body.get("order", 500)
-        paths = self.ctx.paths
-        language = body.get("language")
-        name = body.get("name")
-        result = await self.change(
-            "snippet.add",
-            f"{language}/{name}",
-            lambda: snippets.add_class_snippet(
-                paths,
-                language=language,  # type: ignore[arg-type]
-                name=name,  # type: ignore[arg-type]
-                title=body.get("title", ""),
-                description=body.get("description", "") or "",
-                body=body.get("body", ""),
-                order=order,
-            ),
-        )
+        result = await self.blocking(
+            snippets.add_class_snippet, self.ctx.paths, actor=self.actor,
+            language=body.get("language"), name=body.get("name"), title=body.get("title", ""),
+            description=body.get("description", "") or "", body=body.get("body", ""),
+            order=body.get("order", 500),
+        )  # fmt: skip
         self.send(result, status=201 if result["changed"] else 200)
 
 
 class TemplatesHandler(ClassroomHandler):
     async def post(self) -> None:
         body = self.json_body()
-        paths = self.ctx.paths
-        name = body.get("name")
-        result = await self.change(
-            "template.add",
-            str(name),
-            lambda: templates.add_class_template(
-                paths,
-                name=name,  # type: ignore[arg-type]
-                title=body.get("title", ""),
-                notebook=body.get("notebook"),
-                description=body.get("description", "") or "",
-            ),
-        )
+        result = await self.blocking(
+            templates.add_class_template, self.ctx.paths, actor=self.actor,
+            name=body.get("name"), title=body.get("title", ""), notebook=body.get("notebook"),
+            description=body.get("description", "") or "",
+        )  # fmt: skip
         self.send(result, status=201 if result["changed"] else 200)
 
 

@@ -20,8 +20,7 @@ class CullingHandler(ClassroomHandler):
     async def put(self) -> None:
         current = (await self.blocking(read_timeouts, self.ctx.paths)).to_json()
         timeouts = parse_timeouts({**current, **self.json_body()})  # refuses before writing
-        change = await self.change("culling.set", "culling", write_timeouts, self.ctx.paths,
-                                   timeouts, **timeouts.to_json())
+        change = await self.blocking(write_timeouts, self.ctx.paths, timeouts, actor=self.actor)
         self.send({**change.to_json(), "timeouts": timeouts.to_json()})
 
 

@@ -3,6 +3,7 @@
 - ``GET /api/v1/kernels`` -> {kernels: [KernelInfo]}
 - ``POST /api/v1/kernels/{kind}/install`` (kind: python, java, r; body {java_kernel?}) -> {job}
 - ``DELETE /api/v1/kernels/{name}`` -> Change (moved to the trash)
+- ``POST /api/v1/kernels/{name}/restore`` -> Change
 - ``PUT /api/v1/kernels/{name}/env`` {env: {KEY: value}} -> Change
 - ``POST /api/v1/kernels/{name}/test`` -> {job} (result: KernelTestResult)
 - ``POST /api/v1/kernels/test`` -> {job} (result: {results: [KernelTestResult]})
@@ -15,12 +16,15 @@ from typing import Any
 from ...provision.errors import ClassroomError
 from ...provision.kernels import KernelCatalog, check_kernel_name
 from ..base import ClassroomHandler, Route, json_body_schema, op
+from .trash import restore_route
 
 
 class KernelsHandler(ClassroomHandler):
     async def get(self) -> None:
-        kernels = await self.blocking(KernelCatalog(self.ctx.paths).list)
-        self.send({"kernels": [k.to_json() for k in kernels]})
+        catalog = KernelCatalog(self.ctx.paths)
+        kernels = await self.blocking(catalog.list)
+        self.send({"kernels": [k.to_json() for k in kernels],
+                   "trash": await self.blocking(catalog.trashed)})
 
 
 class KernelInstallHandler(ClassroomHandler):
@@ -38,8 +42,7 @@ class KernelInstallHandler(ClassroomHandler):
                 "`classroom kernels install java --ijava-zip PATH` on the host",
                 code="bad_kind",
             )
-        catalog = KernelCatalog(self.ctx.paths)
-        actor = self.actor
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
             fn: Any = {
@@ -47,15 +50,7 @@ class KernelInstallHandler(ClassroomHandler):
                 "java": catalog.install_java,
                 "r": catalog.install_r,
             }[kind]
-            try:
-                change = fn(progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(actor, "kernel.install", kind, "failed", code=e.code)
-                raise
-            self.ctx.audit.record(
-                actor, "kernel.install", kind, "ok" if change.changed else "unchanged"
-            )
-            return change.to_json()
+            return fn(progress=progress).to_json()
 
         job_id = self.ctx.jobs.start(work, kind=f"kernels.install.{kind}", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -63,9 +58,8 @@ class KernelInstallHandler(ClassroomHandler):
 
 class KernelHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
-        catalog = KernelCatalog(self.ctx.paths)
-        change = await self.change("kernel.remove", name, catalog.remove, name)
-        self.send(change.to_json())
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
+        self.send((await self.blocking(catalog.remove, name)).to_json())
 
 
 class KernelEnvHandler(ClassroomHandler):
@@ -74,8 +68,8 @@ class KernelEnvHandler(ClassroomHandler):
         env = self.json_body().get("env")
         if not isinstance(env, dict):
             raise ClassroomError("'env' must be an object of NAME: value", code="bad_field")
-        catalog = KernelCatalog(self.ctx.paths)
-        change = await self.change("kernel.env", name, catalog.set_env, name, env, keys=sorted(env))
+        catalog = KernelCatalog(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(catalog.set_env, name, env)
         self.send(change.to_json())
 
 
@@ -136,6 +130,7 @@ ROUTES: list[Route] = [
         KernelHandler,
         {"delete": op("Move a kernelspec to the trash -> Change")},
     ),
+    restore_route("/api/v1/kernels/{name}/restore", "kernels", "a kernelspec"),
     Route(
         "/api/v1/kernels/{name}/env",
         KernelEnvHandler,

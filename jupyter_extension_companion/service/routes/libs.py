@@ -8,7 +8,8 @@
 - ``POST /api/v1/jars/{file}/restore`` -> Change
 - ``GET /api/v1/pylibs`` -> {packages: [{name, version, files}], folder}
 - ``POST /api/v1/pylibs`` {requirement} -> {job} (result: Change)
-- ``DELETE /api/v1/pylibs/{name}`` -> Change
+- ``DELETE /api/v1/pylibs/{name}`` -> Change (moved to the trash)
+- ``POST /api/v1/pylibs/{name}/restore`` -> Change
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import binascii
 from typing import Any
 
 from ...provision.errors import ClassroomError
-from ...provision.jars import MAX_JAR_BYTES, JarStore, check_jar_name
+from ...provision.jar_files import MAX_JAR_BYTES, check_jar_name
+from ...provision.jars import JarStore
 from ...provision.maven import MAVEN_CENTRAL, Coordinates, normalize_repository
 from ...provision.pylibs import SharedPythonLibs, parse_requirement
 from ..base import KIB, ClassroomHandler, Route, json_body_schema, op
+from .trash import restore_route
 
 
 def _changes_json(changes: list[Any]) -> dict[str, Any]:
@@ -57,26 +60,10 @@ class JarsMavenHandler(ClassroomHandler):
         # validate before the job starts: a bad request answers 400 at once
         Coordinates.parse(coords)
         repository = normalize_repository(repository)
-        store = JarStore(self.ctx.paths)
-        actor = self.actor
+        store = JarStore(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
-            try:
-                changes = store.add_maven(coords, repository, with_deps, progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(
-                    actor, "jar.add_maven", coords, "refused", code=e.code, reason=e.message
-                )
-                raise
-            for c in changes:
-                self.ctx.audit.record(
-                    actor,
-                    "jar.add_maven",
-                    c.name,
-                    "ok" if c.changed else "unchanged",
-                    coords=coords,
-                )
-            return _changes_json(changes)
+            return _changes_json(store.add_maven(coords, repository, with_deps, progress=progress))
 
         job_id = self.ctx.jobs.start(work, kind="jars.maven", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -100,32 +87,23 @@ class JarsUploadHandler(ClassroomHandler):
             data = base64.b64decode(data_b64, validate=True)
         except (binascii.Error, ValueError) as e:
             raise ClassroomError(f"'data_base64' is not valid base64: {e}", code="bad_field") from e
-        store = JarStore(self.ctx.paths)
-        change = await self.change(
-            "jar.upload", filename, store.add_upload, filename, data, size=len(data)
-        )
+        store = JarStore(self.ctx.paths, actor=self.actor)
+        change = await self.blocking(store.add_upload, filename, data)
         self.send(change.to_json())
 
 
 class JarHandler(ClassroomHandler):
     async def delete(self, file: str) -> None:
-        store = JarStore(self.ctx.paths)
-        change = await self.change("jar.remove", file, store.remove, file)
-        self.send(change.to_json())
-
-
-class JarRestoreHandler(ClassroomHandler):
-    async def post(self, file: str) -> None:
-        store = JarStore(self.ctx.paths)
-        change = await self.change("jar.restore", file, store.restore, file)
-        self.send(change.to_json())
+        store = JarStore(self.ctx.paths, actor=self.actor)
+        self.send((await self.blocking(store.remove, file)).to_json())
 
 
 class PyLibsHandler(ClassroomHandler):
     async def get(self) -> None:
         libs = SharedPythonLibs(self.ctx.paths)
         items = await self.blocking(libs.list)
-        self.send({"packages": [p.to_json() for p in items], "folder": str(libs.folder)})
+        self.send({"packages": [p.to_json() for p in items], "folder": str(libs.folder),
+                   "trash": await self.blocking(libs.trashed)})
 
     async def post(self) -> None:
         body = self.json_body()
@@ -135,19 +113,10 @@ class PyLibsHandler(ClassroomHandler):
                 "'requirement' (NAME or NAME==VERSION) is required", code="bad_field"
             )
         parse_requirement(requirement)
-        libs = SharedPythonLibs(self.ctx.paths)
-        actor = self.actor
+        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
-            try:
-                change = libs.install(requirement, progress=progress)
-            except ClassroomError as e:
-                self.ctx.audit.record(actor, "pylib.install", requirement, "failed", code=e.code)
-                raise
-            self.ctx.audit.record(
-                actor, "pylib.install", requirement, "ok" if change.changed else "unchanged"
-            )
-            return change.to_json()
+            return libs.install(requirement, progress=progress).to_json()
 
         job_id = self.ctx.jobs.start(work, kind="pylibs.install", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -155,9 +124,8 @@ class PyLibsHandler(ClassroomHandler):
 
 class PyLibHandler(ClassroomHandler):
     async def delete(self, name: str) -> None:
-        libs = SharedPythonLibs(self.ctx.paths)
-        change = await self.change("pylib.remove", name, libs.remove, name)
-        self.send(change.to_json())
+        libs = SharedPythonLibs(self.ctx.paths, actor=self.actor)
+        self.send((await self.blocking(libs.remove, name)).to_json())
 
 
 _JOB = "-> {job} (202); poll GET /api/v1/jobs/{id}"
@@ -219,11 +187,7 @@ ROUTES: list[Route] = [
         JarHandler,
         {"delete": op("Move a shared jar to the trash -> Change")},
     ),
-    Route(
-        "/api/v1/jars/{file}/restore",
-        JarRestoreHandler,
-        {"post": op("Bring a jar back from the trash -> Change")},
-    ),
+    restore_route("/api/v1/jars/{file}/restore", "jars", "a jar"),
     Route(
         "/api/v1/pylibs",
         PyLibsHandler,
@@ -241,6 +205,7 @@ ROUTES: list[Route] = [
     Route(
         "/api/v1/pylibs/{name}",
         PyLibHandler,
-        {"delete": op("Remove a shared Python package -> Change")},
+        {"delete": op("Move a shared Python package to the trash -> Change")},
     ),
+    restore_route("/api/v1/pylibs/{name}/restore", "pylibs", "a Python package"),
 ]

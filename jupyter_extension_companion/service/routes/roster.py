@@ -64,7 +64,6 @@ class ApplyHandler(ClassroomHandler):
             return out
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
-        self.audit("roster.apply", f"{len(rows)} rows", "started", job=job_id)
         self.send({"job": job_id}, status=202)
 
 
