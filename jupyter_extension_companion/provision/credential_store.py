@@ -13,7 +13,8 @@ kept for the teacher who made it, for :data:`KEEP_SECONDS` (30 minutes):
 
 Overwriting before unlinking is best effort on journalling or copy-on-write file systems; the
 folder is root-only either way (SECURITY.md). The passwords never reach the audit log: it
-records only that a sheet of N students was kept, fetched or shredded.
+records only that a sheet of N students was kept, fetched or shredded
+(``credentials.keep`` / ``credentials.fetch`` / ``credentials.discard``).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class CredentialStore:
             path = self._file(teacher)
             shred(path)
             write_text_atomic(path, json.dumps(data), mode=0o600)
-        self._record(teacher, "keep_credentials", len(creds), kind=kind,
+        self._record(teacher, "credentials.keep", len(creds), kind=kind,
                      expires=_iso(sheet.expires))
         return sheet
 
@@ -156,7 +157,7 @@ class CredentialStore:
             raise NotFound(f"No credentials are kept for you: a sheet is kept {minutes} minutes "
                            "after an import or new passwords. Make new passwords for the "
                            "students instead.")
-        self._record(teacher, "fetch_credentials", len(sheet.credentials), kind=sheet.kind)
+        self._record(teacher, "credentials.fetch", len(sheet.credentials), kind=sheet.kind)
         return sheet
 
     def peek(self, teacher: str) -> dict[str, Any] | None:
@@ -172,7 +173,7 @@ class CredentialStore:
         with _lock:
             gone = shred(self._file(teacher))
         if gone:
-            self._record(teacher, "discard_credentials", 0)
+            self._record(teacher, "credentials.discard", 0)
         return gone
 
     def sweep(self) -> int:

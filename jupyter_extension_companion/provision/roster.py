@@ -454,22 +454,21 @@ class Roster:
             seen.add(name)
             account = accounts.get(name)
             if account is None or account.is_system:
-                self._refused("set_password", name, "no student account")
-                raise NotFound(f"There is no student account {name!r}: nothing was changed.")
+                raise self._refused("set_password", name, NotFound(
+                    f"There is no student account {name!r}: nothing was changed."))
             if name == self.actor:
-                message = ("Your own password is not changed with the class: leave yourself "
-                           "out (nothing was changed).")
-                self._refused("set_password", name, message)
-                raise ClassroomError(message, code="self", status=409)
+                raise self._refused("set_password", name, ClassroomError(
+                    "Your own password is not changed with the class: leave yourself out "
+                    "(nothing was changed).", code="self", status=409))
         passwords = {name: generate_password() for name in wanted}
         try:
             self.accounts.set_passwords(passwords)
         except ClassroomError as exc:
             for name in wanted:
-                self.audit.record(self.actor, "set_password", name, "failed", message=exc.message)
+                self._refused("set_password", name, exc)
             raise
         for name in wanted:
-            self.audit.record(self.actor, "set_password", name, "changed", generated=True)
+            self.audit.record(self.actor, "user.set_password", name, OK, generated=True)
         return [Credentials(name, passwords[name], True, accounts[name].full_name or None,
                             "password set") for name in wanted]
 

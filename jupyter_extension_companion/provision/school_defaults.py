@@ -101,7 +101,8 @@ def write_school_defaults(paths: ClassroomPaths, updates: Any, *, audit: AuditLo
         clean = check_updates(updates)
     except ClassroomError as exc:
         if audit is not None:
-            audit.record(actor, "set_school_defaults", "school", "refused", reason=exc.message)
+            audit.record(actor, "school.set", "school defaults", "refused", reason=exc.message,
+                         code=exc.code)
         raise
     current = read_school_defaults(paths)
     changed = False
@@ -117,6 +118,6 @@ def write_school_defaults(paths: ClassroomPaths, updates: Any, *, audit: AuditLo
                                      + "\n", mode=0o644)
     result = read_school_defaults(paths)
     if audit is not None:
-        audit.record(actor, "set_school_defaults", "school", "changed" if changed else "unchanged",
-                     **clean)
+        audit.record(actor, "school.set", "school defaults",
+                     "changed" if changed else "unchanged", settings=clean)
     return result, changed

@@ -29,10 +29,10 @@ SERVER_OF = "Server of %1"
 
 
 def _school() -> dict[str, bool] | None:
-    from .mqtt import _class_venv
+    from .mqtt import _class_paths
 
-    venv = _class_venv()
-    return read_school_file(venv) if venv is not None else None
+    paths = _class_paths()
+    return read_school_file(paths.venv) if paths is not None else None
 
 
 def _language() -> str:

@@ -56,7 +56,7 @@ def test_kept_for_the_teacher_root_only_then_shredded(tmp_path: Path) -> None:
     assert store.get("teach").to_json()["count"] == 2
     # no password in the audit log
     log = paths.audit_log.read_text()
-    assert "pw-anna" not in log and "keep_credentials" in log and "fetch_credentials" in log
+    assert "pw-anna" not in log and "credentials.keep" in log and "credentials.fetch" in log
     # after 30 minutes: gone, and the file is shredded
     clock.now += 30 * 60
     with pytest.raises(NotFound, match="30 minutes"):

@@ -52,7 +52,7 @@ def test_defaults_read_write_and_refuse(tmp_path: Path) -> None:
             write_school_defaults(paths, bad)
     assert school_file(paths.venv).read_text() == before
     entry = json.loads(paths.audit_log.read_text().splitlines()[0])
-    assert entry["actor"] == "teach" and entry["action"] == "set_school_defaults"
+    assert entry["actor"] == "teach" and entry["action"] == "school.set"
 
 
 def _handler(name: str, admin: bool) -> types.SimpleNamespace:
