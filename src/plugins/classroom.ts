@@ -232,7 +232,9 @@ function setup(
       isEnabled: () => credentials.kept !== null,
       execute: () => showLastSheet(credentials, trans)
     });
-    credentials.changed.connect(() => commands.notifyCommandChanged());
+    credentials.changed.connect(() =>
+      commands.notifyCommandChanged(CommandIDs.lastCredentials)
+    );
     commands.addCommand(CommandIDs.classTable, {
       label: trans.__('Open Class Table'),
       caption: trans.__('The class as a table in the main area'),
