@@ -71,6 +71,21 @@ class ClassroomPaths:
         return self.state / "hub.json"
 
     @property
+    def roster_mappings(self) -> Path:
+        """Root-only JSON: the column mappings teachers chose for roster files, by header shape."""
+        return self.state / "roster-mappings.json"
+
+    @property
+    def assignments(self) -> Path:
+        """Root-only JSON: the handed-out assignments, their targets and who got them."""
+        return self.state / "assignments.json"
+
+    @property
+    def handouts(self) -> Path:
+        """Root-only copies of what was handed out (for students who join a class later)."""
+        return self.state / "handouts"
+
+    @property
     def trash(self) -> Path:
         return self.state / "trash"
 

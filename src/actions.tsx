@@ -181,15 +181,15 @@ export async function importRoster(
   trans: TranslationBundle,
   credentials?: CredentialsModel
 ): Promise<void> {
-  const body = new RosterImportBody(model, trans, kept =>
-    credentials?.noteKept(kept)
-  );
+  const body = new RosterImportBody(model, trans);
   await showDialog({
     title: trans.__('Import roster'),
     body,
     hasClose: false,
     buttons: [Dialog.cancelButton({ label: trans.__('Close') })]
   });
+  // the service keeps the import's passwords for this teacher: offer them again
+  void credentials?.refresh();
   const unsaved = body.unsaved;
   if (unsaved.length > 0) {
     // The passwords exist only in this browser now: one more chance to keep them.

@@ -313,28 +313,63 @@ export function fetchNotebook(
   );
 }
 
-/** Step one of a roster import: what would happen to each row. Changes nothing. */
-export function previewRoster(csv: string): Promise<Classroom.IPreview> {
-  const body: Classroom.IPreviewRequest = { csv };
-  return send<Classroom.IPreview>('admin/roster/preview', 'POST', body);
+/**
+ * Step one of a roster import: upload the file's bytes as they are (the server detects the
+ * encoding and the delimiter, and keeps the rows for this teacher). Answers how the file was
+ * read and the preview, or a column-mapping request when the header was not recognised.
+ */
+export function uploadRoster(
+  file: Blob,
+  filename: string
+): Promise<Classroom.IRosterUpload> {
+  return requestAPI<Classroom.IRosterUpload>(
+    `admin/roster/uploads?filename=${enc(filename)}`,
+    { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } }
+  );
+}
+
+/** Preview an upload again: with a column mapping and/or the teacher's usernames. */
+export function previewUpload(
+  upload: string,
+  request: Classroom.IRosterPreviewRequest
+): Promise<Classroom.IRosterUpload> {
+  return send<Classroom.IRosterUpload>(
+    `admin/roster/uploads/${enc(upload)}/preview`,
+    'POST',
+    request
+  );
 }
 
 /**
- * Step two: create the accounts in a job and follow its progress. Resolves with the per-row
- * results (with the passwords, shown once); rejects with the job's message.
+ * Step two: create the accepted rows of an upload in a job and follow its progress.
+ * Resolves with the job's id and its per-row results (with the passwords, shown once).
  */
-export async function applyRoster(
-  rows: Classroom.IApplyRow[],
+export async function applyUpload(
+  upload: string,
+  request: Classroom.IRosterApplyRequest,
   onProgress?: Classroom.ProgressCallback
-): Promise<Classroom.IApplyResult> {
-  const result = await runJob<
-    Classroom.IApplyResult | Classroom.IApplyResultRow[] | null
-  >('admin/roster/apply', { rows }, onProgress);
+): Promise<Classroom.IImportDone> {
+  const { job } = await send<Classroom.IJobStarted>(
+    `admin/roster/uploads/${enc(upload)}/apply`,
+    'POST',
+    request
+  );
+  const result = await pollJob<Classroom.IApplyResult | null>(job, onProgress);
   if (!result) {
     throw new ClassroomAPIError('The import failed.', 500, 'failed');
   }
-  // Accept the bare list too (the per-row results are what matters).
-  return Array.isArray(result) ? { results: result } : result;
+  return { job, result };
+}
+
+/** A credentials sheet (CSV or printable slips) of the given rows, written by the server. */
+export function credentialsSheet(
+  request: Classroom.ICredentialsSheetRequest
+): Promise<Classroom.ICredentialsSheet> {
+  return send<Classroom.ICredentialsSheet>(
+    'admin/roster/credentials',
+    'POST',
+    request
+  );
 }
 
 // ---------------------------------------------------------------- jars
@@ -541,4 +576,53 @@ export function toBase64(buffer: ArrayBuffer): string {
     binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
   }
   return btoa(binary);
+}
+
+// ---------------------------------------------------------------- lesson (issue 13)
+
+/** The class live: online, servers, kernels, memory, last error per student. */
+export function getClassLive(
+  className: string | null,
+  fresh = false
+): Promise<Classroom.IClassLive> {
+  const query = new URLSearchParams();
+  if (className) {
+    query.set('class', className);
+  }
+  if (fresh) {
+    query.set('fresh', 'true');
+  }
+  const q = query.toString();
+  return get<Classroom.IClassLive>(`admin/live${q ? `?${q}` : ''}`);
+}
+
+/** The handed-out assignments. */
+export async function listAssignments(): Promise<Classroom.IAssignment[]> {
+  return (await get<{ assignments: Classroom.IAssignment[] }>('admin/handouts'))
+    .assignments;
+}
+
+/** Hand out a notebook, folder or template (a job; never overwrites a student's file). */
+export function handOut(
+  request: Classroom.IHandoutRequest,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IHandoutResult> {
+  return runJob<Classroom.IHandoutResult>(
+    'admin/handouts',
+    request,
+    onProgress
+  );
+}
+
+/** Collect an assignment from a class into ~/notebooks/collected/ (a job). */
+export function collect(
+  assignment: string,
+  className: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.ICollectResult> {
+  return runJob<Classroom.ICollectResult>(
+    `admin/handouts/${enc(assignment)}/collect`,
+    { class: className },
+    onProgress
+  );
 }

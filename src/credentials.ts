@@ -1,14 +1,18 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import * as api from './api';
+import { Classroom } from './tokens';
+
 /**
- * One student's credentials as the teacher hands them out. Built in the browser from a job
- * result or a reply: passwords are never stored on the server.
+ * One student's credentials as the teacher hands them out, from a job result or a reply
+ * (passwords are not stored on the server; the sheet is written by it on request).
  */
 export interface ICredentialRow {
   username: string;
   full_name: string | null;
   password: string;
+  class_name?: string | null;
 }
 
 /** The hub's base path (`/` for a hub at the root), from the page config. */
@@ -53,100 +57,77 @@ export function perUserOrigins(
   return hub !== '' && here !== hub && here.endsWith('.' + hub);
 }
 
-function csvField(value: string): string {
-  // Quote every field; a leading =,+,-,@ would be a formula in a spreadsheet.
-  let text = value;
-  if (/^[=+\-@]/.test(text)) {
-    text = "'" + text;
-  }
-  return '"' + text.replace(/"/g, '""') + '"';
+/**
+ * The UI language the credentials sheet follows (set by the plugin from the translator:
+ * `de...` gives German words and `;` between fields, as German spreadsheet programs expect).
+ */
+let sheetLanguage = 'en';
+
+export function setSheetLanguage(languageCode: string): void {
+  sheetLanguage = languageCode || 'en';
 }
 
-/** The credentials as CSV (UTF-8 with BOM so spreadsheet programs read umlauts). */
-export function credentialsCsv(rows: ICredentialRow[]): string {
-  const lines = [['username', 'full name', 'password', 'login URL']];
-  const url = loginUrl();
-  for (const row of rows) {
-    lines.push([row.username, row.full_name ?? '', row.password, url]);
-  }
-  return '\ufeff' + lines.map(l => l.map(csvField).join(',')).join('\r\n');
-}
-
-/** Offer the credentials CSV as a download. */
-export function downloadCredentials(
+function sheetRequest(
   rows: ICredentialRow[],
-  filename = 'classroom-credentials.csv'
-): void {
-  const blob = new Blob([credentialsCsv(rows)], {
-    type: 'text/csv;charset=utf-8'
-  });
+  format: 'csv' | 'html'
+): Classroom.ICredentialsSheetRequest {
+  return {
+    rows: rows.map(r => ({
+      username: r.username,
+      full_name: r.full_name,
+      password: r.password,
+      class_name: r.class_name ?? null
+    })),
+    format,
+    language: sheetLanguage,
+    login_url: loginUrl()
+  };
+}
+
+/**
+ * Offer the credentials as a CSV download, written by the server (the one credentials writer:
+ * formula guard, byte order mark, login URL, class; named after the class and the day).
+ */
+export async function downloadCredentials(
+  rows: ICredentialRow[]
+): Promise<boolean> {
+  const sheet = await api.credentialsSheet(sheetRequest(rows, 'csv'));
+  const blob = new Blob([sheet.content], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = filename;
+  a.download = sheet.filename;
   a.style.display = 'none';
   document.body.appendChild(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return true;
 }
 
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** A printable HTML page with one slip per student. */
-export function slipsHtml(
+/**
+ * Open the printable slips (one per student, written by the server) in a new window.
+ * The window opens at once (browsers allow pop-ups only right after a click) and shows the
+ * slips when they arrive. Resolves false if the browser blocked the window.
+ */
+export async function openSlips(
   rows: ICredentialRow[],
   trans: TranslationBundle
-): string {
-  const url = escapeHtml(loginUrl());
-  const slips = rows
-    .map(
-      row => `<section class="slip">
-  <h2>${escapeHtml(row.full_name || row.username)}</h2>
-  <dl>
-    <dt>${escapeHtml(trans.__('Address'))}</dt><dd>${url}</dd>
-    <dt>${escapeHtml(trans.__('Username'))}</dt><dd class="mono">${escapeHtml(row.username)}</dd>
-    <dt>${escapeHtml(trans.__('Password'))}</dt><dd class="mono">${escapeHtml(row.password)}</dd>
-  </dl>
-</section>`
-    )
-    .join('\n');
-  return `<!DOCTYPE html>
-<html><head><meta charset="utf-8">
-<title>${escapeHtml(trans.__('Classroom login slips'))}</title>
-<style>
-body { font-family: sans-serif; margin: 1cm; }
-.slip { border: 1px dashed #666; padding: 0.4cm 0.6cm; margin-bottom: 0.5cm; page-break-inside: avoid; }
-.slip h2 { font-size: 14pt; margin: 0 0 0.2cm 0; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1cm 0.5cm; margin: 0; }
-dt { font-weight: bold; }
-dd { margin: 0; }
-.mono { font-family: monospace; font-size: 13pt; letter-spacing: 0.05em; }
-@media print { .noprint { display: none; } body { margin: 0; } }
-</style></head>
-<body>
-<p class="noprint"><button onclick="window.print()">${escapeHtml(trans.__('Print'))}</button></p>
-${slips}
-</body></html>`;
-}
-
-/** Open the printable slips in a new window. Returns false if the browser blocked it. */
-export function openSlips(
-  rows: ICredentialRow[],
-  trans: TranslationBundle
-): boolean {
-  const blob = new Blob([slipsHtml(rows, trans)], {
-    type: 'text/html;charset=utf-8'
-  });
-  const url = URL.createObjectURL(blob);
-  const win = window.open(url, '_blank');
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return win !== null;
+): Promise<boolean> {
+  const win = window.open('', '_blank');
+  if (!win) {
+    return false;
+  }
+  win.document.title = trans.__('Classroom login slips');
+  try {
+    const sheet = await api.credentialsSheet(sheetRequest(rows, 'html'));
+    const blob = new Blob([sheet.content], { type: 'text/html;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    win.location.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return true;
+  } catch (error) {
+    win.close();
+    throw error;
+  }
 }

@@ -101,27 +101,111 @@ export namespace Classroom {
     input: {
       username: string | null;
       full_name: string | null;
+      first_name?: string | null;
+      last_name?: string | null;
       password_given: boolean;
-      /** Present only if the server echoes it (never stored). */
-      password?: string;
     };
     /** null when the row is refused */
     username: string | null;
     suggested: string | null;
     action: 'create' | 'exists' | 'refuse';
     reason: string;
+    /** the class the file gives */
+    class_name: string | null;
+    /** the student's ID in the school software, if the file has one */
+    external_id: string | null;
+    /** the file's password (only in the uploader's own preview) */
+    password?: string;
   }
 
   export interface IPreview {
     rows: IPreviewRow[];
     summary: { [key: string]: number };
+    /** the classes the file names */
+    classes: string[];
   }
 
-  /** One row sent to roster/apply. */
-  export interface IApplyRow {
+  /** A field of a roster row that a column can hold. */
+  export type RosterField =
+    | 'username'
+    | 'full_name'
+    | 'first_name'
+    | 'last_name'
+    | 'password'
+    | 'class_name'
+    | 'external_id';
+
+  /** One column of an uploaded roster file. */
+  export interface IRosterColumn {
+    index: number;
+    title: string;
+    /** what it is read as (a RosterField, or email/birth_date/gender: never read), or null */
+    field: string | null;
+    /** the first values (none for personal data that is never read) */
+    samples: string[];
+  }
+
+  /**
+   * POST admin/roster/uploads (the file's bytes) and admin/roster/uploads/ID/preview: how the
+   * file was read and, once its columns are known, the preview.
+   */
+  export interface IRosterUpload extends Partial<IPreview> {
+    upload: string;
+    filename: string;
+    mapping_needed: boolean;
+    encoding: string;
+    delimiter: string;
+    columns: IRosterColumn[];
+    mapping?: { [field: string]: number };
+    mapped_by_hand?: boolean;
+    /** with mapping_needed: the fields a column can be mapped to */
+    fields?: RosterField[];
+    /** with mapping_needed: what the teacher is asked */
+    message?: string;
+  }
+
+  /** The teacher's username for the row on a line of the file. */
+  export interface IRosterEdit {
+    line: number;
     username: string;
-    full_name?: string;
-    password?: string;
+  }
+
+  export interface IRosterPreviewRequest {
+    mapping?: { [field: string]: number };
+    edits?: IRosterEdit[];
+  }
+
+  export interface IRosterApplyRequest {
+    edits?: IRosterEdit[];
+    /** create the acceptable rows even if others are refused */
+    skip_refused?: boolean;
+  }
+
+  /** A finished import: its job (for the credentials sheet) and its result. */
+  export interface IImportDone {
+    job: string;
+    result: IApplyResult;
+  }
+
+  /** POST admin/roster/credentials */
+  export interface ICredentialsSheetRequest {
+    rows: {
+      username: string;
+      full_name: string | null;
+      password: string;
+      class_name?: string | null;
+    }[];
+    format: 'csv' | 'html';
+    /** the UI language (de: German words, ';' between fields) */
+    language: string;
+    login_url: string;
+  }
+
+  export interface ICredentialsSheet {
+    filename: string;
+    format: 'csv' | 'html';
+    count: number;
+    content: string;
   }
 
   export interface IJobProgress {
@@ -165,6 +249,7 @@ export namespace Classroom {
     password?: string | null;
     generated?: boolean;
     message: string;
+    class_name?: string | null;
   }
 
   export interface IApplyResult {
@@ -206,11 +291,6 @@ export namespace Classroom {
     name: string;
     full_name?: string;
     password?: string;
-  }
-
-  /** POST admin/roster/preview */
-  export interface IPreviewRequest {
-    csv: string;
   }
 
   /** A shared jar (GET admin/jars). */
@@ -390,5 +470,110 @@ export namespace Classroom {
   export interface IHubLinks {
     /** The URL of a user's JupyterLab (admin access). */
     userLab(name: string): string;
+  }
+
+  // ---------------------------------------------------------------- lesson (issue 13)
+
+  /** One kernel of a student, from the host's process table (GET admin/live). */
+  export interface ILiveKernel {
+    id: string;
+    language: string;
+    /** 'busy' (running a cell, or using CPU) or 'idle' */
+    state: string;
+    cpu_percent: number | null;
+    memory_mb: number;
+    pids: number[];
+  }
+
+  /** The last error output in a student's newest notebook. */
+  export interface ILiveError {
+    notebook: string;
+    ename: string;
+    evalue: string;
+    modified: string;
+  }
+
+  /** One student in the class live panel. */
+  export interface ILiveStudent {
+    name: string;
+    online: boolean;
+    last_activity: string | null;
+    server_running: boolean;
+    server_ready: boolean;
+    server_pending: string | null;
+    server_started: string | null;
+    memory_mb: number;
+    processes: number;
+    kernels: ILiveKernel[];
+    last_error: ILiveError | null;
+  }
+
+  /** GET admin/live?class=NAME */
+  export interface IClassLive {
+    class: string | null;
+    time: string;
+    students: ILiveStudent[];
+    timings: { [key: string]: number };
+  }
+
+  /** What happened to one file for one student. */
+  export interface IHandoutFile {
+    path: string;
+    /** written, suffixed (the student's own file kept), unchanged, updated */
+    outcome: string;
+    written_as: string;
+  }
+
+  /** The hand-out, collect or return for one student. */
+  export interface IStudentOutcome {
+    student: string;
+    /** handed_out, unchanged, collected, missing, refused, failed */
+    outcome: string;
+    message: string;
+    files: IHandoutFile[];
+    skipped: string[];
+  }
+
+  /** POST admin/handouts: what to hand out to whom. */
+  export interface IHandoutRequest {
+    /** a path below the teacher's ~/notebooks, or template:NAME */
+    source: string;
+    assignment?: string;
+    classes?: string[];
+    students?: string[];
+    again?: boolean;
+  }
+
+  /** The result of a hand-out job. */
+  export interface IHandoutResult {
+    assignment: string;
+    source: string;
+    classes: string[];
+    files: string[];
+    students: IStudentOutcome[];
+    counts: { [outcome: string]: number };
+  }
+
+  /** The result of a collect job. */
+  export interface ICollectResult {
+    assignment: string;
+    label: string;
+    /** the teacher's folder, relative to their ~/notebooks */
+    folder: string;
+    time: string;
+    students: IStudentOutcome[];
+    missing: string[];
+  }
+
+  /** GET admin/handouts: one remembered assignment. */
+  export interface IAssignment {
+    name: string;
+    source: string;
+    teacher: string;
+    classes: string[];
+    students: string[];
+    files: string[];
+    updated: string;
+    delivered: number;
   }
 }

@@ -3,3 +3,4 @@ import './libs.css';
 import './mqtt.css';
 import './idle.css';
 import './classtable.css';
+import './lesson.css';

@@ -126,6 +126,7 @@ class Sampler:
         self.peak_kb = 0
         self.first_ticks: dict[int, int] = {}
         self.last_ticks: dict[int, int] = {}
+        self.kinds: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -133,7 +134,10 @@ class Sampler:
         by_kind: dict[str, int] = {}
         for pid in tree(self.root):
             kb = _pss_kb(pid)
-            by_kind[_kind(pid)] = by_kind.get(_kind(pid), 0) + kb
+            kind = _kind(pid)
+            if kind != "gone":
+                self.kinds.setdefault(pid, kind)
+            by_kind[kind] = by_kind.get(kind, 0) + kb
             ticks = _cpu_ticks(pid)
             self.first_ticks.setdefault(pid, ticks if pid in self._baseline else 0)
             self.last_ticks[pid] = max(ticks, self.last_ticks.get(pid, 0))
@@ -158,8 +162,16 @@ class Sampler:
 
     @property
     def cpu_seconds(self) -> float:
+        return sum(self.cpu_by_kind().values())
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        """CPU seconds used during the storm per kind of process (server, java, python, hub)."""
         hz = os.sysconf("SC_CLK_TCK")
-        return sum(self.last_ticks[p] - self.first_ticks.get(p, 0) for p in self.last_ticks) / hz
+        out: dict[str, float] = {}
+        for p, last in self.last_ticks.items():
+            kind = self.kinds.get(p, "hub")
+            out[kind] = out.get(kind, 0.0) + (last - self.first_ticks.get(p, 0)) / hz
+        return out
 
 
 # -- one student -----------------------------------------------------------------------------
@@ -436,6 +448,8 @@ class StormResult:
     steady_parts_mb: dict[str, float]
     cpu_s: float
     wall_s: float
+    cpu_parts_s: dict[str, float] = field(default_factory=dict)
+    load: tuple[str, str] = ("", "")
 
     @property
     def ready(self) -> list[float]:
@@ -450,8 +464,13 @@ class StormResult:
 
 
 def storm(label: str, hub_pid: int, hub_url: str, api: str, admin_token: str, names: list[str],
-          tokens: dict[str, str], mqtt_port: int, timeout: float, settle: float) -> StormResult:
+          tokens: dict[str, str], mqtt_port: int, timeout: float, settle: float,
+          warmup: float = 10.0) -> StormResult:
     students = [Student(n, tokens[n]) for n in names]
+    # Both hubs start the storm from rest: ours starts its services (the classroom service, the
+    # idle culler) with the hub, and their start-up would otherwise compete with the first spawns.
+    time.sleep(warmup)
+    load_before = load_average()
     sampler = Sampler(hub_pid).start()
     base = sampler.base
     t0 = time.monotonic()
@@ -477,7 +496,13 @@ def storm(label: str, hub_pid: int, hub_url: str, api: str, admin_token: str, na
     for s in students:
         if s.error:
             print(f"  [{label}] {s.name}: {s.error}", flush=True)
-    return StormResult(label, students, peak, steady, parts, sampler.cpu_seconds, wall)
+    return StormResult(label, students, peak, steady, parts, sampler.cpu_seconds, wall,
+                       sampler.cpu_by_kind(), (load_before, load_average()))
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages (other work on this host skews every figure)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def stop_servers(api: str, token: str, names: list[str]) -> None:
@@ -509,20 +534,76 @@ def report(r: StormResult) -> None:
     print("  steady/student   " + "  ".join(
         f"{k} {parts[k] / n:.0f} MB" for k in ("server", "java", "python")) +
         f"  (hub+proxy+services growth {parts['hub']:.0f} MB total)")
-    print(f"  CPU              {r.cpu_s:7.0f} s ({r.cpu_s / n:.1f}/student)")
+    cpu = r.cpu_parts_s
+    print(f"  CPU              {r.cpu_s:7.0f} s ({r.cpu_s / n:.1f}/student: " + "  ".join(
+        f"{k} {cpu.get(k, 0.0) / n:.1f}" for k in ("server", "java", "python")) +
+        f"; hub+proxy+services {cpu.get('hub', 0.0):.0f} s total)")
+    print(f"  load average     before {r.load[0]}  after {r.load[1]}  (host: {os.cpu_count()} CPUs)")
     print(f"  students per GB  {1024 / per if per > 0 else float('nan'):.1f}")
+
+
+def summary(results: list[StormResult]) -> None:
+    """Ratios ours/plain. A label given more than once in ``--storms`` (e.g.
+    ``plain,ours,ours,plain``: the order cancels a load that drifts during the run) is pooled:
+    ready times of all its storms together, memory and CPU per student averaged."""
+    print("\n== summary ==")
+    by: dict[str, list[StormResult]] = {}
+    for r in results:
+        by.setdefault(r.label, []).append(r)
+    if "plain" not in by or "ours" not in by:
+        return
+    p, o = by["plain"], by["ours"]
+
+    def ready(rs: list[StormResult]) -> list[float]:
+        return [x for r in rs for x in r.ready]
+
+    def per(rs: list[StormResult], part: str) -> float:
+        return statistics.mean(r.steady_parts_mb[part] / len(r.students) for r in rs)
+
+    def cpu(rs: list[StormResult], part: str) -> float:
+        return statistics.mean(r.cpu_parts_s.get(part, 0.0) / len(r.students) for r in rs)
+
+    rp, ro = ready(p), ready(o)
+    print(f"storms: {', '.join(r.label for r in results)}; load before/after each: "
+          + "; ".join(f"{r.label} {r.load[0]} / {r.load[1]}" for r in results))
+    for q, name in ((.5, "p50"), (.95, "p95")):
+        print(f"server ready {name}: ours {pct(ro, q):.1f} s / plain {pct(rp, q):.1f} s = "
+              f"{pct(ro, q) / pct(rp, q):.2f}x" + (" (target <= 1.3x)" if q == .95 else ""))
+    print(f"server ready max: ours {max(ro):.1f} s / plain {max(rp):.1f} s")
+    jo, jp = [x for r in o for x in r.java_first], [x for r in p for x in r.java_first]
+    print(f"Java 1st result p50/p95: ours {pct(jo, .5):.1f}/{pct(jo, .95):.1f} s, plain "
+          f"{pct(jp, .5):.1f}/{pct(jp, .95):.1f} s")
+    print("CPU s/student (server, java, python): ours " +
+          ", ".join(f"{cpu(o, k):.1f}" for k in ("server", "java", "python")) + "; plain " +
+          ", ".join(f"{cpu(p, k):.1f}" for k in ("server", "java", "python")))
+    steady_o = statistics.mean(r.per_student(r.steady_mb) for r in o)
+    steady_p = statistics.mean(r.per_student(r.steady_mb) for r in p)
+    print(f"steady memory/student: ours {steady_o:.0f} MB / plain {steady_p:.0f} MB = "
+          f"{steady_o / steady_p:.2f}x")
+    jb, ja = per(p, "java"), per(o, "java")
+    print(f"Java kernel/student: stock JJava {jb:.0f} MB -> classroom {ja:.0f} MB "
+          f"({(1 - ja / jb) * 100:.0f}% less)")
+    wb = jb + per(p, "server") + per(p, "python")
+    wa = ja + per(o, "server") + per(o, "python")
+    print(f"student with Java (server+kernels): {wb:.0f} MB -> {wa:.0f} MB "
+          f"({(1 - wa / wb) * 100:.0f}% less; target >= 40%); students per GB "
+          f"{1024 / wb:.1f} -> {1024 / wa:.1f}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", "--students", type=int, default=30)
     ap.add_argument("--storms", default="plain,ours",
-                    help="comma list of plain, ours, ours-stockjvm (default plain,ours)")
+                    help="comma list of plain, ours, ours-stockjvm (default plain,ours); a "
+                    "label may repeat, e.g. plain,ours,ours,plain, and is then pooled")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per step and student")
     ap.add_argument("--settle", type=float, default=15, help="seconds before steady memory")
+    ap.add_argument("--warmup", type=float, default=10,
+                    help="seconds between a hub's start and its storm")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (hub logs)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if os.geteuid() != 0:
         print("run as root (system accounts, PAM)", file=sys.stderr)
         return 2
@@ -531,6 +612,16 @@ def main() -> int:
             print(f"{tool} is not installed", file=sys.stderr)
             return 2
     storms = [s.strip() for s in args.storms.split(",") if s.strip()]
+    # A host's package is pip-installed, with its byte code compiled at install; this checkout
+    # is an editable install whose server modules only the students' servers import, and they
+    # cannot write __pycache__ here: without this, each of them compiled the extension anew.
+    # (Not the snippet files: they are data, not modules.)
+    import compileall
+    import re
+
+    import jupyter_extension_companion
+    compileall.compile_dir(Path(jupyter_extension_companion.__file__).parent, quiet=1,
+                           rx=re.compile(r"[/\\]snippets[/\\]"))
     work = Path(tempfile.mkdtemp(prefix="class-storm-", dir="/var/tmp"))
     os.chmod(work, 0o711)
     venv = hub_venv()
@@ -574,18 +665,18 @@ def main() -> int:
         mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
         print(f"host: {cpu_count} CPUs, {mem_gb:.1f} GB; N={args.students}; storms {storms}",
               flush=True)
-        for label in storms:
+        for i, label in enumerate(storms):
             variant = "ours" if label == "ours" else "stock"
-            jpath = kernels_root(work / f"jupyter-{label}", java_src, variant,
+            jpath = kernels_root(work / f"jupyter-{i}-{label}", java_src, variant,
                                  libs_paths.java_libs, libs_paths)
             print(f"\n== storm {label} ==", flush=True)
             if label == "plain":
-                plain = PlainHub(work / "plain", jpath, int(args.timeout)).start()
+                plain = PlainHub(work / f"plain-{i}", jpath, int(args.timeout)).start()
                 _api("POST", f"{plain.api_url}/users", plain.token, {"usernames": names})
                 tokens = {n: plain.user_token(n) for n in names}
                 assert plain.process is not None
                 r = storm(label, plain.process.pid, plain.url, plain.api_url, plain.token, names,
-                          tokens, mqtt_port, args.timeout, args.settle)
+                          tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(plain.api_url, plain.token, names)
                 plain.stop()
                 plain = None
@@ -595,31 +686,12 @@ def main() -> int:
                 tokens = {n: ours.user_token(n, note="storm", expires_in=7200) for n in names}
                 assert ours.process is not None
                 r = storm(label, ours.process.pid, ours.url, ours.api_url, ours.token, names,
-                          tokens, mqtt_port, args.timeout, args.settle)
+                          tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(ours.api_url, ours.token, names)
                 ours.stop()
             report(r)
             results.append(r)
-        by = {r.label: r for r in results}
-        print("\n== summary ==")
-        if "plain" in by and "ours" in by:
-            p, o = by["plain"], by["ours"]
-            print(f"server ready p95: ours {pct(o.ready, .95):.1f} s / plain "
-                  f"{pct(p.ready, .95):.1f} s = {pct(o.ready, .95) / pct(p.ready, .95):.2f}x "
-                  "(target <= 1.3x)")
-            print(f"steady memory/student: ours {o.per_student(o.steady_mb):.0f} MB / plain "
-                  f"{p.per_student(p.steady_mb):.0f} MB = "
-                  f"{o.steady_mb / p.steady_mb:.2f}x")
-            jb = p.steady_parts_mb["java"] / len(p.students)
-            ja = o.steady_parts_mb["java"] / len(o.students)
-            print(f"Java kernel/student: stock JJava {jb:.0f} MB -> classroom {ja:.0f} MB "
-                  f"({(1 - ja / jb) * 100:.0f}% less; target >= 40%)")
-            wb = jb + p.steady_parts_mb["server"] / len(p.students) + \
-                p.steady_parts_mb["python"] / len(p.students)
-            wa = ja + o.steady_parts_mb["server"] / len(o.students) + \
-                o.steady_parts_mb["python"] / len(o.students)
-            print(f"student with Java (server+kernels): {wb:.0f} MB -> {wa:.0f} MB "
-                  f"({(1 - wa / wb) * 100:.0f}% less)")
+        summary(results)
         if args.json:
             args.json.write_text(json.dumps([{
                 "label": r.label, "n": len(r.students),
@@ -632,6 +704,8 @@ def main() -> int:
                 "steady_parts_per_student_mb": {k: v / len(r.students)
                                                 for k, v in r.steady_parts_mb.items()},
                 "cpu_s": r.cpu_s, "wall_s": r.wall_s,
+                "cpu_per_student_s": {k: v / len(r.students) for k, v in r.cpu_parts_s.items()},
+                "load_before": r.load[0], "load_after": r.load[1],
             } for r in results], indent=1))
     finally:
         if plain is not None:

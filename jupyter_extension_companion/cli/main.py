@@ -16,7 +16,7 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.audit import AuditLog, Auditor, cli_actor
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, pylibs, trash, users
+from . import broker, culling, demo, doctor, jars, kernels, lesson, pylibs, trash, users
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
@@ -29,6 +29,7 @@ COMMANDS = [
     broker,
     culling,
     trash,
+    lesson,
 ]
 
 

@@ -7,18 +7,24 @@ import getpass
 import json
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..paths import ClassroomPaths
 from ..provision.atomic import write_text_atomic
 from ..provision.audit import AuditLog, cli_actor
 from ..provision.changes import Change
-from ..provision.credentials import credentials_csv, credentials_html
+from ..provision.credentials import (
+    credentials_csv,
+    credentials_filename,
+    credentials_html,
+    language_of,
+)
 from ..provision.errors import ClassroomError
 from ..provision.hub_api import HubClient
 from ..provision.roster import Credentials, Roster
-from ..provision.roster_import import apply, decode_csv_bytes, preview
+from ..provision.roster_apply import apply_plan
+from ..provision.roster_import import preview
+from ..provision.roster_parse import FIELDS, MappingNeeded, RosterMappings, parse_roster
 from ..provision.system_accounts import SystemAccounts
 
 
@@ -62,9 +68,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="add the students of a CSV roster")
     p.add_argument("file", type=Path, metavar="FILE",
-                   help="CSV with a header row: username, full name, password (only username "
-                   "or full name needed); ';' or ',' separated, UTF-8")
+                   help="CSV with a header row, as school software exports it (WebUntis, "
+                   "SchILD, IServ, Moodle): username and/or names (Vorname, Nachname, ...), "
+                   "optional password, class, ID; ';' ',' or tab; UTF-8, Windows-1252 or "
+                   "ISO-8859-1")
+    p.add_argument("--column", action="append", default=[], metavar="FIELD=N",
+                   help="which column (1 = first) holds a field when the header is not "
+                   f"recognised; fields: {', '.join(FIELDS)}; remembered for files with the "
+                   "same header")
     p.add_argument("--dry-run", action="store_true", help="only say what would happen")
+    p.add_argument("--json", action="store_true",
+                   help="print the preview as JSON (the same as the sidebar's)")
+    p.add_argument("--language", choices=("en", "de"),
+                   help="language of the credentials sheet (German: ';' separated); "
+                   "default from $LANG")
     p.add_argument("--skip-refused", action="store_true",
                    help="create the acceptable rows even if others are refused")
     p.add_argument("--credentials-out", type=Path, metavar="PATH",
@@ -228,20 +245,66 @@ def cmd_teacher(args: argparse.Namespace) -> int:
     return _print_change(make_roster(args.paths).set_teacher(args.name, not args.revoke))
 
 
+def _column_mapping(values: list[str]) -> dict[str, int] | None:
+    """``--column first_name=2`` options as a mapping (0-based), or None when none given."""
+    if not values:
+        return None
+    mapping: dict[str, int] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if not number.strip().isdigit() or int(number) < 1:
+            raise ClassroomError(f"--column {value!r}: write FIELD=N with N the column number "
+                                 "(1 = first), e.g. --column first_name=2.", code="bad_mapping")
+        mapping[name.strip()] = int(number) - 1
+    return mapping
+
+
+def _explain_mapping(needed: MappingNeeded) -> None:
+    print(needed.to_json()["message"], file=sys.stderr)
+    print(f"(read as {needed.encoding}, separated by {needed.delimiter!r})", file=sys.stderr)
+    for c in needed.columns:
+        samples = ", ".join(c.samples) or "-"
+        print(f"  column {c.index + 1}: {c.title!r}  e.g. {samples}", file=sys.stderr)
+    print(f"Say which is which, e.g. --column last_name=1 --column first_name=2 (fields: "
+          f"{', '.join(FIELDS)}).", file=sys.stderr)
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or ``name-2.csv``, ``name-3.csv``... if it exists (never overwrite a sheet)."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise ClassroomError(f"Cannot read {args.file}: {exc.strerror}.", code="no_file") from None
+    mapping = _column_mapping(args.column)
     roster = make_roster(args.paths)
-    plan = preview(decode_csv_bytes(data), roster)
-    for row in plan.rows:
+    parsed = parse_roster(data, mapping, RosterMappings(args.paths.roster_mappings))
+    if isinstance(parsed, MappingNeeded):
+        if args.json:
+            print(json.dumps(parsed.to_json(), indent=2, ensure_ascii=False))
+        _explain_mapping(parsed)
+        return 1
+    plan = preview(parsed.rows, roster)
+    if args.json:
+        print(json.dumps({"mapping_needed": False, **parsed.info(), **plan.to_json()},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(f"read as {parsed.encoding}, separated by {parsed.delimiter!r}")
+    for row in plan.rows if not args.json else ():
         shown = row.username or row.input.get("username") or row.input.get("full_name") or ""
+        klass = f"  [{row.class_name}]" if row.class_name else ""
         reason = f"  ({row.reason})" if row.reason else ""
-        print(f"line {row.line:>4}  {row.action:<7} {shown}{reason}")
+        print(f"line {row.line:>4}  {row.action:<7} {shown}{klass}{reason}")
     s = plan.summary
     print(f"{s['total']} rows: {s['create']} to create, {s['exists']} existing, "
-          f"{s['refuse']} refused")
+          f"{s['refuse']} refused", file=sys.stderr if args.json else sys.stdout)
     if s["refuse"] and not args.skip_refused:
         if args.dry_run:
             return 1
@@ -251,10 +314,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             code="refused_rows",
         )
     if args.dry_run:
-        print("dry run: nothing changed")
+        print("dry run: nothing changed", file=sys.stderr if args.json else sys.stdout)
         return 1 if s["refuse"] else 0
-    accepted = plan.accepted()
-    if not accepted:
+    if not plan.accepted():
         print("nothing to create")
         return 1 if s["refuse"] else 0
 
@@ -262,19 +324,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         percent = f"{fraction * 100:3.0f}%" if fraction is not None else "    "
         print(f"[{percent}] {message}", file=sys.stderr, flush=True)
 
-    results = apply(accepted, roster, progress).results
+    imported = apply_plan(plan, roster, progress, skip_refused=True)
+    results = imported.results
     failed = [r for r in results if not r.ok]
     for r in results:
         print(f"{r.username}: {'ok' if r.ok else 'FAILED'} - {r.message}")
     creds = [r.credentials() for r in results if r.ok and r.password]
     if creds:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        out = args.credentials_out or Path(f"credentials-{stamp}.csv")
-        write_text_atomic(out, credentials_csv(creds), mode=0o600)
+        language = language_of(args.language or os.environ.get("LANG"))
+        classes = {name: c for name, c in imported.classes.items()
+                   if any(cr.name == name for cr in creds)}
+        url = hub_url(args.paths)
+        out = args.credentials_out or _unused(Path(credentials_filename(classes.values(),
+                                                                        language)))
+        write_text_atomic(out, credentials_csv(creds, login_url=url, classes=classes,
+                                               language=language), mode=0o600)
         print(f"credentials of {len(creds)} students written to {out.resolve()} (mode 0600): "
               "hand them out, then delete the file")
         if args.credentials_html:
-            page = credentials_html(creds, hub_url(args.paths))
+            page = credentials_html(creds, url, classes=classes, language=language)
             write_text_atomic(args.credentials_html, page, mode=0o600)
             print(f"printable slips written to {args.credentials_html.resolve()}")
     ok = len(results) - len(failed)

@@ -18,8 +18,10 @@ from .kernels import KernelCatalog
 
 #: Steady memory per active student (server + Java kernel + Python kernel), MB, measured by
 #: bench/class-storm with N=30 on a 2-core, 24 GB host (2026-11-30): with the classroom JVM
-#: options (server 97 + Java 98 + Python 34) and with JJava's stock kernelspec (100 + 217 + 35).
-PER_STUDENT_MB_CLASSROOM_JVM = 229
+#: options and the class-data sharing archive (server 100 + Java 92 + Python 35, two storms,
+#: 13:20-13:45) and with JJava's stock kernelspec (100 + 217 + 35, an earlier run; 100 + 164 +
+#: 34 in the 13:20 run, where 2 of 30 stock kernels died under load).
+PER_STUDENT_MB_CLASSROOM_JVM = 228
 PER_STUDENT_MB_STOCK_JVM = 352
 #: Kept free for the system, the hub, the proxy and the services, and for bursts.
 RESERVE_MB = 1024

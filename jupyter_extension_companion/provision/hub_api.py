@@ -191,6 +191,10 @@ class HubClient:
         """Ask the hub to stop the user's default server."""
         self.request("DELETE", f"/users/{_q(name)}/server")
 
+    def get_group(self, name: str) -> dict | None:
+        """The hub group ``name`` (a class): ``{"name", "users": [...], ...}``, or None."""
+        return self.request("GET", f"/groups/{_q(name)}", ok_missing=True)
+
     def whoami(self) -> dict:
         """The model of the token's owner (a service or a user)."""
         return self.request("GET", "/user")

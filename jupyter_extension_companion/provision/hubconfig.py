@@ -11,7 +11,8 @@ What the rendered config does (JupyterHub 5):
   (``allow_existing_users``), listed admins are hub admins. Admins reach every user's server
   through the built-in ``admin`` role (its ``access:servers`` scope); ``admin_access`` is set as
   well for older tools that read it.
-- ``LocalProcessSpawner`` starting the venv's ``jupyterhub-singleuser`` in ``~/notebooks`` with
+- ``LocalProcessSpawner`` (``hub_spawner.VerifiedSpawner``: the route goes only to a server of
+  the student's own uid) starting the venv's ``jupyterhub-singleuser`` in ``~/notebooks`` with
   ``/lab`` as the default URL; a pre-spawn hook makes ``~/notebooks`` (owned by the user) first.
 - The spawner environment carries the shared libraries (``PYTHONPATH``, ``R_LIBS_SITE``) and the
   classroom service's URL for the server extension's forwarder. The Java class path is *not* set
@@ -330,7 +331,9 @@ def render_hub_config(settings: HubSettings) -> str:
         "c.JupyterHub.admin_access = True",
         "",
         "# Servers: the venv's single-user server, JupyterLab, in ~/notebooks",
-        "c.JupyterHub.spawner_class = 'localprocess'",
+        "# JupyterHub's local spawner that adds a student's route only once that student's own",
+        "# server listens on the port it was given (hub_spawner.py)",
+        "c.JupyterHub.spawner_class = 'jupyter_extension_companion.hub_spawner.VerifiedSpawner'",
         f"c.Spawner.cmd = {r([str(bin_dir / 'jupyterhub-singleuser')])}",
         "c.Spawner.default_url = '/lab'",
         f"c.Spawner.notebook_dir = {r('~/' + paths.notebooks_folder)}",
@@ -340,10 +343,16 @@ def render_hub_config(settings: HubSettings) -> str:
         "",
         "",
         "def classroom_make_notebooks(spawner):",
-        '    """Refuse a disabled student; make ~/notebooks (never through a symlink)."""',
+        '    """Refuse a disabled student; make ~/notebooks (never through a symlink); hand-outs."""',
         "    from jupyter_extension_companion.provision.system_accounts import prepare_spawn",
         "",
         f"    prepare_spawn(spawner.user.name, {r(paths.notebooks_folder)})",
+        "    # hand-outs of the student's classes not received yet (provision/handout.py)",
+        "    from jupyter_extension_companion.provision.handout import deliver_pending, state_paths",
+        "",
+        "    deliver_pending(spawner.user.name, [g.name for g in spawner.user.groups],",
+        f"                    state_paths({r(str(paths.state))}, {r(str(paths.home_root))}, "
+        f"{r(paths.notebooks_folder)}))",
         "",
         "",
         "c.Spawner.pre_spawn_hook = classroom_make_notebooks",

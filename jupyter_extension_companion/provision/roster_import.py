@@ -1,55 +1,23 @@
-"""Roster import: a CSV class list, previewed row by row, then applied in one batch.
+"""Roster import, step one: the plan. Per row what will happen, changing nothing.
 
-Step one, :func:`preview`, changes nothing: per row it says what will happen (``create``,
-``exists``) or why the row is refused, with a suggested valid username where one can be made.
-Step two, :func:`apply`, takes the rows the teacher accepted (possibly with edited usernames)
-and creates them through :meth:`Roster.add_many` (one ``useradd`` per student, one ``chpasswd``,
-one hub ``POST /users``), reporting per row.
-
-The CSV as spreadsheet programs export it: a header row; ``;`` or ``,`` (or tab) between
-fields; UTF-8 with or without a byte-order mark (Windows-1252 is accepted from files too).
-Columns (case and spacing do not matter, German names accepted): ``username``, ``full name``
-(or ``first name`` + ``last name``), ``password``. Only a username or a full name is required;
-without a username one is made from the full name and shown in the preview.
+:func:`preview` takes the rows of a roster file (parsed by :mod:`.roster_parse`, the one
+parser) and says per row what :mod:`.roster_apply` would do (``create``, ``exists``) or why the
+row is refused, with a suggested valid username where one can be made. A teacher's edits of
+usernames come back as :func:`with_edits` on the same rows and go through this same check;
+rows sent as JSON (:func:`rows_from_json`) too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .changes import Progress
 from .errors import ClassroomError
 from .passwords import password_problem
-from .roster import AddResult, NewStudent, Roster
+from .roster import Roster
+from .roster_parse import MAX_ROWS, InputRow, rows_from_text
 from .system_accounts import _gecos_problem
-from .usernames import suggest_username, transliterate, username_problem
-
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5000
-
-_COLUMNS = {
-    "username": {"username", "user", "login", "loginname", "account", "benutzername",
-                 "benutzer", "nutzername", "kennung", "uid"},
-    "full_name": {"fullname", "name", "displayname", "vollstaendigername", "vollername",
-                  "anzeigename", "student", "schueler", "schuelerin"},
-    "first_name": {"firstname", "givenname", "first", "vorname"},
-    "last_name": {"lastname", "surname", "familyname", "last", "nachname", "familienname"},
-    "password": {"password", "passwort", "kennwort", "pass", "pwd", "initialpassword"},
-}
-
-
-@dataclass
-class InputRow:
-    """One data row of the CSV as given (``line`` is the line number in the file)."""
-
-    line: int
-    username: str | None
-    full_name: str | None
-    password: str | None
+from .usernames import suggest_username, username_problem
 
 
 @dataclass
@@ -62,6 +30,8 @@ class PreviewRow:
     suggested: str | None
     action: str
     reason: str
+    class_name: str | None = None
+    external_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,105 +39,97 @@ class PreviewRow:
 
 @dataclass
 class Preview:
+    """The plan of a roster import: one :class:`PreviewRow` per row, in file order."""
+
     rows: list[PreviewRow]
     summary: dict[str, int] = field(default_factory=dict)
-    # Passwords from the file, by line; kept out of to_json (the UI sends them back itself).
+    # Passwords from the file, by line: only in to_json(passwords=True), for the uploader.
     passwords: dict[int, str] = field(default_factory=dict, repr=False)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"rows": [r.to_json() for r in self.rows], "summary": self.summary}
+    def to_json(self, passwords: bool = False) -> dict[str, Any]:
+        """The plan as JSON; ``passwords`` adds the file's password to its row (the uploader's
+        own preview only)."""
+        rows = [r.to_json() for r in self.rows]
+        if passwords:
+            for row in rows:
+                if row["line"] in self.passwords:
+                    row["password"] = self.passwords[row["line"]]
+        classes = sorted({r.class_name for r in self.rows if r.class_name})
+        return {"rows": rows, "summary": self.summary, "classes": classes}
 
     def accepted(self) -> list[dict[str, Any]]:
-        """The rows to apply (create or exists), with the file's passwords, for :func:`apply`."""
+        """The rows to apply (create or exists), with the file's passwords and the class."""
         return [
             {
                 "username": r.username,
                 "full_name": r.input.get("full_name"),
                 "password": self.passwords.get(r.line),
+                "class_name": r.class_name,
             }
             for r in self.rows
             if r.action in ("create", "exists")
         ]
 
-
-def decode_csv_bytes(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 (old Excel)."""
-    if len(data) > MAX_BYTES:
-        raise ClassroomError(f"The file is larger than {MAX_BYTES // 1_000_000} MB.", code="too_big")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    def refused(self) -> list[PreviewRow]:
+        """The rows that cannot be applied, with their reasons."""
+        return [r for r in self.rows if r.action == "refuse"]
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", transliterate(header.strip().lower()))
+def rows_from_json(rows: Any) -> list[InputRow]:
+    """Rows sent as JSON (``[{username, full_name?, password?, class_name?}]``), checked for
+    shape; their content is checked by :func:`preview` like a file's rows."""
+    if not isinstance(rows, list) or not rows:
+        raise ClassroomError("'rows' must be a non-empty list.", code="missing_field")
+    if len(rows) > MAX_ROWS:
+        raise ClassroomError(f"At most {MAX_ROWS} rows per import: split the roster.",
+                             code="too_large", status=413)
+    out = []
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or not isinstance(row.get("username"), str):
+            raise ClassroomError(f"Row {i}: 'username' (text) is required.", code="bad_rows")
+        for key in ("full_name", "password", "class_name", "external_id"):
+            if row.get(key) is not None and not isinstance(row[key], str):
+                raise ClassroomError(f"Row {i}: '{key}' must be text.", code="bad_rows")
+        out.append(InputRow(
+            line=i,
+            username=row["username"] or None,
+            full_name=(row.get("full_name") or "").strip() or None,
+            password=row.get("password") or None,
+            class_name=(row.get("class_name") or "").strip() or None,
+            external_id=(row.get("external_id") or "").strip() or None,
+        ))
+    return out
 
 
-def parse_csv(text: str) -> list[InputRow]:
-    """The data rows of a roster CSV. Raises :class:`ClassroomError` if no column is known."""
-    text = text.lstrip("\ufeff")
-    if len(text) > MAX_BYTES:
-        raise ClassroomError(f"The roster is larger than {MAX_BYTES // 1_000_000} MB.",
-                             code="too_big")
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first.strip():
-        raise ClassroomError("The roster is empty: it needs a header row and one row per student.",
-                             code="empty_roster")
-    delimiter = max(";,\t", key=first.count) if any(d in first for d in ";,\t") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = _key(title)
-        for column, names in _COLUMNS.items():
-            if key in names and column not in columns:
-                columns[column] = index
-    if "username" not in columns and "full_name" not in columns and not (
-        {"first_name", "last_name"} & set(columns)
-    ):
-        raise ClassroomError(
-            "The first row must name the columns, e.g. 'username;full name;password' "
-            f"(found: {', '.join(repr(h) for h in header)}).",
-            code="no_header",
-        )
-
-    def cell(row: list[str], column: str) -> str | None:
-        index = columns.get(column)
-        if index is None or index >= len(row):
-            return None
-        return row[index]
-
-    rows: list[InputRow] = []
-    for row in reader:
-        if not any(row):  # a blank line (a cell of spaces is kept, and refused)
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ClassroomError(f"The roster has more than {MAX_ROWS} rows: split it.",
-                                 code="too_big")
-        full_name = (cell(row, "full_name") or "").strip()
-        if not full_name:
-            parts = [(cell(row, c) or "").strip() for c in ("first_name", "last_name")]
-            full_name = " ".join(p for p in parts if p)
-        username = cell(row, "username")
-        password = cell(row, "password")
-        rows.append(
-            InputRow(
-                line=reader.line_num,
-                username=username if username not in (None, "") else None,
-                full_name=full_name or None,
-                password=password if password not in (None, "") else None,
-            )
-        )
-    return rows
+def with_edits(rows: list[InputRow], edits: Any) -> list[InputRow]:
+    """The rows with the teacher's usernames (``[{line, username}]``; an empty username asks
+    for one made from the name). Checked again by :func:`preview` like any row."""
+    if edits is None:
+        return rows
+    if not isinstance(edits, list):
+        raise ClassroomError("'edits' must be a list of {line, username}.", code="bad_edits")
+    by_line = {r.line: r for r in rows}
+    changed: dict[int, str | None] = {}
+    for edit in edits:
+        if (not isinstance(edit, dict) or isinstance(edit.get("line"), bool)
+                or not isinstance(edit.get("line"), int)
+                or not isinstance(edit.get("username"), str)):
+            raise ClassroomError("Each edit needs 'line' (a number) and 'username' (text).",
+                                 code="bad_edits")
+        if edit["line"] not in by_line:
+            raise ClassroomError(f"The roster has no row on line {edit['line']}.",
+                                 code="bad_edits")
+        changed[edit["line"]] = edit["username"].strip() or None
+    return [replace(r, username=changed[r.line]) if r.line in changed else r for r in rows]
 
 
-def preview(csv_text: str | list[InputRow], roster: Roster) -> Preview:
-    """Say per row what :func:`apply` would do, changing nothing.
+def preview(source: str | list[InputRow], roster: Roster) -> Preview:
+    """Say per row what :func:`.roster_apply.apply_plan` would do, changing nothing.
 
-    Reads the host's accounts once and the hub's user list once.
+    ``source`` is the parsed rows, or roster text (tests, the old JSON route). Reads the host's
+    accounts once and the hub's user list once.
     """
-    rows = parse_csv(csv_text) if isinstance(csv_text, str) else csv_text
+    rows = rows_from_text(source) if isinstance(source, str) else source
     accounts = roster.accounts.read_all()
     uids = {a.name: a.uid for a in accounts.values()}
     hub_names = {u["name"] for u in roster.hub.list_users()}
@@ -182,11 +144,14 @@ def preview(csv_text: str | list[InputRow], roster: Roster) -> Preview:
         given = {
             "username": row.username,
             "full_name": row.full_name,
+            "first_name": row.first_name,
+            "last_name": row.last_name,
             "password_given": row.password is not None,
         }
 
         def refuse(reason: str, suggested: str | None = None, row=row, given=given) -> None:
-            out.append(PreviewRow(row.line, given, None, suggested, "refuse", reason))
+            out.append(PreviewRow(row.line, given, None, suggested, "refuse", reason,
+                                  row.class_name, row.external_id))
 
         taken = existing | wanted | set(used)
         if row.username is None and not row.full_name:
@@ -227,10 +192,14 @@ def preview(csv_text: str | list[InputRow], roster: Roster) -> Preview:
                       if row.password else "exists already: nothing to change")
         else:
             action = "create"
-            reason = ("username made from the full name" if made_up
+            base = suggest_username(row.full_name or "", ()) if made_up else None
+            reason = (f"username made from the full name ({base!r} is taken)"
+                      if made_up and base and base != name
+                      else "username made from the full name" if made_up
                       else "system account exists: it will be added to the hub" if has_account
                       else "hub user exists: a system account will be made" if in_hub else "")
-        out.append(PreviewRow(row.line, given, name, name if made_up else None, action, reason))
+        out.append(PreviewRow(row.line, given, name, name if made_up else None, action, reason,
+                              row.class_name, row.external_id))
 
     summary = {"total": len(out)}
     for action in ("create", "exists", "refuse"):
@@ -238,40 +207,3 @@ def preview(csv_text: str | list[InputRow], roster: Roster) -> Preview:
     return Preview(out, summary, passwords)
 
 
-@dataclass
-class ImportResult:
-    """Per-row results of :func:`apply`, in the order of the rows."""
-
-    results: list[AddResult]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "results": [r.to_json() for r in self.results],
-            "summary": {
-                "total": len(self.results),
-                "ok": sum(1 for r in self.results if r.ok),
-                "failed": sum(1 for r in self.results if not r.ok),
-            },
-        }
-
-
-def apply(
-    rows: list[dict[str, Any]], roster: Roster, progress: Progress | None = None
-) -> ImportResult:
-    """Create the accepted rows (``{username, full_name?, password?}``) in one batch.
-
-    Every row is checked again (the teacher may have edited it); per-row results come back in
-    order, with each generated password exactly once.
-    """
-    entries = []
-    for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("username"), str):
-            raise ClassroomError("Each row needs a 'username' (text).", code="bad_rows")
-        full_name = row.get("full_name")
-        password = row.get("password")
-        if full_name is not None and not isinstance(full_name, str):
-            raise ClassroomError("'full_name' must be text.", code="bad_rows")
-        if password is not None and not isinstance(password, str):
-            raise ClassroomError("'password' must be text.", code="bad_rows")
-        entries.append(NewStudent(row["username"], full_name or None, password or None))
-    return ImportResult(roster.add_many(entries, progress))

@@ -25,6 +25,9 @@ from typing import Any, Protocol
 
 from ..paths import ClassroomPaths
 from .errors import ClassroomError, NotFound
+from .homefs import DIR_FLAGS, READ_FLAGS, SKIP_DIRS, read_at_most
+from .homefs import open_dir as _open_dir
+from .homefs import refused as _refused
 
 #: Folders below ``~/notebooks`` that are looked into (``~/notebooks/a/b/c/x.ipynb`` is depth 3).
 MAX_DEPTH = 4
@@ -36,10 +39,9 @@ MAX_SCANNED = 20_000
 #: The largest notebook that is read (bytes).
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-# O_NONBLOCK: opening a FIFO the student put there must not wait for a writer.
-_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY
-_SKIP_DIRS = frozenset({".ipynb_checkpoints", "__pycache__", ".git", "node_modules"})
+_DIR_FLAGS = DIR_FLAGS
+_FILE_FLAGS = READ_FLAGS
+_SKIP_DIRS = SKIP_DIRS
 
 
 class _Account(Protocol):
@@ -112,10 +114,6 @@ def _iso(mtime: float) -> str:
     return datetime.fromtimestamp(mtime, timezone.utc).isoformat(timespec="seconds")
 
 
-def _refused(message: str, code: str = "refused_path") -> ClassroomError:
-    return ClassroomError(message, code=code, status=403)
-
-
 def check_notebook_path(path: object, max_depth: int = MAX_DEPTH) -> list[str]:
     """The segments of a notebook path relative to ``~/notebooks``; ClassroomError if it is not
     a plain relative ``.ipynb`` path (no '..', '.', empty segments, NUL, leading '/')."""
@@ -135,18 +133,6 @@ def check_notebook_path(path: object, max_depth: int = MAX_DEPTH) -> list[str]:
     if not segments[-1].endswith(".ipynb"):
         raise ClassroomError(f"{path!r} is not a notebook (.ipynb).", code="bad_path")
     return segments
-
-
-def _open_dir(name: str, dir_fd: int | None, what: str) -> int:
-    """Open a folder without following a symlink; a clear refusal for symlinks and files."""
-    try:
-        return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
-    except FileNotFoundError:
-        raise NotFound(f"{what} does not exist.") from None
-    except OSError as e:
-        if e.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise _refused(f"{what} is a symlink or not a folder; it is not followed.") from None
-        raise
 
 
 def _untrusted(notebook: dict[str, Any]) -> dict[str, Any]:
@@ -409,16 +395,4 @@ class StudentNotebooks:
                             modified=_iso(st.st_mtime), notebook=_untrusted(notebook))
 
 
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    total = 0
-    while total < limit:
-        try:
-            chunk = os.read(fd, min(1 << 20, limit - total))
-        except BlockingIOError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)
+_read_at_most = read_at_most

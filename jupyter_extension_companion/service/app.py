@@ -15,6 +15,7 @@ from ..paths import ClassroomPaths
 from ..provision.hubconfig import SERVICE_NAME
 from .base import NotFoundHandler, Route
 from .jobs import JobRegistry
+from .roster_previews import RosterUploads
 
 log = logging.getLogger("jupyter_extension_companion.service")
 
@@ -65,6 +66,8 @@ class ServiceContext:
     #: a token must carry one of these scopes (besides its owner being a hub admin)
     access_scopes: set[str] = field(default_factory=service_access_scopes)
     jobs: JobRegistry = field(default_factory=JobRegistry)
+    #: roster files between upload and apply (the uploader's own, for 30 minutes)
+    uploads: RosterUploads = field(default_factory=RosterUploads)
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
     )

@@ -1,6 +1,8 @@
 import {
-  applyRoster,
+  applyUpload,
   ClassroomAPIError,
+  credentialsSheet,
+  uploadRoster,
   errorMessage,
   installKernel,
   listStudents,
@@ -56,7 +58,7 @@ describe('the job poller', () => {
   });
 
   it('rejects with the readable message of a job failing with {message, code}', async () => {
-    fakeJob('POST admin/roster/apply', 'j2', [
+    fakeJob('POST admin/roster/uploads/u1/apply', 'j2', [
       {
         state: 'failed',
         error: {
@@ -65,7 +67,7 @@ describe('the job poller', () => {
         }
       }
     ]);
-    const error = await applyRoster([{ username: 'anna' }]).catch(e => e);
+    const error = await applyUpload('u1', {}).catch(e => e);
     expect(error).toBeInstanceOf(ClassroomAPIError);
     expect(error.message).toBe('The roster has no username column.');
     expect(error.message).not.toContain('[object Object]');
@@ -83,5 +85,43 @@ describe('the job poller', () => {
       }
     });
     await expect(pollJob('j3')).rejects.toThrow('gone');
+  });
+});
+
+describe('roster upload', () => {
+  it('sends the file as it is (bytes, not text) with its name', async () => {
+    const bytes = new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]); // "Müller", ISO-8859-1
+    const file = new Blob([bytes]);
+    let sent: RequestInit | undefined;
+    answer('POST admin/roster/uploads?filename=10%20a.csv', (_body, init) => {
+      sent = init;
+      return { body: { upload: 'u1', mapping_needed: true, columns: [] } };
+    });
+    const reply = await uploadRoster(file, '10 a.csv');
+    expect(reply.upload).toBe('u1');
+    expect(sent?.body).toBe(file);
+    expect((sent?.headers as Record<string, string>)['Content-Type']).toBe(
+      'text/csv'
+    );
+  });
+
+  it('asks the server for the credentials sheet', async () => {
+    answer('POST admin/roster/credentials', body => ({
+      body: {
+        filename: `zugangsdaten-${body.rows[0].class_name}.csv`,
+        format: body.format,
+        count: 1,
+        content: 'x'
+      }
+    }));
+    const sheet = await credentialsSheet({
+      rows: [
+        { username: 'a', full_name: null, password: 'p', class_name: '7b' }
+      ],
+      format: 'csv',
+      language: 'de',
+      login_url: 'https://hub/hub/login'
+    });
+    expect(sheet.filename).toBe('zugangsdaten-7b.csv');
   });
 });

@@ -3,6 +3,7 @@ import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
 import { MqttModel } from '../models/mqtt';
+import { RosterImportModel } from '../models/rosterImport';
 import { StudentsModel } from '../models/students';
 import { fakeJob } from './jobs';
 import { answer, requests, reset } from './mocks/services';
@@ -104,16 +105,144 @@ describe('StudentsModel', () => {
 
   it('rejects a failed roster import with the job message', async () => {
     answer('GET admin/users', { body: { users: [] } });
-    fakeJob('POST admin/roster/apply', 'r1', [
+    answer('POST admin/roster/uploads?filename=10a.csv', { body: upload() });
+    fakeJob('POST admin/roster/uploads/u1/apply', 'r1', [
       {
         state: 'failed',
         error: { message: 'Line 3: no name.', code: 'invalid' }
       }
     ]);
-    const model = new StudentsModel();
-    await expect(
-      model.applyRoster([{ username: 'anna' }], () => undefined)
-    ).rejects.toThrow('Line 3: no name.');
+    const students = new StudentsModel();
+    const model = new RosterImportModel(() => void students.refresh());
+    await model.chooseFile(new File(['x'], '10a.csv'));
+    await model.apply();
+    expect(model.error).toBe('Line 3: no name.');
+    expect(model.step).toBe('preview');
+    expect(requests).toContain('GET admin/users');
+  });
+});
+
+function previewRow(
+  line: number,
+  action: 'create' | 'refuse',
+  username: string | null
+) {
+  return {
+    line,
+    input: {
+      username: null,
+      full_name: 'Jürgen Müller',
+      password_given: false
+    },
+    username,
+    suggested: action === 'refuse' ? 'juergen-mueller' : null,
+    action,
+    reason: action === 'refuse' ? 'taken' : '',
+    class_name: '10a',
+    external_id: null
+  };
+}
+
+function upload(rows = [previewRow(2, 'create', 'juergen-mueller')]) {
+  return {
+    upload: 'u1',
+    filename: '10a.csv',
+    mapping_needed: false,
+    encoding: 'iso-8859-1',
+    delimiter: ';',
+    columns: [],
+    rows,
+    summary: {},
+    classes: ['10a']
+  };
+}
+
+describe('RosterImportModel', () => {
+  it('uploads the file, asks for a mapping, sends it, checks edits, applies', async () => {
+    const sent: any[] = [];
+    answer('POST admin/roster/uploads?filename=liste.csv', {
+      body: {
+        ...upload(),
+        rows: undefined,
+        mapping_needed: true,
+        columns: [
+          { index: 0, title: 'A', field: null, samples: ['Müller'] },
+          { index: 1, title: 'B', field: null, samples: ['Jürgen'] }
+        ]
+      }
+    });
+    answer('POST admin/roster/uploads/u1/preview', body => {
+      sent.push(body);
+      return {
+        body: upload(
+          body.edits
+            ? [previewRow(2, 'create', 'jm')]
+            : [previewRow(2, 'refuse', null)]
+        )
+      };
+    });
+    fakeJob('POST admin/roster/uploads/u1/apply', 'r2', [
+      {
+        state: 'done',
+        result: {
+          results: [
+            {
+              username: 'jm',
+              full_name: 'Jürgen Müller',
+              ok: true,
+              password: 'Pw-1234-abcd',
+              message: 'created',
+              class_name: '10a'
+            }
+          ]
+        }
+      }
+    ]);
+    let imported = 0;
+    const model = new RosterImportModel(() => (imported += 1));
+    await model.chooseFile(new File(['A;B'], 'liste.csv'));
+    expect(model.step).toBe('mapping');
+    model.setColumn(0, 'last_name');
+    model.setColumn(1, 'first_name');
+    model.setColumn(0, 'first_name'); // one column per field
+    expect(model.mapping).toEqual({ 0: 'first_name', 1: '' });
+    model.setColumn(1, 'last_name');
+    await model.submitMapping();
+    expect(sent[0]).toEqual({ mapping: { first_name: 0, last_name: 1 } });
+    expect(model.step).toBe('preview');
+    expect(model.edits).toEqual({ 0: 'juergen-mueller' });
+    model.edit(0, ' jm ');
+    expect(model.dirty).toBe(true);
+    await model.recheck();
+    expect(sent[1]).toEqual({ edits: [{ line: 2, username: 'jm' }] });
+    expect(model.dirty).toBe(false);
+    expect(model.applicable).toBe(1);
+    await model.apply();
+    expect(model.step).toBe('done');
+    expect(model.job).toBe('r2');
+    expect(model.credentials).toEqual([
+      {
+        username: 'jm',
+        full_name: 'Jürgen Müller',
+        password: 'Pw-1234-abcd',
+        class_name: '10a'
+      }
+    ]);
+    expect(imported).toBe(1);
+  });
+
+  it('shows the server message of a refused upload', async () => {
+    answer('POST admin/roster/uploads?filename=x.xlsx', {
+      status: 400,
+      body: {
+        message: 'This is a spreadsheet, not a CSV file.',
+        code: 'not_csv'
+      }
+    });
+    const model = new RosterImportModel();
+    await model.chooseFile(new File(['PK'], 'x.xlsx'));
+    expect(model.error).toBe('This is a spreadsheet, not a CSV file.');
+    expect(model.step).toBe('choose');
   });
 });
 

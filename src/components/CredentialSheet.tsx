@@ -86,26 +86,25 @@ export function CredentialSheet(props: {
         <Button
           className="jp-classroom-primary"
           data-testid="classroom-sheet-download"
-          onClick={() => {
-            downloadCredentials(rows);
-            done();
-          }}
+          onClick={() =>
+            void downloadCredentials(rows).then(ok => (ok ? done() : undefined))
+          }
         >
           {trans.__('Download credentials (CSV)')}
         </Button>
         <Button
           data-testid="classroom-sheet-print"
-          onClick={() => {
-            if (openSlips(rows, trans)) {
-              done();
-            } else {
-              setError(
-                trans.__(
-                  'The browser blocked the new window; allow pop-ups for this page.'
-                )
-              );
-            }
-          }}
+          onClick={() =>
+            void openSlips(rows, trans).then(ok =>
+              ok
+                ? done()
+                : setError(
+                    trans.__(
+                      'The browser blocked the new window; allow pop-ups for this page.'
+                    )
+                  )
+            )
+          }
         >
           {trans.__('Print slips')}
         </Button>

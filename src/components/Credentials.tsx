@@ -57,10 +57,10 @@ export function Credentials(props: {
         >
           {copied ? trans.__('Copied') : trans.__('Copy password')}
         </Button>
-        <Button small onClick={() => downloadCredentials([row])}>
+        <Button small onClick={() => void downloadCredentials([row])}>
           {trans.__('Download (CSV)')}
         </Button>
-        <Button small onClick={() => openSlips([row], trans)}>
+        <Button small onClick={() => void openSlips([row], trans)}>
           {trans.__('Print slip')}
         </Button>
       </div>

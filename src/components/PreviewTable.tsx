@@ -12,8 +12,8 @@ export interface IPreviewTableProps {
 }
 
 /**
- * The roster preview: per row what will happen and why; refused rows get an editable
- * suggested username.
+ * The roster preview: per row the name and class from the file, what will happen and why;
+ * refused rows get an editable suggested username.
  */
 export function PreviewTable(props: IPreviewTableProps): JSX.Element {
   const { trans } = props;
@@ -31,7 +31,8 @@ export function PreviewTable(props: IPreviewTableProps): JSX.Element {
       <thead>
         <tr>
           <th>{trans.__('Line')}</th>
-          <th>{trans.__('In the file')}</th>
+          <th>{trans.__('Name')}</th>
+          <th>{trans.__('Class')}</th>
           <th>{trans.__('Username')}</th>
           <th>{trans.__('Action')}</th>
           <th>{trans.__('Reason')}</th>
@@ -44,12 +45,14 @@ export function PreviewTable(props: IPreviewTableProps): JSX.Element {
             className={`jp-classroom-row-${row.action}`}
             data-testid={`classroom-preview-row-${index}`}
             data-action={row.action}
+            data-username={row.username ?? ''}
           >
             <td>{row.line}</td>
-            <td>
-              {[row.input.username, row.input.full_name]
-                .filter(Boolean)
-                .join(' · ')}
+            <td className="jp-classroom-PreviewTable-name">
+              {row.input.full_name ?? ''}
+            </td>
+            <td className="jp-classroom-PreviewTable-class">
+              {row.class_name ?? ''}
             </td>
             <td>
               {row.action === 'refuse' ? (

@@ -21,6 +21,7 @@ export function ResultsTable(props: {
         <tr>
           <th>{trans.__('Username')}</th>
           <th>{trans.__('Full name')}</th>
+          <th>{trans.__('Class')}</th>
           <th>{trans.__('Result')}</th>
         </tr>
       </thead>
@@ -35,6 +36,7 @@ export function ResultsTable(props: {
               <code>{row.username}</code>
             </td>
             <td>{row.full_name ?? ''}</td>
+            <td>{row.class_name ?? ''}</td>
             <td>
               {row.ok ? '✓ ' : '✗ '}
               {row.message}

@@ -27,11 +27,11 @@ export function SaveCredentials(props: {
       <div className="jp-classroom-Credentials-buttons">
         <Button
           className="jp-classroom-primary"
-          onClick={() => downloadCredentials(rows)}
+          onClick={() => void downloadCredentials(rows)}
         >
           {trans.__('Download credentials (CSV)')}
         </Button>
-        <Button onClick={() => openSlips(rows, trans)}>
+        <Button onClick={() => void openSlips(rows, trans)}>
           {trans.__('Print slips')}
         </Button>
       </div>

@@ -130,28 +130,6 @@ export class StudentsModel {
     return api.fetchNotebook(name, path);
   }
 
-  /** Step one of a roster import: what would happen to each row. Changes nothing. */
-  previewRoster(csv: string): Promise<Classroom.IPreview> {
-    return api.previewRoster(csv);
-  }
-
-  /**
-   * Step two: create the accounts in a job and follow its progress.
-   *
-   * Resolves with the per-row results (with the passwords, shown once); rejects with a
-   * ClassroomAPIError carrying the server's message.
-   */
-  async applyRoster(
-    rows: Classroom.IApplyRow[],
-    onProgress: Classroom.ProgressCallback
-  ): Promise<Classroom.IApplyResult> {
-    try {
-      return await api.applyRoster(rows, onProgress);
-    } finally {
-      void this.refresh();
-    }
-  }
-
   private async _act<T>(name: string, fn: () => Promise<T>): Promise<T> {
     this._busy.add(name);
     this._changed.emit();

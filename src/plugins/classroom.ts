@@ -39,6 +39,7 @@ import {
 import { clockTime } from '../components/CredentialSheet';
 import * as api from '../api';
 import { NeedsHub } from '../components/NeedsHub';
+import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
@@ -60,6 +61,7 @@ import {
 } from '../widgets/ClassTablePanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
+import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createOwnerBanner } from '../widgets/OwnerBanner';
 import { createSchoolDefaultsPanel } from '../widgets/SchoolDefaultsPanel';
@@ -123,6 +125,8 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
     notebookFactory: NotebookWidgetFactory.IFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
+    // the credentials sheet (CSV words and delimiter, slips) follows the UI language
+    setSheetLanguage((translator ?? nullTranslator).languageCode);
     // Don't hold up the start of JupyterLab for the whoami round trip.
     void api
       .whoami()
@@ -305,6 +309,7 @@ function setup(
         () => void commands.execute(CommandIDs.classTable)
       )
     );
+    sidebar.addWidget(createLessonPanel(trans, commands));
     sidebar.addWidget(createLibrariesPanel(trans, libraries));
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));

@@ -5,8 +5,8 @@ import * as React from 'react';
 
 import { RosterImport } from '../components/RosterImport';
 import { ICredentialRow } from '../credentials';
+import { RosterImportModel } from '../models/rosterImport';
 import { StudentsModel } from '../models/students';
-import { Classroom } from '../tokens';
 import { DialogGuard } from './dialogGuard';
 
 /**
@@ -15,23 +15,23 @@ import { DialogGuard } from './dialogGuard';
  * The dialog answers Enter with its default button; in this body Enter is typed into the
  * username fields of the preview, so it is caught before the dialog sees it. While the import
  * runs or its passwords are neither downloaded nor printed, the dialog cannot be closed
- * (footer disabled, no Escape: :class:`DialogGuard`; a double-click on "Create" that lands on
- * the footer does nothing).
+ * (footer disabled, no Escape: DialogGuard; a double-click on "Create" that lands on the
+ * footer does nothing).
  */
 export class RosterImportBody extends ReactWidget {
   constructor(
-    private _model: StudentsModel,
-    private _trans: TranslationBundle,
-    private _onKept: (kept: Classroom.IKeptSheetSummary | null) => void = () =>
-      undefined
+    students: StudentsModel,
+    private _trans: TranslationBundle
   ) {
     super();
+    this._model = new RosterImportModel(() => void students.refresh());
     this.addClass('jp-classroom-RosterImportBody');
+    this._model.changed.connect(() => this._lock());
   }
 
   /** Whether an import job is running (closing now would lose the passwords). */
   get running(): boolean {
-    return this._running;
+    return this._model.step === 'applying';
   }
 
   /** Passwords of the import that were neither downloaded nor printed yet. */
@@ -57,16 +57,11 @@ export class RosterImportBody extends ReactWidget {
       <RosterImport
         model={this._model}
         trans={this._trans}
-        onRunning={running => {
-          this._running = running;
-          this._lock();
-        }}
         onCredentials={(rows, saved) => {
           this._credentials = rows;
           this._saved = saved;
           this._lock();
         }}
-        onKept={this._onKept}
       />
     );
   }
@@ -85,11 +80,11 @@ export class RosterImportBody extends ReactWidget {
   };
 
   private _lock(): void {
-    this._dialogGuard.locked = this._running || this.unsaved.length > 0;
+    this._dialogGuard.locked = this.running || this.unsaved.length > 0;
   }
 
   private _dialogGuard = new DialogGuard(this);
-  private _running = false;
+  private _model: RosterImportModel;
   private _credentials: ICredentialRow[] = [];
   private _saved = false;
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
+from jupyter_extension_companion.provision import kernel_cds
 from jupyter_extension_companion.provision.jars import JarStore
 from jupyter_extension_companion.provision.kernel_install import dpkg_installed
 from jupyter_extension_companion.provision.kernels import KernelCatalog
@@ -294,3 +296,32 @@ def test_install_r_is_idempotent_and_registers_ir(catalog):
     assert not change.changed and "nothing to change" in change.message
     ir = catalog.get("ir")
     assert ir.location == "/usr/share/jupyter/kernels/ir" and ir.kind == "r"
+
+
+def _maps_archive(kdir: Path, options: str) -> subprocess.CompletedProcess[str]:
+    archive = kdir / kernel_cds.CDS_ARCHIVE
+    return subprocess.run(["java", *options.split(), "-Xshare:on",  # noqa: S603,S607
+                           f"-XX:SharedArchiveFile={archive}", "-cp", str(kdir / "jjava.jar"),
+                           "-version"], capture_output=True, text=True, check=False)
+
+
+def test_java_kernel_has_a_class_data_sharing_archive(catalog):
+    """Issue 14: the install recorded JJava's start classes; every student's JVM maps them
+    (shared pages, less CPU at the start) and the kernel still works. A stale archive (a JDK
+    upgrade, another jar) is made again by re-running the install."""
+    kdir = catalog.paths.kernels / "java"
+    java = catalog.get("java")
+    assert java.argv[:2] == ["java", kernel_cds.CDS_OPTION]
+    archive = kdir / kernel_cds.CDS_ARCHIVE
+    st = archive.stat()
+    assert st.st_uid == 0 and st.st_mode & 0o777 == 0o644 and st.st_size > 1_000_000
+    options = java.env["JDK_JAVA_OPTIONS"]
+    assert _maps_archive(kdir, options).returncode == 0
+    r = catalog.test("java")
+    assert r.ok, r.error
+    archive.write_bytes(b"not an archive")
+    assert _maps_archive(kdir, options).returncode != 0
+    assert catalog.install_java().changed
+    assert _maps_archive(kdir, options).returncode == 0
+    assert catalog.get("java").argv[:2] == ["java", kernel_cds.CDS_OPTION]
+    assert not catalog.install_java().changed

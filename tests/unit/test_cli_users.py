@@ -120,7 +120,7 @@ def test_import_refuses_all_unless_skip_refused(roster, capsys, tmp_path):
     assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
     assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8
     rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
-    assert rows[0] == ["username", "full name", "password"]
+    assert rows[0] == ["username", "full name", "password", "class", "login URL"]
     assert [r[0] for r in rows[1:]] == ["anna", "carl"] and rows[2][2] == "Given-123"
     assert rows[1][2] == roster.accounts.passwords["anna"]
     assert rows[1][2] not in out  # passwords go to the file only
@@ -145,7 +145,7 @@ def test_import_credentials_csv_has_no_formulas(roster, capsys, tmp_path):
     assert code == 0, out
     rows = list(csv.reader(out_file.open(encoding="utf-8-sig")))
     assert rows[1][:2] == ["anna", "'=1+2"]
-    assert rows[2] == ["bert", "'@SUM(A1)", "'-Given-1234"]
+    assert rows[2][:3] == ["bert", "'@SUM(A1)", "'-Given-1234"]
     assert roster.accounts.passwords["bert"] == "-Given-1234"  # only the sheet is guarded
 
 
@@ -195,3 +195,20 @@ def test_password_from_stdin_and_prompt(roster, capsys, monkeypatch):
     answers = iter(["One-Pass-1234", "Other-Pass-1234"])
     code, _, err = run(capsys, "users", "passwd", "anna", "--ask-password")
     assert code == 1 and "differ" in err and roster.accounts.passwords["anna"] == "Typed-Pass-77"
+
+
+def test_import_unknown_header_asks_for_columns_then_remembers(roster, capsys, tmp_path):
+    prefix = ("--prefix", str(tmp_path / "root"))  # the remembered mapping goes below it
+    f = tmp_path / "liste.csv"
+    f.write_bytes("Spalte A;Spalte B;Kl.\nMüller;Jürgen;7c\n".encode("iso-8859-1"))
+    code, out, err = run(capsys, *prefix, "users", "import", str(f), "--dry-run")
+    assert code == 1 and "not recognised" in err and "Jürgen" in err and "--column" in err
+    code, out, err = run(capsys, *prefix, "users", "import", str(f), "--dry-run", "--column", "x=1")
+    assert code == 1 and "Unknown field" in err
+    code, out, _ = run(capsys, *prefix, "users", "import", str(f), "--dry-run", "--column",
+                       "last_name=1", "--column", "first_name=2", "--column", "class_name=3")
+    assert code == 0 and "juergen-mueller  [7c]" in out and "iso-8859-1" in out
+    code, out, _ = run(capsys, *prefix, "users", "import", str(f), "--dry-run")  # remembered
+    assert code == 0 and "juergen-mueller" in out
+    assert "juergen-mueller" not in roster.accounts.accounts
+    assert roster.seen["paths"].roster_mappings.exists()

@@ -37,7 +37,7 @@ def test_written_config_loads_with_traitlets(tmp_path):
     assert cfg.JupyterHub.authenticator_class == (
         "jupyter_extension_companion.hub_auth.ClassroomAuthenticator")
     assert cfg.ClassroomAuthenticator.lab_overrides == str(s.paths.lab_settings_overrides)
-    assert cfg.JupyterHub.spawner_class == "localprocess"
+    assert cfg.JupyterHub.spawner_class == "jupyter_extension_companion.hub_spawner.VerifiedSpawner"
     assert cfg.Authenticator.admin_users == {"teacher"}
     assert cfg.Authenticator.allow_existing_users is True
     assert cfg.Spawner.notebook_dir == "~/notebooks"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,35 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
     cat.set_env("java", {**java.env, "JDK_JAVA_OPTIONS": "-Xmx512m"})
     assert not cat.install_java().changed
     assert cat.get("java").env["JDK_JAVA_OPTIONS"] == "-Xmx512m"
+
+
+def test_class_data_option_goes_right_after_java() -> None:
+    from jupyter_extension_companion.provision.kernel_cds import CDS_OPTION
+    from jupyter_extension_companion.provision.kernel_cds import with_cds as _with_cds
+
+    direct = {"argv": ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
+                       "{resource_dir}/jjava.jar", "{connection_file}"], "env": {}}
+    with_archive = _with_cds(direct, True)
+    assert with_archive["argv"][:2] == ["java", CDS_OPTION]
+    assert _with_cds(with_archive, True) == with_archive  # once
+    assert _with_cds(with_archive, False) == direct
+    assert direct["argv"][1] != CDS_OPTION  # the spec given is not changed
+
+
+def test_the_recorded_archive_is_never_read_through_a_link(tmp_path: Path) -> None:
+    """The archive is written by the kernel test account: root reads it only as a regular file
+    in that folder, never through a symlink (e.g. to /etc/shadow)."""
+    from jupyter_extension_companion.provision.kernel_cds import (
+        read_regular_file as _read_regular_file,
+    )
+
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"root only")
+    (tmp_path / "jjava.jsa").symlink_to(secret)
+    assert _read_regular_file(tmp_path / "jjava.jsa", 1024) is None
+    os.mkfifo(tmp_path / "fifo.jsa")
+    assert _read_regular_file(tmp_path / "fifo.jsa", 1024) is None
+    (tmp_path / "big.jsa").write_bytes(b"x" * 2048)
+    assert _read_regular_file(tmp_path / "big.jsa", 1024) is None
+    (tmp_path / "ok.jsa").write_bytes(b"archive")
+    assert _read_regular_file(tmp_path / "ok.jsa", 1024) == b"archive"

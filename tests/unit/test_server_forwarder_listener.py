@@ -35,6 +35,19 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        length = int(self.headers.get("Content-Length") or 0)
+        self.posted.append((self.path, self.headers.get("Content-Type") or "",
+                            self.rfile.read(length)))
+        body = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    posted: list[tuple[str, str, bytes]] = []
+
     def log_message(self, *args: object) -> None:
         pass
 
@@ -43,6 +56,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def service(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     _Recorder.seen = []
+    _Recorder.posted = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "teacher-secret")
@@ -86,3 +100,19 @@ def test_forwarder_sends_the_token_to_a_verified_service(
     assert listeners.trusted_uids() == {0, os.geteuid()}
     r = io_loop.run_sync(lambda: jp_fetch("classroom", "api", "admin", "users"))
     assert r.code == 200 and service == ["token teacher-secret"]
+
+
+def test_forwarder_passes_a_roster_file_through_byte_for_byte(
+    jp_fetch, io_loop, monkeypatch: pytest.MonkeyPatch, service: list[str]
+) -> None:
+    """The sidebar uploads the roster file's bytes (ISO-8859-1 here): the service gets exactly
+    those bytes, its content type and the query, not a re-encoded text."""
+    _as_teacher(jp_fetch, io_loop, monkeypatch)
+    data = "Familienname;Vorname\r\nMüller;Jürgen\r\n".encode("iso-8859-1") + bytes(range(256))
+    r = io_loop.run_sync(lambda: jp_fetch(
+        "classroom", "api", "admin", "roster", "uploads", method="POST", body=data,
+        params={"filename": "10a.csv"}, headers={"Content-Type": "text/csv"}))
+    assert r.code == 200
+    ((path, content_type, received),) = _Recorder.posted
+    assert received == data and content_type == "text/csv"
+    assert path == "/services/classroom/api/v1/roster/uploads?filename=10a.csv"

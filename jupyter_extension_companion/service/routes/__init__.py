@@ -16,6 +16,7 @@ from . import (
     culling,
     jobs,
     kernels,
+    lesson,
     libs,
     meta,
     notebooks,
@@ -38,6 +39,7 @@ AREAS: list[ModuleType] = [
     culling,
     trash,
     school,
+    lesson,
 ]
 
 

@@ -8,7 +8,7 @@ export interface IAnswer {
   body?: unknown;
 }
 
-export type Handler = (body: any) => IAnswer;
+export type Handler = (body: any, init: RequestInit) => IAnswer;
 
 const BASE = 'http://lab/';
 const PREFIX = `${BASE}classroom/api/`;
@@ -57,7 +57,7 @@ export namespace ServerConnection {
       typeof init.body === 'string' && init.body
         ? JSON.parse(init.body)
         : undefined;
-    const reply = handler(body);
+    const reply = handler(body, init);
     return new Response(
       reply.body === undefined ? '' : JSON.stringify(reply.body),
       { status: reply.status ?? 200 }
