@@ -626,3 +626,56 @@ export function collect(
     onProgress
   );
 }
+// ---------------------------------------------------------------- classes
+
+/** Every class with its members. */
+export async function listClasses(): Promise<Classroom.IClassInfo[]> {
+  return (await get<Classroom.IClassList>('admin/classes')).classes;
+}
+
+/** Create a class (hub group + unix group); safe to repeat. */
+export function createClass(name: string): Promise<Classroom.IClassChange> {
+  return send<Classroom.IClassChange>('admin/classes', 'POST', { name });
+}
+
+/** Disable/enable every student's login, or start/stop every server, as a job. */
+export function classAction(
+  name: string,
+  action: Classroom.ClassAction,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  const base = `admin/classes/${enc(name)}`;
+  if (action === 'stop') {
+    return send<Classroom.IJobStarted>(`${base}/servers`, 'DELETE').then(
+      ({ job }) => pollJob<Classroom.IClassResult>(job, onProgress)
+    );
+  }
+  const path = action === 'start' ? `${base}/servers` : `${base}/${action}`;
+  return runJob<Classroom.IClassResult>(path, {}, onProgress);
+}
+
+/** New passwords for every student of a class; the result holds the sheet (shown once). */
+export function classPasswords(
+  name: string,
+  lang: 'en' | 'de',
+  qr: boolean,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  return runJob<Classroom.IClassResult>(
+    `admin/classes/${enc(name)}/passwords`,
+    { lang, qr },
+    onProgress
+  );
+}
+
+/** Remove a class: students in no other class are removed (homes archived first). */
+export async function removeClass(
+  name: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassResult> {
+  const { job } = await send<Classroom.IJobStarted>(
+    `admin/classes/${enc(name)}`,
+    'DELETE'
+  );
+  return pollJob<Classroom.IClassResult>(job, onProgress);
+}

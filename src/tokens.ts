@@ -56,7 +56,7 @@ export namespace Classroom {
     server_running: boolean;
     last_activity: string | null;
     home: string;
-    /** the classes (hub groups) the student is in, when the service reports them */
+    /** the classes (hub groups marked as classes) the student is in */
     classes?: string[];
   }
 
@@ -576,4 +576,53 @@ export namespace Classroom {
     updated: string;
     delivered: number;
   }
+
+  // ---------------------------------------------------------------- classes
+
+  /** One class: a hub group and a unix group of the same name. */
+  export interface IClassInfo {
+    name: string;
+    members: string[];
+    unix_group: boolean;
+    gid: number | null;
+  }
+
+  /** GET admin/classes */
+  export interface IClassList {
+    classes: IClassInfo[];
+  }
+
+  /** The outcome of a change to a class (create, members, rename). */
+  export interface IClassChange {
+    name: string;
+    action: string;
+    changed: boolean;
+    message: string;
+    added: string[];
+    removed: string[];
+  }
+
+  /** What an action over a whole class did to one student. */
+  export interface IClassMemberResult {
+    name: string;
+    ok: boolean;
+    changed: boolean;
+    message: string;
+    archive: string | null;
+  }
+
+  /** The result of an action over a whole class (a job). */
+  export interface IClassResult {
+    name: string;
+    action: string;
+    members: IClassMemberResult[];
+    credentials: ICredentials[];
+    summary: string;
+    /** new passwords only: the credentials sheet made by the service */
+    csv?: string;
+    html?: string;
+  }
+
+  /** The actions over every student of a class that run as a job. */
+  export type ClassAction = 'disable' | 'enable' | 'start' | 'stop';
 }

@@ -4,3 +4,4 @@ import './mqtt.css';
 import './idle.css';
 import './classtable.css';
 import './lesson.css';
+import './classes.css';

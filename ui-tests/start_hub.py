@@ -72,6 +72,12 @@ def cleanup(launcher: HubLauncher, prefix: str) -> list[str]:
         subprocess.run(["pkill", "-KILL", "-u", name], check=False)  # noqa: S603,S607
         subprocess.run(["userdel", "--remove", "--", name], check=False,  # noqa: S603,S607
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import grp
+
+    for group in grp.getgrall():  # this run's classes (unix groups named with the prefix)
+        if group.gr_name.startswith(prefix) and group.gr_gid >= 1000:
+            subprocess.run(["groupdel", "--", group.gr_name], check=False,  # noqa: S603,S607
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return sorted(set(removed))
 
 

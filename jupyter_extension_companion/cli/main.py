@@ -16,11 +16,24 @@ from pathlib import Path
 from ..paths import ClassroomPaths
 from ..provision.audit import AuditLog, Auditor, cli_actor
 from ..provision.errors import ClassroomError
-from . import broker, culling, demo, doctor, jars, kernels, lesson, pylibs, trash, users
+from . import (
+    broker,
+    classes,
+    culling,
+    demo,
+    doctor,
+    jars,
+    kernels,
+    lesson,
+    pylibs,
+    trash,
+    users,
+)
 
 # One line per subcommand module (engineers add theirs here).
 COMMANDS = [
     users,
+    classes,
     demo,
     jars,
     pylibs,

@@ -168,12 +168,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"users": [s.to_json() for s in students]}, indent=2))
         return 0
-    rows = [("NAME", "FULL NAME", "ROLE", "LOGIN", "ACCOUNT", "SERVER", "LAST ACTIVITY")]
+    rows = [("NAME", "FULL NAME", "ROLE", "CLASSES", "LOGIN", "ACCOUNT", "SERVER",
+             "LAST ACTIVITY")]
     for s in students:
         rows.append((
             s.name,
             s.full_name or "-",
             "teacher" if s.teacher else "student",
+            ",".join(s.classes) or "-",
             "disabled" if s.locked else "enabled",
             "hub+system" if s.hub_user and s.system_account
             else "hub only" if s.hub_user else "system only",

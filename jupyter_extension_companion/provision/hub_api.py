@@ -1,4 +1,4 @@
-"""A small blocking client for the JupyterHub REST API (users, servers, the admin flag).
+"""A small blocking client for the JupyterHub REST API (users, servers, the admin flag, groups).
 
 Standard library only, so the CLI and the installer need nothing extra; the service calls it
 from a thread. The CLI (root) reads the hub's address and the classroom service's token from
@@ -191,9 +191,61 @@ class HubClient:
         """Ask the hub to stop the user's default server."""
         self.request("DELETE", f"/users/{_q(name)}/server")
 
+    # ---- groups (a class is a hub group, see classes.py) ----------------------------------
+
+    def list_groups(self, page_limit: int = PAGE_LIMIT) -> list[dict]:
+        """Every hub group model (``name``, ``users``, ``properties``), paged."""
+        groups: list[dict] = []
+        offset = 0
+        while True:
+            page = self.request("GET", "/groups", params={"offset": offset, "limit": page_limit},
+                                accept=PAGINATION)
+            if isinstance(page, list):
+                return page
+            items = page.get("items", [])
+            groups.extend(items)
+            nxt = (page.get("_pagination") or {}).get("next")
+            if not nxt or not items:
+                return groups
+            offset = nxt.get("offset", offset + len(items))
+
     def get_group(self, name: str) -> dict | None:
-        """The hub group ``name`` (a class): ``{"name", "users": [...], ...}``, or None."""
+        """The hub group model of ``name``, or None."""
         return self.request("GET", f"/groups/{_q(name)}", ok_missing=True)
+
+    def create_group(self, name: str, users: list[str] | None = None) -> bool:
+        """Create the group (with ``users``); False if it existed already (nothing changed)."""
+        try:
+            self.request("POST", f"/groups/{_q(name)}", {"users": list(users or [])})
+        except HubError as exc:
+            if exc.hub_status == 409:
+                return False
+            raise
+        return True
+
+    def set_group_properties(self, name: str, properties: dict[str, Any]) -> dict:
+        """Replace the group's ``properties`` (free-form JSON the hub keeps for us)."""
+        return self.request("PUT", f"/groups/{_q(name)}/properties", properties)
+
+    def add_group_members(self, name: str, users: list[str]) -> dict | None:
+        """Add ``users`` (hub users) to the group; members already in it stay."""
+        if not users:
+            return None
+        return self.request("POST", f"/groups/{_q(name)}/users", {"users": list(users)})
+
+    def remove_group_members(self, name: str, users: list[str]) -> dict | None:
+        """Remove ``users`` from the group (names not in it are ignored by the hub)."""
+        if not users:
+            return None
+        return self.request("DELETE", f"/groups/{_q(name)}/users", {"users": list(users)})
+
+    def delete_group(self, name: str) -> bool:
+        """Delete the group (its users stay). False if there was none."""
+        try:
+            self.request("DELETE", f"/groups/{_q(name)}")
+        except NotFound:
+            return False
+        return True
 
     def whoami(self) -> dict:
         """The model of the token's owner (a service or a user)."""

@@ -13,7 +13,9 @@ CONTRACT (used by service/, cli/ and tests; keep these signatures):
     roster.start_server(name) -> Change ; roster.stop_server(name) -> Change
 
 Student (dataclass, .to_json() -> dict): name, full_name, teacher, locked, system_account,
-hub_user, server_running, last_activity (ISO str or None), home (str).
+hub_user, server_running, last_activity (ISO str or None), home (str), classes (list of class
+names, see classes.py; the hub's group listing is shared and kept 10 s, emptied by every
+change made here or through ``Classes``).
 Credentials: name, password (plain, shown once, never logged), generated (bool), full_name.
 Change: name, action, changed (bool: False means "nothing to change"), message, archive (str|None).
 
@@ -51,13 +53,14 @@ import builtins
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..paths import ClassroomPaths
 from .audit import FAILED, NOTHING_TO_CHANGE, OK, REFUSED, AuditLog, Auditor
 from .changes import Change, Progress
+from .classes import GroupListing, is_class
 from .errors import ClassroomError, NotFound
 from .hub_api import HubClient, HubError, server_running
 from .passwords import generate_password, password_problem
@@ -78,6 +81,8 @@ class Student:
     server_running: bool
     last_activity: str | None
     home: str
+    #: the classes (hub groups marked as classes, see classes.py) the student is in, sorted
+    classes: builtins.list[str] = field(default_factory=builtins.list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,7 +202,18 @@ class Roster:
             if not account.is_system and self.accounts.is_student_home(account):
                 names.add(account.name)
         root = str(self.paths.home_root).rstrip("/")
-        return [self._student(n, hub_users.get(n), accounts.get(n), root) for n in sorted(names)]
+        classes = self._classes_of()
+        return [self._student(n, hub_users.get(n), accounts.get(n), root, classes.get(n))
+                for n in sorted(names)]
+
+    def _classes_of(self) -> dict[str, builtins.list[str]]:
+        """username -> classes, from one fresh (cheap) listing of the hub's groups."""
+        out: dict[str, builtins.list[str]] = {}
+        for group in sorted(GroupListing.get(self.hub), key=lambda g: g["name"]):
+            if is_class(group):
+                for user in group.get("users") or []:
+                    out.setdefault(user, []).append(group["name"])
+        return out
 
     def _hub_users(self, fresh: bool) -> dict[str, dict]:
         cached = None if fresh else self._hub_cache.get()
@@ -220,10 +236,11 @@ class Roster:
             account = None
         if model is None and account is None:
             raise NotFound(f"There is no student {name!r}.")
-        return self._student(name, model, account)
+        return self._student(name, model, account, None, self._classes_of().get(name))
 
     def _student(
-        self, name: str, model: dict | None, account: Account | None, root: str | None = None
+        self, name: str, model: dict | None, account: Account | None, root: str | None = None,
+        classes: builtins.list[str] | None = None,
     ) -> Student:
         account = None if account is None or account.is_system else account
         return Student(
@@ -236,6 +253,7 @@ class Roster:
             server_running=bool(model and server_running(model)),
             last_activity=(model or {}).get("last_activity"),
             home=account.home if account else f"{root or str(self.paths.home_root).rstrip('/')}/{name}",
+            classes=list(classes or []),
         )
 
     # ---- adding --------------------------------------------------------------------------
@@ -365,6 +383,7 @@ class Roster:
                                    message, changed)
 
         self._hub_cache.invalidate()
+        GroupListing.invalidate()
         ordered = [results[i] for i in range(len(entries))]
         for i, result in enumerate(ordered):
             self._audit_add(result, errors.get(i))
@@ -634,6 +653,7 @@ class Roster:
     def _done(self, name: str, action: str, changed: bool, message: str, **details: Any) -> Change:
         if changed:
             self._hub_cache.invalidate()
+            GroupListing.invalidate()
         message = message if changed else NOTHING
         self.audit.record(self.actor, f"user.{action}", name, OK if changed else NOTHING_TO_CHANGE,
                           message=message, **details)

@@ -72,6 +72,7 @@ class ServiceContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
     )
     _roster: Any = None
+    _classes: Any = None
     _credentials: Any = None
 
     @property
@@ -89,6 +90,22 @@ class ServiceContext:
         if self._roster is None:
             self._roster = self.roster_factory()
         return self._roster
+
+    def classes_for(self, actor: str) -> Any:
+        """The :class:`~..provision.classes.Classes` acting for ``actor`` (one shared instance,
+        so class changes from concurrent requests run one at a time)."""
+        if self._classes is None:
+            from ..provision.classes import Classes
+
+            roster = self.roster
+            self._classes = Classes(roster.hub, roster.paths, audit=roster.audit)
+        return self._classes.as_actor(actor)
+
+    def class_actions_for(self, actor: str) -> Any:
+        """Per-class operations (:class:`~..provision.class_actions.ClassActions`) for ``actor``."""
+        from ..provision.class_actions import ClassActions
+
+        return ClassActions(self.classes_for(actor), self.roster_for(actor))
 
     def has_access(self, model: dict[str, Any]) -> bool:
         """True if the token behind ``model`` (the hub's answer) carries the service's scope."""

@@ -39,7 +39,10 @@ def flat_records(items: list[Any]) -> list[Any]:
             if names is None:
                 names = names_of[cls] = [f.name for f in dataclasses.fields(item)]
             record = {n: getattr(item, n) for n in names}
-            if all(isinstance(v, plain) for v in record.values()):
+            if all(isinstance(v, plain) or (type(v) is list and all(isinstance(x, plain)
+                                                                      for x in v))
+                   for v in record.values()):
+                record = {k: list(v) if type(v) is list else v for k, v in record.items()}
                 out.append(record)
                 continue
         out.append(to_json(item))

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { ALL_CLASSES, ClassesModel } from '../models/classes';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import { StudentAction, StudentItem } from './StudentItem';
@@ -12,6 +13,8 @@ export interface IStudentsViewProps {
   canView: boolean;
   trans: TranslationBundle;
   onAction: (action: StudentAction, student: Classroom.IStudent) => void;
+  /** The classes: the list is filtered by the selected class, or grouped by class. */
+  classes?: ClassesModel;
 }
 
 /**
@@ -20,8 +23,26 @@ export interface IStudentsViewProps {
 export function StudentsView(props: IStudentsViewProps): JSX.Element {
   const { model, trans } = props;
   const [expanded, setExpanded] = React.useState<string | null>(null);
-  const students = model.filtered;
+  const classes = props.classes;
+  const students = classes ? classes.filter(model.filtered) : model.filtered;
   const total = model.students.length;
+  const grouped =
+    classes !== undefined &&
+    classes.selected === ALL_CLASSES &&
+    classes.classes.length > 0;
+  const item = (s: Classroom.IStudent, key: string) => (
+    <StudentItem
+      key={key}
+      student={s}
+      me={props.me}
+      busy={model.isBusy(s.name)}
+      canView={props.canView}
+      expanded={expanded === s.name}
+      trans={trans}
+      onToggle={name => setExpanded(expanded === name ? null : name)}
+      onAction={props.onAction}
+    />
+  );
   return (
     <div className="jp-classroom-StudentsView">
       <div className="jp-classroom-StudentsView-search">
@@ -53,19 +74,20 @@ export function StudentsView(props: IStudentsViewProps): JSX.Element {
         className="jp-classroom-StudentsView-list"
         data-testid="classroom-student-list"
       >
-        {students.map(s => (
-          <StudentItem
-            key={s.name}
-            student={s}
-            me={props.me}
-            busy={model.isBusy(s.name)}
-            canView={props.canView}
-            expanded={expanded === s.name}
-            trans={trans}
-            onToggle={name => setExpanded(expanded === name ? null : name)}
-            onAction={props.onAction}
-          />
-        ))}
+        {grouped && classes
+          ? classes.groups(students).map(([name, members]) => [
+              <li
+                key={`class:${name}`}
+                className="jp-classroom-StudentsView-classHeader"
+                data-testid="classroom-class-header"
+              >
+                {name === ALL_CLASSES
+                  ? trans.__('No class (%1)', members.length)
+                  : trans.__('%1 (%2)', name, members.length)}
+              </li>,
+              ...members.map(s => item(s, `${name}/${s.name}`))
+            ])
+          : students.map(s => item(s, s.name))}
       </ul>
     </div>
   );

@@ -44,6 +44,7 @@ import { BrokerModel } from '../models/broker';
 import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
+import { ClassesModel } from '../models/classes';
 import { ClassTableModel } from '../models/classTable';
 import { CredentialsModel } from '../models/credentials';
 import { SchoolDefaultsModel } from '../models/school';
@@ -305,6 +306,8 @@ function setup(
         commands,
         who.name,
         viewer,
+        new ClassesModel(),
+        (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en',
         credentials,
         () => void commands.execute(CommandIDs.classTable)
       )

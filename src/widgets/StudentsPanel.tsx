@@ -10,8 +10,11 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { showLastSheet, studentAction } from '../actions';
+import { classMenuAction } from '../classActions';
+import { ClassBar } from '../components/ClassBar';
 import { KeptSheetNotice } from '../components/KeptSheetNotice';
 import { StudentsView } from '../components/StudentsView';
+import { ClassesModel } from '../models/classes';
 import { CredentialsModel } from '../models/credentials';
 import { StudentsModel } from '../models/students';
 import { OpenStudentNotebook } from '../viewer';
@@ -35,6 +38,8 @@ export function createStudentsPanel(
   commands: CommandRegistry,
   me: string,
   viewer: OpenStudentNotebook | null = null,
+  classes: ClassesModel | null = null,
+  lang: 'en' | 'de' = 'en',
   credentials: CredentialsModel | null = null,
   openTable: () => void = () => undefined
 ): Widget {
@@ -64,6 +69,23 @@ export function createStudentsPanel(
     notice.addClass('jp-classroom-StudentsPanel-notice');
     panel.addWidget(notice);
   }
+  if (classes) {
+    const bar = ReactWidget.create(
+      <UseSignal signal={classes.changed}>
+        {() => (
+          <ClassBar
+            model={classes}
+            trans={trans}
+            onAction={(action, name) =>
+              void classMenuAction(classes, model, trans, action, name, lang)
+            }
+          />
+        )}
+      </UseSignal>
+    );
+    bar.addClass('jp-classroom-StudentsPanel-classes');
+    panel.addWidget(bar);
+  }
   const view = ReactWidget.create(
     <UseSignal signal={model.changed}>
       {() => (
@@ -72,6 +94,7 @@ export function createStudentsPanel(
           me={me}
           canView={viewer !== null}
           trans={trans}
+          classes={classes ?? undefined}
           onAction={(action, student) =>
             void studentAction(model, trans, action, student, viewer)
           }
@@ -79,6 +102,15 @@ export function createStudentsPanel(
       )}
     </UseSignal>
   );
+  if (classes) {
+    // the list follows the class filter; the classes follow the class list
+    classes.changed.connect(() => view.update());
+    model.changed.connect(() => {
+      if (!model.loading) {
+        void classes.refresh();
+      }
+    });
+  }
   view.addClass('jp-classroom-StudentsPanel-content');
   panel.addWidget(view);
   // Keep server state and last activity current while the list is on screen.

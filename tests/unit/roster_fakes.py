@@ -36,6 +36,9 @@ class FakeHub:
             users = [u for u in users if u["server"] or u["pending"]]
         return users
 
+    def list_groups(self, page_limit: int = 200) -> list[dict]:
+        return [dict(g) for g in getattr(self, "groups_models", [])]
+
     def count_users(self) -> int:
         self.calls.append(("count_users",))
         return len(self.users)

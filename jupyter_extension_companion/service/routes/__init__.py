@@ -12,6 +12,7 @@ from types import ModuleType
 from ..base import Route
 from . import (
     broker,
+    classes,
     credentials,
     culling,
     jobs,
@@ -30,6 +31,7 @@ AREAS: list[ModuleType] = [
     meta,
     users,
     roster,
+    classes,
     credentials,
     jobs,
     broker,
