@@ -26,8 +26,11 @@ def _load_jupyter_server_extension(server_app) -> None:  # type: ignore[no-untyp
     from .server.culling import apply_kernel_culling
     from .server.hub_token import hide_from_children
     from .server.routes import setup_route_handlers
+    from .server.school import install_page_config_hook
 
     setup_route_handlers(server_app.web_app)
+    # school defaults in each Lab page (server/school.py)
+    install_page_config_hook(server_app.web_app, getattr(server_app, "identity_provider", None))
     if hide_from_children(server_app):
         server_app.log.info("jupyterlab-classroom: the hub token is kept from kernels and "
                             "terminals")

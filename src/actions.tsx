@@ -12,11 +12,16 @@ import * as React from 'react';
 import { Credentials } from './components/Credentials';
 import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
-import { perUserOrigins, userLabUrl } from './credentials';
+import { ICredentialRow, perUserOrigins, userLabUrl } from './credentials';
+import { errorMessage } from './api';
+import { BulkAction } from './models/classTable';
+import { CredentialsModel, sheetRows } from './models/credentials';
 import { StudentsModel } from './models/students';
 import { Classroom } from './tokens';
 import { OpenStudentNotebook } from './viewer';
 import { AddStudentBody } from './widgets/AddStudentBody';
+import { CredentialSheetBody } from './widgets/CredentialSheetBody';
+import { swallowDoubleClick } from './widgets/dialogGuard';
 import { NotebookListBody } from './widgets/NotebookListBody';
 import { RosterImportBody } from './widgets/RosterImportBody';
 
@@ -53,6 +58,7 @@ export async function addStudent(
     ],
     focusNodeSelector: 'input'
   });
+  swallowDoubleClick();
   if (!result.button.accept || !result.value) {
     return;
   }
@@ -82,17 +88,108 @@ export async function addStudent(
   }
 }
 
+/**
+ * Show a credentials sheet in a dialog that stays until the teacher downloaded or printed it
+ * (no Escape, no close icon, the button disabled until then).
+ */
+export async function showSheet(
+  trans: TranslationBundle,
+  title: string,
+  rows: ICredentialRow[],
+  keptUntil: string | null = null
+): Promise<void> {
+  const body = new CredentialSheetBody(rows, trans, keptUntil);
+  await showDialog({
+    title,
+    body,
+    hasClose: false,
+    buttons: [Dialog.okButton({ label: trans.__('Close') })]
+  });
+  body.dispose();
+}
+
+/** "Get last credentials again": the sheet the service keeps for this teacher. */
+export async function showLastSheet(
+  credentials: CredentialsModel,
+  trans: TranslationBundle
+): Promise<void> {
+  try {
+    const sheet = await credentials.fetch();
+    await showSheet(
+      trans,
+      sheet.kind === 'import'
+        ? trans.__('Credentials of the last import')
+        : trans.__('The last new passwords'),
+      sheetRows(sheet.credentials),
+      sheet.expires
+    );
+  } catch (error) {
+    await showErrorMessage(
+      trans.__('Could not get the credentials again'),
+      error as Error
+    );
+  }
+}
+
+/** New generated passwords for a selection of students: one call, one sheet. */
+export async function newPasswordsFor(
+  credentials: CredentialsModel,
+  model: StudentsModel,
+  trans: TranslationBundle,
+  names: string[]
+): Promise<void> {
+  if (names.length === 0) {
+    return;
+  }
+  const ok = await confirm(
+    trans,
+    trans._n(
+      'New password for %1 student',
+      'New passwords for %1 students',
+      names.length
+    ),
+    trans.__(
+      'Set new generated passwords for: %1. Their old passwords stop working.',
+      names.join(', ')
+    ),
+    trans.__('Set new passwords')
+  );
+  if (!ok) {
+    return;
+  }
+  try {
+    const reply = await credentials.newPasswords(names);
+    void model.refresh();
+    await showSheet(
+      trans,
+      trans._n(
+        'New password for %1 student',
+        'New passwords for %1 students',
+        names.length
+      ),
+      sheetRows(reply.credentials),
+      reply.kept?.expires ?? null
+    );
+  } catch (error) {
+    await showErrorMessage(trans.__('New passwords failed'), error as Error);
+  }
+}
+
 /** The roster import dialog (preview, apply, results, credentials). */
 export async function importRoster(
   model: StudentsModel,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  credentials?: CredentialsModel
 ): Promise<void> {
   const body = new RosterImportBody(model, trans);
   await showDialog({
     title: trans.__('Import roster'),
     body,
+    hasClose: false,
     buttons: [Dialog.cancelButton({ label: trans.__('Close') })]
   });
+  // the service keeps the import's passwords for this teacher: offer them again
+  void credentials?.refresh();
   const unsaved = body.unsaved;
   if (unsaved.length > 0) {
     // The passwords exist only in this browser now: one more chance to keep them.
@@ -132,11 +229,13 @@ async function confirm(
   return result.button.accept;
 }
 
+/** A toast that names the student: "anna: login disabled, server stopped". */
 function report(change: Classroom.IChange): void {
+  const text = `${change.name}: ${change.message}`;
   if (change.changed) {
-    Notification.success(change.message, { autoClose: 5000 });
+    Notification.success(text, { autoClose: 5000 });
   } else {
-    Notification.info(change.message, { autoClose: 5000 });
+    Notification.info(text, { autoClose: 5000 });
   }
 }
 
@@ -364,5 +463,100 @@ export async function studentAction(
     }
   } catch (error) {
     await showErrorMessage(trans.__('%1 failed', name), error as Error);
+  }
+}
+
+/**
+ * A bulk action of the class table on the selected students: confirmed when it takes
+ * something away, then run one student after another; one notification names who changed
+ * and who failed.
+ */
+export async function bulkAction(
+  model: StudentsModel,
+  credentials: CredentialsModel,
+  trans: TranslationBundle,
+  action: BulkAction,
+  names: string[]
+): Promise<void> {
+  if (names.length === 0) {
+    return;
+  }
+  if (action === 'new-passwords') {
+    await newPasswordsFor(credentials, model, trans, names);
+    return;
+  }
+  const list = names.join(', ');
+  let keepAccount = false;
+  if (action === 'disable') {
+    const ok = await confirm(
+      trans,
+      trans._n('Disable %1 login', 'Disable %1 logins', names.length),
+      trans.__(
+        'These students will not be able to log in, and their running servers are stopped (files are kept): %1',
+        list
+      ),
+      trans.__('Disable login'),
+      true
+    );
+    if (!ok) {
+      return;
+    }
+  } else if (action === 'remove') {
+    const result = await showDialog({
+      title: trans._n('Remove %1 student', 'Remove %1 students', names.length),
+      body: trans.__(
+        'Each server is stopped, the hub user removed, and the home folder archived to /var/lib/jupyterhub-classroom/archive/ before the account is deleted: %1',
+        list
+      ),
+      checkbox: {
+        label: trans.__('Keep the system accounts (only remove the hub users)'),
+        checked: false
+      },
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.warnButton({ label: trans.__('Remove') })
+      ]
+    });
+    if (!result.button.accept) {
+      return;
+    }
+    keepAccount = result.isChecked === true;
+  }
+  const done: string[] = [];
+  const failed: string[] = [];
+  for (const name of names) {
+    try {
+      switch (action) {
+        case 'disable':
+        case 'enable':
+          await model.setEnabled(name, action === 'enable');
+          break;
+        case 'start':
+        case 'stop':
+          await model.setServer(name, action === 'start');
+          break;
+        case 'remove':
+          await model.remove(name, keepAccount);
+          break;
+      }
+      done.push(name);
+    } catch (error) {
+      failed.push(`${name} (${errorMessage(error)})`);
+    }
+  }
+  const verb = {
+    disable: trans.__('Login disabled: %1', done.join(', ')),
+    enable: trans.__('Login enabled: %1', done.join(', ')),
+    start: trans.__('Servers starting: %1', done.join(', ')),
+    stop: trans.__('Servers stopped: %1', done.join(', ')),
+    remove: trans.__('Removed: %1', done.join(', '))
+  }[action];
+  if (done.length > 0) {
+    Notification.success(verb, { autoClose: 8000 });
+  }
+  if (failed.length > 0) {
+    Notification.error(trans.__('Failed: %1', failed.join('; ')), {
+      autoClose: false
+    });
   }
 }

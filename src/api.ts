@@ -226,6 +226,33 @@ export async function resetPassword(
   return reply.credentials;
 }
 
+/** New generated passwords for a selection of students: one call, one sheet. */
+export function newPasswords(
+  names: string[]
+): Promise<Classroom.INewPasswordsReply> {
+  return send<Classroom.INewPasswordsReply>('admin/credentials/new', 'POST', {
+    names
+  });
+}
+
+/** Whether the service keeps a sheet of this teacher, and until when (no passwords). */
+export async function keptSheet(): Promise<Classroom.IKeptSheetSummary | null> {
+  const reply = await get<{ kept: Classroom.IKeptSheetSummary | null }>(
+    'admin/credentials/last?format=summary'
+  );
+  return reply.kept;
+}
+
+/** The teacher's last sheet (import or new passwords) while the service keeps it. */
+export function lastSheet(): Promise<Classroom.IKeptSheet> {
+  return get<Classroom.IKeptSheet>('admin/credentials/last');
+}
+
+/** The teacher saved the sheet: the service shreds its copy now. */
+export function discardSheet(): Promise<{ discarded: boolean }> {
+  return send<{ discarded: boolean }>('admin/credentials/last', 'DELETE');
+}
+
 /** Lock or unlock a student's login (locking also stops the server). */
 export function setStudentEnabled(
   name: string,
@@ -509,6 +536,20 @@ export function addTemplate(
 }
 
 // ---------------------------------------------------------------- idle timeouts
+
+export function getSchoolDefaults(): Promise<Classroom.ISchoolDefaults> {
+  return get<Classroom.ISchoolDefaults>('admin/school');
+}
+
+export function putSchoolDefaults(
+  values: Partial<Classroom.ISchoolDefaults>
+): Promise<Classroom.ISchoolDefaults & { changed: boolean }> {
+  return send<Classroom.ISchoolDefaults & { changed: boolean }>(
+    'admin/school',
+    'PUT',
+    values
+  );
+}
 
 export function getIdleTimeouts(): Promise<Classroom.IIdleTimeouts> {
   return get<Classroom.IIdleTimeouts>('admin/culling');

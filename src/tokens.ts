@@ -13,6 +13,36 @@ export namespace Classroom {
     service: boolean;
     /** false when the visitor is not this server's owner (admin access, sharing) */
     owner?: boolean;
+    /** whose server this is (under a hub) */
+    server_owner?: string;
+    /** whether the school shows a visitor whose server it is */
+    show_server_owner?: boolean;
+  }
+
+  /** A credentials sheet the service keeps for the teacher who made it (30 minutes). */
+  export interface IKeptSheetSummary {
+    kind: 'import' | 'passwords';
+    /** ISO time when it is shredded */
+    expires: string;
+    count: number;
+  }
+
+  export interface IKeptSheet extends IKeptSheetSummary {
+    created: string;
+    credentials: ICredentials[];
+  }
+
+  /** The reply of "new passwords" for a selection: one sheet, kept like an import's. */
+  export interface INewPasswordsReply {
+    credentials: ICredentials[];
+    kept: IKeptSheetSummary | null;
+  }
+
+  /** The school defaults (installer options, the sidebar). */
+  export interface ISchoolDefaults {
+    news_prompt: boolean;
+    student_extension_manager: boolean;
+    show_server_owner: boolean;
   }
 
   /** A student (or teacher) as the service lists them: hub and system state merged. */
@@ -224,6 +254,8 @@ export namespace Classroom {
 
   export interface IApplyResult {
     results: IApplyResultRow[];
+    /** the passwords are kept for this teacher until then (GET credentials/last) */
+    kept?: IKeptSheetSummary | null;
   }
 
   /** One notebook in a student's ~/notebooks (GET admin/users/NAME/notebooks). */

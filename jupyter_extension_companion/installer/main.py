@@ -22,6 +22,7 @@ from .steps_culling import IdleTimeoutsStep
 from .steps_hub import AdoptStep, HubConfigStep, ServiceStep, manages_unit
 from .steps_libs import JarsStep, KernelsStep
 from .steps_python import LabDefaultsStep, PackagesStep, SharedPythonStep, VenvStep
+from .steps_school import SchoolDefaultsStep
 from .steps_system import (
     AdminAccountStep,
     AptStep,
@@ -75,6 +76,7 @@ def install_steps() -> list[Step]:
         PackagesStep(),
         CommandLinkStep(),
         LabDefaultsStep(),
+        SchoolDefaultsStep(),
         SharedPythonStep(),
         JarsStep(),
         KernelsStep(),

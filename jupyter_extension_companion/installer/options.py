@@ -51,12 +51,20 @@ class Options:
     # idle timeouts in minutes (None: keep the host's current setting, defaults on a new host)
     kernel_idle_minutes: int | None = None
     server_idle_minutes: int | None = None
+    # school defaults (None: keep the host's current setting, defaults on a new host)
+    news_prompt: bool | None = None
+    student_extension_manager: bool | None = None
+    show_server_owner: bool | None = None
     argv: tuple[str, ...] = ()
 
     @property
     def hub_url(self) -> str:
         host = self.ip if self.ip not in ("", "0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
         return f"http://{host}:{self.port}"
+
+
+def _on_off(value: str | None) -> bool | None:
+    return None if value is None else value == "on"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop a student's kernel idle this long (default 20; 0: never)")
     p.add_argument("--server-idle-minutes", type=int, metavar="MIN",
                    help="stop a student's server idle this long (default 60; 0: never)")
+    s = p.add_argument_group("school defaults (editable later in the sidebar; kept on a re-run "
+                             "unless given)")
+    for flag, text in (
+        ("--news-prompt", "JupyterLab's 'get notified about Jupyter news?' prompt (default off)"),
+        ("--student-extension-manager", "the Extension Manager in students' JupyterLab "
+         "(default off)"),
+        ("--show-server-owner", "a teacher who opens a student's server sees whose it is "
+         "(default on)"),
+    ):
+        s.add_argument(flag, choices=["on", "off"], metavar="on|off", help=text)
     g = p.add_argument_group("paths (defaults are the teaching guide's)")
     g.add_argument("--prefix", type=Path, help="install every path below this scratch root")
     g.add_argument("--venv", type=Path, help="default /opt/jupyterhub-venv")
@@ -234,5 +252,8 @@ def parse_options(argv: list[str]) -> Options:
         language=args.language,
         kernel_idle_minutes=args.kernel_idle_minutes,
         server_idle_minutes=args.server_idle_minutes,
+        news_prompt=_on_off(args.news_prompt),
+        student_extension_manager=_on_off(args.student_extension_manager),
+        show_server_owner=_on_off(args.show_server_owner),
         argv=tuple(argv),
     )

@@ -318,8 +318,11 @@ def render_hub_config(settings: HubSettings) -> str:
         f"c.ConfigurableHTTPProxy.pid_file = {r(str(state / 'jupyterhub-proxy.pid'))}",
         f"c.JupyterHub.log_level = {r(settings.log_level)}",
         "",
-        "# Login: system accounts through PAM; the hub's own user list says who may log in",
-        "c.JupyterHub.authenticator_class = 'pam'",
+        "# Login: system accounts through PAM; the hub's own user list says who may log in.",
+        "# JupyterHub's PAMAuthenticator, telling a disabled student so (hub_auth.py)",
+        "c.JupyterHub.authenticator_class = "
+        "'jupyter_extension_companion.hub_auth.ClassroomAuthenticator'",
+        f"c.ClassroomAuthenticator.lab_overrides = {r(str(paths.lab_settings_overrides))}",
         "c.Authenticator.allow_existing_users = True",
         f"c.Authenticator.admin_users = {_set_literal(settings.admin_users)}",
         f"c.Authenticator.allowed_users = {_set_literal(settings.allowed_users)}",

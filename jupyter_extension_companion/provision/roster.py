@@ -452,6 +452,45 @@ class Roster:
         self.audit.record(self.actor, "user.set_password", name, OK, generated=generated)
         return Credentials(name, password, generated, account.full_name or None, "password set")
 
+    def new_passwords(self, names: Iterable[str]) -> builtins.list[Credentials]:
+        """Generate a new password for each of ``names`` with ONE ``chpasswd``; one sheet.
+
+        Every name is checked before anything changes (a student twice, an unknown name, a
+        system account or the acting teacher's own account refuse the whole call). Disabled
+        students stay disabled. Returns the credentials in the order given.
+        """
+        wanted = builtins.list(names)
+        if not wanted:
+            raise ClassroomError("Choose at least one student.", code="missing_field")
+        accounts = self.accounts.read_all()
+        seen: set[str] = set()
+        for name in wanted:
+            if not isinstance(name, str) or not USERNAME_RE.fullmatch(name):
+                raise ClassroomError(f"{name!r} is not a username.", code="invalid_username")
+            if name in seen:
+                raise ClassroomError(f"{name!r} is listed twice: name each student once.",
+                                     code="duplicate")
+            seen.add(name)
+            account = accounts.get(name)
+            if account is None or account.is_system:
+                raise self._refused("set_password", name, NotFound(
+                    f"There is no student account {name!r}: nothing was changed."))
+            if name == self.actor:
+                raise self._refused("set_password", name, ClassroomError(
+                    "Your own password is not changed with the class: leave yourself out "
+                    "(nothing was changed).", code="self", status=409))
+        passwords = {name: generate_password() for name in wanted}
+        try:
+            self.accounts.set_passwords(passwords)
+        except ClassroomError as exc:
+            for name in wanted:
+                self._refused("set_password", name, exc)
+            raise
+        for name in wanted:
+            self.audit.record(self.actor, "user.set_password", name, OK, generated=True)
+        return [Credentials(name, passwords[name], True, accounts[name].full_name or None,
+                            "password set") for name in wanted]
+
     def disable(self, name: str) -> Change:
         """Lock the student's password and stop their server."""
         student = self._existing(name, "disable")

@@ -76,8 +76,14 @@ class WhoamiHandler(ClassroomAPIHandler):
         service = False
         if teacher and name == env["user"] and env["service_url"]:
             service = await _service_answers(env["service_url"])
+        from .school import _school
+
+        school = _school() or {}
         self.finish(json.dumps({"name": name, "teacher": teacher, "hub": True,
-                                "owner": name == env["user"], "service": service}))
+                                "owner": name == env["user"], "service": service,
+                                # whose server this is, and whether the school shows it
+                                "server_owner": env["user"],
+                                "show_server_owner": school.get("show_server_owner", True)}))
 
 
 async def _service_answers(url: str) -> bool:

@@ -24,11 +24,25 @@ async def serve() -> None:
     logging.getLogger("jupyter_extension_companion.service").info(
         "classroom service listening on %s%s", url.geturl().rstrip("/"), prefix
     )
+    # kept credentials sheets are shredded when they expire, even if nobody asks for them
+    from tornado.ioloop import PeriodicCallback
+
+    def sweep() -> None:
+        try:
+            ctx.credentials.sweep()
+        except OSError:
+            logging.getLogger("jupyter_extension_companion.service").exception(
+                "could not sweep the kept credentials")
+
+    sweep()
+    sweeper = PeriodicCallback(sweep, 60_000)
+    sweeper.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    sweeper.stop()
     server.stop()
     ctx.executor.shutdown(wait=False, cancel_futures=True)
 

@@ -73,6 +73,16 @@ class ServiceContext:
     )
     _roster: Any = None
     _classes: Any = None
+    _credentials: Any = None
+
+    @property
+    def credentials(self) -> Any:
+        """Each teacher's last credentials sheet, kept 30 minutes (provision/credential_store)."""
+        if self._credentials is None:
+            from ..provision.credential_store import CredentialStore
+
+            self._credentials = CredentialStore(self.paths, audit=self.audit)
+        return self._credentials
 
     @property
     def roster(self) -> Any:

@@ -43,7 +43,8 @@ export function AddStudentForm(props: {
         autoComplete: 'off',
         spellCheck: false,
         placeholder: trans.__('e.g. anna or mueller-k'),
-        pattern: '[a-z][a-z0-9_-]{0,31}'
+        // the hyphen escaped: browsers compile `pattern` with the RegExp v flag
+        pattern: '[a-z][a-z0-9_\\-]{0,31}'
       })}
       {field('full_name', trans.__('Full name (optional)'), {
         type: 'text',

@@ -132,7 +132,7 @@ export function StudentItem(props: IStudentItemProps): JSX.Element {
         ) : null}
         {s.locked ? (
           <span className="jp-classroom-badge jp-classroom-badge-locked">
-            {trans.__('locked')}
+            {trans.__('disabled')}
           </span>
         ) : null}
         {busy ? <span className="jp-classroom-StudentItem-busy">…</span> : null}

@@ -27,7 +27,14 @@ import {
 } from '@jupyterlab/ui-components';
 import { AccordionPanel } from '@lumino/widgets';
 
-import { addStudent, importRoster, viewNotebooks } from '../actions';
+import {
+  addStudent,
+  bulkAction,
+  importRoster,
+  showLastSheet,
+  viewNotebooks
+} from '../actions';
+import { clockTime } from '../components/CredentialSheet';
 import * as api from '../api';
 import { setSheetLanguage } from '../credentials';
 import { BrokerModel } from '../models/broker';
@@ -35,6 +42,9 @@ import { IdleTimeoutsModel } from '../models/culling';
 import { KernelsModel } from '../models/kernels';
 import { LibrariesModel } from '../models/libraries';
 import { ClassesModel } from '../models/classes';
+import { ClassTableModel } from '../models/classTable';
+import { CredentialsModel } from '../models/credentials';
+import { SchoolDefaultsModel } from '../models/school';
 import { StudentsModel } from '../models/students';
 import { Classroom } from '../tokens';
 import {
@@ -43,11 +53,17 @@ import {
   registerViewer
 } from '../viewer';
 import { createBrokerPanel } from '../widgets/BrokerPanel';
+import {
+  CLASS_TABLE_ID,
+  createClassTablePanel
+} from '../widgets/ClassTablePanel';
 import { createIdleTimeoutsPanel } from '../widgets/IdleTimeoutsPanel';
 import { createKernelsPanel } from '../widgets/KernelsPanel';
 import { createLessonPanel } from '../widgets/LessonPanel';
 import { createLibrariesPanel } from '../widgets/LibrariesPanel';
 import { createNeedsHubPanel } from '../widgets/NeedsHubPanel';
+import { createOwnerBanner } from '../widgets/OwnerBanner';
+import { createSchoolDefaultsPanel } from '../widgets/SchoolDefaultsPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
 
 /** The sidebar's DOM id (also what tests look for). */
@@ -59,7 +75,9 @@ export const CommandIDs = {
   addStudent: 'classroom:add-student',
   importRoster: 'classroom:import-roster',
   refresh: 'classroom:refresh',
-  viewNotebooks: 'classroom:view-notebooks'
+  viewNotebooks: 'classroom:view-notebooks',
+  classTable: 'classroom:open-class-table',
+  lastCredentials: 'classroom:last-credentials'
 };
 
 const CLASSROOM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
@@ -122,6 +140,16 @@ export const classroomPlugin: JupyterFrontEndPlugin<void> = {
               ? 'visitor'
               : 'teacher';
         document.body.dataset.classroomSidebar = mode;
+        if (
+          who.hub &&
+          who.owner === false &&
+          who.server_owner &&
+          who.show_server_owner !== false
+        ) {
+          app.shell.add(createOwnerBanner(trans, who.server_owner), 'top', {
+            rank: 900
+          });
+        }
         if (mode === 'none' || mode === 'visitor') {
           return;
         }
@@ -179,6 +207,9 @@ function setup(
     const libraries = new LibrariesModel({ kernels });
     const broker = new BrokerModel();
     const idle = new IdleTimeoutsModel();
+    const credentials = new CredentialsModel();
+    const school = new SchoolDefaultsModel();
+    const table = new ClassTableModel(model);
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),
       caption: trans.__('Add one student'),
@@ -189,7 +220,41 @@ function setup(
       label: trans.__('Import Roster…'),
       caption: trans.__('Import students from a CSV file'),
       icon: fileUploadIcon,
-      execute: () => importRoster(model, trans)
+      execute: () => importRoster(model, trans, credentials)
+    });
+    commands.addCommand(CommandIDs.lastCredentials, {
+      label: () =>
+        credentials.kept
+          ? trans.__(
+              'Get last credentials again (until %1)',
+              clockTime(credentials.kept.expires)
+            )
+          : trans.__('Get last credentials again'),
+      isEnabled: () => credentials.kept !== null,
+      execute: () => showLastSheet(credentials, trans)
+    });
+    credentials.changed.connect(() =>
+      commands.notifyCommandChanged(CommandIDs.lastCredentials)
+    );
+    commands.addCommand(CommandIDs.classTable, {
+      label: trans.__('Open Class Table'),
+      caption: trans.__('The class as a table in the main area'),
+      execute: () => {
+        const existing = document.getElementById(CLASS_TABLE_ID);
+        if (existing) {
+          shell.activateById(CLASS_TABLE_ID);
+          return;
+        }
+        const panel = createClassTablePanel(
+          trans,
+          table,
+          who.name,
+          (action, names) =>
+            void bulkAction(model, credentials, trans, action, names)
+        );
+        shell.add(panel, 'main');
+        shell.activateById(panel.id);
+      }
     });
     commands.addCommand(CommandIDs.refresh, {
       label: trans.__('Refresh Class List'),
@@ -206,7 +271,9 @@ function setup(
     const commandIds = [
       CommandIDs.addStudent,
       CommandIDs.importRoster,
-      CommandIDs.refresh
+      CommandIDs.refresh,
+      CommandIDs.classTable,
+      CommandIDs.lastCredentials
     ];
     if (viewer) {
       commands.addCommand(CommandIDs.viewNotebooks, {
@@ -236,7 +303,9 @@ function setup(
         who.name,
         viewer,
         new ClassesModel(),
-        (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en'
+        (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en',
+        credentials,
+        () => void commands.execute(CommandIDs.classTable)
       )
     );
     sidebar.addWidget(createLessonPanel(trans, commands));
@@ -244,11 +313,14 @@ function setup(
     sidebar.addWidget(createKernelsPanel(trans, kernels));
     sidebar.addWidget(createBrokerPanel(trans, app, broker));
     sidebar.addWidget(createIdleTimeoutsPanel(trans, idle));
+    sidebar.addWidget(createSchoolDefaultsPanel(trans, school));
     void model.refresh();
     void libraries.refresh();
     void kernels.refresh();
     void broker.refresh();
     void idle.refresh();
+    void credentials.refresh();
+    void school.refresh();
   }
 
   shell.add(sidebar, 'left', { rank: 950, type: 'Classroom' });

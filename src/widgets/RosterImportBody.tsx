@@ -7,12 +7,16 @@ import { RosterImport } from '../components/RosterImport';
 import { ICredentialRow } from '../credentials';
 import { RosterImportModel } from '../models/rosterImport';
 import { StudentsModel } from '../models/students';
+import { DialogGuard } from './dialogGuard';
 
 /**
  * The body of the "Import roster" dialog.
  *
  * The dialog answers Enter with its default button; in this body Enter is typed into the
- * username fields of the preview, so it is caught before the dialog sees it.
+ * username fields of the preview, so it is caught before the dialog sees it. While the import
+ * runs or its passwords are neither downloaded nor printed, the dialog cannot be closed
+ * (footer disabled, no Escape: DialogGuard; a double-click on "Create" that lands on the
+ * footer does nothing).
  */
 export class RosterImportBody extends ReactWidget {
   constructor(
@@ -22,6 +26,7 @@ export class RosterImportBody extends ReactWidget {
     super();
     this._model = new RosterImportModel(() => void students.refresh());
     this.addClass('jp-classroom-RosterImportBody');
+    this._model.changed.connect(() => this._lock());
   }
 
   /** Whether an import job is running (closing now would lose the passwords). */
@@ -37,10 +42,13 @@ export class RosterImportBody extends ReactWidget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     window.addEventListener('keydown', this._guard, true);
+    this._dialogGuard.attach();
+    requestAnimationFrame(() => this._dialogGuard.sync());
   }
 
   protected onBeforeDetach(msg: Message): void {
     window.removeEventListener('keydown', this._guard, true);
+    this._dialogGuard.detach();
     super.onBeforeDetach(msg);
   }
 
@@ -52,6 +60,7 @@ export class RosterImportBody extends ReactWidget {
         onCredentials={(rows, saved) => {
           this._credentials = rows;
           this._saved = saved;
+          this._lock();
         }}
       />
     );
@@ -70,6 +79,11 @@ export class RosterImportBody extends ReactWidget {
     }
   };
 
+  private _lock(): void {
+    this._dialogGuard.locked = this.running || this.unsaved.length > 0;
+  }
+
+  private _dialogGuard = new DialogGuard(this);
   private _model: RosterImportModel;
   private _credentials: ICredentialRow[] = [];
   private _saved = false;

@@ -9,11 +9,13 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import { studentAction } from '../actions';
+import { showLastSheet, studentAction } from '../actions';
 import { classMenuAction } from '../classActions';
 import { ClassBar } from '../components/ClassBar';
+import { KeptSheetNotice } from '../components/KeptSheetNotice';
 import { StudentsView } from '../components/StudentsView';
 import { ClassesModel } from '../models/classes';
+import { CredentialsModel } from '../models/credentials';
 import { StudentsModel } from '../models/students';
 import { OpenStudentNotebook } from '../viewer';
 
@@ -37,7 +39,9 @@ export function createStudentsPanel(
   me: string,
   viewer: OpenStudentNotebook | null = null,
   classes: ClassesModel | null = null,
-  lang: 'en' | 'de' = 'en'
+  lang: 'en' | 'de' = 'en',
+  credentials: CredentialsModel | null = null,
+  openTable: () => void = () => undefined
 ): Widget {
   const panel = new PanelWithToolbar();
   panel.id = 'jp-classroom-students';
@@ -48,6 +52,22 @@ export function createStudentsPanel(
       id.split(':')[1],
       new CommandToolbarButton({ commands, id, label: '' })
     );
+  }
+  if (credentials) {
+    const notice = ReactWidget.create(
+      <UseSignal signal={credentials.changed}>
+        {() => (
+          <KeptSheetNotice
+            kept={credentials.kept}
+            trans={trans}
+            onGetAgain={() => void showLastSheet(credentials, trans)}
+            onOpenTable={openTable}
+          />
+        )}
+      </UseSignal>
+    );
+    notice.addClass('jp-classroom-StudentsPanel-notice');
+    panel.addWidget(notice);
   }
   if (classes) {
     const bar = ReactWidget.create(

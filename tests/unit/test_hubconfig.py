@@ -34,7 +34,9 @@ def test_written_config_loads_with_traitlets(tmp_path):
     extra = s.paths.hub_config_d / "50-local.py"
     extra.write_text("c.JupyterHub.log_level = 'DEBUG'\nc.Spawner.default_url = '/tree'\n")
     cfg = load(s.paths.hub_config)
-    assert cfg.JupyterHub.authenticator_class == "pam"
+    assert cfg.JupyterHub.authenticator_class == (
+        "jupyter_extension_companion.hub_auth.ClassroomAuthenticator")
+    assert cfg.ClassroomAuthenticator.lab_overrides == str(s.paths.lab_settings_overrides)
     assert cfg.JupyterHub.spawner_class == "jupyter_extension_companion.hub_spawner.VerifiedSpawner"
     assert cfg.Authenticator.admin_users == {"teacher"}
     assert cfg.Authenticator.allow_existing_users is True

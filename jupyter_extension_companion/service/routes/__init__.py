@@ -13,6 +13,7 @@ from ..base import Route
 from . import (
     broker,
     classes,
+    credentials,
     culling,
     jobs,
     kernels,
@@ -21,6 +22,7 @@ from . import (
     meta,
     notebooks,
     roster,
+    school,
     trash,
     users,
 )
@@ -30,6 +32,7 @@ AREAS: list[ModuleType] = [
     users,
     roster,
     classes,
+    credentials,
     jobs,
     broker,
     libs,
@@ -37,6 +40,7 @@ AREAS: list[ModuleType] = [
     notebooks,
     culling,
     trash,
+    school,
     lesson,
 ]
 

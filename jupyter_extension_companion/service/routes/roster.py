@@ -23,6 +23,7 @@ from ...provision.roster_parse import MAX_BYTES, MappingNeeded, RosterMappings, 
 from ..base import MIB, ClassroomHandler, Route, json_body_schema, op
 from ..jsonify import to_json
 from ..roster_previews import Upload
+from .credentials import import_credentials, keep_sheet
 
 _EDITS = {"type": "array", "items": {"type": "object", "properties": {
     "line": {"type": "integer"}, "username": {"type": "string"}},
@@ -98,10 +99,14 @@ class UploadApplyHandler(_RosterHandler):
         self.ctx.uploads.drop(upload.id)
 
         classes = self.ctx.classes_for(self.actor)
+        actor = self.actor
 
         def work(progress: Any) -> dict[str, Any]:
-            return to_json(roster_apply.apply_plan(plan, roster, progress, skip_refused=skip,
-                                                   classes=classes))
+            out = to_json(roster_apply.apply_plan(plan, roster, progress, skip_refused=skip,
+                                                  classes=classes))
+            # the passwords, kept for this teacher 30 minutes (GET credentials/last)
+            out["kept"] = keep_sheet(self.ctx, actor, import_credentials(out), "import")
+            return out
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
         self.send({"job": job_id}, status=202)
@@ -132,11 +137,15 @@ class ApplyHandler(_RosterHandler):
         roster = self.ctx.roster_for(self.actor)  # records each added student in the audit log
         plan = await self.blocking(roster_import.preview, rows, roster)
         roster_apply.check_plan(plan)  # refused rows: 400 with the reasons, nothing done
+        actor = self.actor
 
         classes = self.ctx.classes_for(self.actor)
 
         def work(progress: Any) -> dict[str, Any]:
-            return to_json(roster_apply.apply_plan(plan, roster, progress, classes=classes))
+            out = to_json(roster_apply.apply_plan(plan, roster, progress, classes=classes))
+            # the passwords, kept for this teacher 30 minutes (GET credentials/last)
+            out["kept"] = keep_sheet(self.ctx, actor, import_credentials(out), "import")
+            return out
 
         job_id = self.ctx.jobs.start(work, kind="roster.apply", owner=self.actor)
         self.send({"job": job_id}, status=202)
