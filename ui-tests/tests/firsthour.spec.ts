@@ -34,8 +34,9 @@ async function openStudents(page: Page): Promise<void> {
   await openSection(page, /^Schüler/i);
 }
 
-async function setGerman(page: Page): Promise<void> {
-  const status = await page.evaluate(async () => {
+/** The teacher's own Lab language (their settings; the specs after this one expect English). */
+async function setLabLocale(page: Page, locale: string): Promise<void> {
+  const status = await page.evaluate(async locale => {
     const config = JSON.parse(
       document.getElementById('jupyter-config-data')?.textContent ?? '{}'
     );
@@ -48,13 +49,23 @@ async function setGerman(page: Page): Promise<void> {
           'Content-Type': 'application/json',
           ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
         },
-        body: JSON.stringify({ raw: JSON.stringify({ locale: 'de_DE' }) })
+        body: JSON.stringify({ raw: JSON.stringify({ locale }) })
       }
     );
     return r.status;
-  });
+  }, locale);
   expect(status).toBeLessThan(300);
 }
+
+// The hub is shared by every spec: the teacher's Lab goes back to English whatever happened.
+test.afterAll(async ({ browser }) => {
+  const hub = hubState();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginToLab(page, hub.teacher.name, hub.teacher.password);
+  await setLabLocale(page, 'en');
+  await context.close();
+});
 
 test('first hour in German: import, double-click, reload, credentials again, class table, disabled login', async ({
   browser
@@ -69,7 +80,7 @@ test('first hour in German: import, double-click, reload, credentials again, cla
 
   // --- 1. the teacher logs in, Lab in German ---------------------------------------------
   await loginToLab(page, hub.teacher.name, hub.teacher.password);
-  await setGerman(page);
+  await setLabLocale(page, 'de_DE');
   await page.goto(`${hub.url}/user/${hub.teacher.name}/lab`);
   await waitForLab(page);
   await openStudents(page);
