@@ -9,6 +9,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { confirm } from './components/confirmRemove';
 import { Credentials } from './components/Credentials';
 import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
@@ -209,24 +210,6 @@ export async function importRoster(
     );
   }
   body.dispose();
-}
-
-async function confirm(
-  trans: TranslationBundle,
-  title: string,
-  body: string,
-  label: string,
-  warn = false
-): Promise<boolean> {
-  const result = await showDialog({
-    title,
-    body,
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      warn ? Dialog.warnButton({ label }) : Dialog.okButton({ label })
-    ]
-  });
-  return result.button.accept;
 }
 
 /** A toast that names the student: "anna: login disabled, server stopped". */

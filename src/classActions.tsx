@@ -8,6 +8,7 @@ import {
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import * as api from './api';
+import { confirm } from './components/confirmRemove';
 import { ClassMenuAction } from './components/ClassBar';
 import { ClassesModel } from './models/classes';
 import { StudentsModel } from './models/students';
@@ -45,24 +46,6 @@ function summarize(result: Classroom.IClassResult): void {
   } else {
     Notification.success(result.summary, { autoClose: 6000 });
   }
-}
-
-async function confirm(
-  trans: TranslationBundle,
-  title: string,
-  body: string,
-  label: string,
-  warn = false
-): Promise<boolean> {
-  const result = await showDialog({
-    title,
-    body,
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      warn ? Dialog.warnButton({ label }) : Dialog.okButton({ label })
-    ]
-  });
-  return result.button.accept;
 }
 
 /**
