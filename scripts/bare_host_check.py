@@ -238,6 +238,7 @@ class Job:
         page = self.step("teacher's Lab", lambda: self.open_lab(teacher, self.admin))
         if "jupyterlab-classroom" not in page:
             raise Failed("the teacher's Lab page does not load the jupyterlab-classroom extension")
+        self.step("German on the installed host", lambda: self.check_german(teacher, self.admin))
 
         student = "clt" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
         student_pw = "Bh" + secrets.token_hex(8) + "7"
@@ -259,6 +260,26 @@ class Job:
         if out.strip() != JAVA_EXPECTED:
             raise Failed(f"the Java cell printed {out.strip()!r}, expected {JAVA_EXPECTED!r}")
         log(f"the Java cell printed {out.strip()}")
+
+    def check_german(self, s: requests.Session, user: str) -> None:
+        """The installed Lab offers German (the language pack) and serves every string of ours
+        in German: the catalogue compiled from this checkout, key by key, non-empty."""
+        r = s.get(f"{BASE}/user/{user}/lab/api/translations/de_DE", timeout=60)
+        if r.status_code != 200:
+            raise Failed(f"Lab's German translations: HTTP {r.status_code} {r.text[:200]}")
+        data = r.json().get("data") or {}
+        if "jupyterlab" not in data:
+            raise Failed("the installed Lab has no German language pack "
+                         f"(domains served: {', '.join(sorted(data)) or 'none'})")
+        ours = data.get("jupyterlab_classroom") or {}
+        catalogue = Path(__file__).resolve().parent.parent / (
+            "jupyter_extension_companion/locale/de_DE/LC_MESSAGES/jupyterlab_classroom.json")
+        expected = [k for k in json.loads(catalogue.read_text(encoding="utf-8")) if k]
+        missing = [k for k in expected if not (ours.get(k) or [""])[0]]
+        if missing:
+            raise Failed(f"{len(missing)} of our {len(expected)} UI strings have no German on the "
+                         f"installed host, e.g. {missing[:3]}")
+        log(f"German: the language pack and all {len(expected)} of our strings are served")
 
     def check_notebooks(self, user: str, token: str) -> None:
         """The server's root is ~/notebooks: a file saved through Lab's contents API lands there."""
