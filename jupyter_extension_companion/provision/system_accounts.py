@@ -7,88 +7,63 @@ once (no command per user), so listing a class of 1000 takes milliseconds.
 Students own their homes and are untrusted: root never follows a path inside a home.
 ``~/notebooks`` is made on file descriptors (:func:`make_notebooks_folder`); a removal first
 locks the account and ends its processes, then archives and deletes (:meth:`SystemAccounts.delete`).
+
+Split by job: ``account_files`` (``Account``, parsing, full-name check, ``login_disabled``),
+``account_processes`` (ending a student's processes), ``notebooks_folder`` (``~/notebooks`` on
+file descriptors, ``prepare_spawn``); this module keeps ``SystemAccounts`` and the home archive.
+Import every name from here.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
-import pwd
 import shutil
-import signal
 import stat
 import tarfile
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..paths import ClassroomPaths
+from .account_files import (
+    HOME_MODE,
+    NOTEBOOKS_MODE,
+    SHELL,
+    Account,
+    NoHome,
+    _gecos_problem,
+    _lines,
+    _shadow_fields,
+    check_full_name,
+    login_disabled,
+)
+from .account_processes import _end_processes, _pids_of, _signal_all
 from .commands import run
 from .errors import ClassroomError, CommandFailed, NotFound
 from .first_login import forget_initial_password
-from .usernames import check_username, is_system_uid
+from .notebooks_folder import make_notebooks_folder, prepare_spawn
+from .usernames import check_username
 
 log = logging.getLogger(__name__)
 
-SHELL = "/bin/bash"
-HOME_MODE = 0o700
-NOTEBOOKS_MODE = 0o755
-
-
-class NoHome(ClassroomError):
-    """The account's home folder does not exist."""
-
-
-@dataclass(frozen=True)
-class Account:
-    """One system account as read from /etc/passwd and /etc/shadow."""
-
-    name: str
-    uid: int
-    gid: int
-    full_name: str
-    home: str
-    shell: str
-    # None when /etc/shadow has no line for it (or could not be read).
-    locked: bool | None
-    has_password: bool | None
-
-    @property
-    def is_system(self) -> bool:
-        return is_system_uid(self.uid)
-
-
-def _lines(text: str) -> list[str]:
-    """The lines of an account file: split at ``\n`` only.
-
-    ``str.splitlines`` also splits at U+2028, U+0085 and friends, which a student can put into
-    their own GECOS field with ``chfn``: their line would fall apart and their account vanish
-    from list, disable and remove.
-    """
-    return text.split("\n")
-
-
-# line and paragraph separators that str.splitlines (and many tools) treat as line breaks
-_BREAKS = {"\x7f", "\x85", "\u2028", "\u2029"}
-
-
-def _gecos_problem(full_name: str) -> str | None:
-    if ":" in full_name or any(ord(c) < 32 or c in _BREAKS for c in full_name):
-        return "The full name contains ':' or a line break: remove it."
-    if len(full_name) > 100:
-        return "The full name is longer than 100 characters: shorten it."
-    return None
-
-
-def check_full_name(full_name: str | None) -> None:
-    """Raise :class:`ClassroomError` unless ``full_name`` can be stored in /etc/passwd."""
-    if full_name:
-        problem = _gecos_problem(full_name)
-        if problem:
-            raise ClassroomError(problem, code="bad_full_name")
+__all__ = [
+    "HOME_MODE",
+    "NOTEBOOKS_MODE",
+    "SHELL",
+    "TAR_RETRIES",
+    "Account",
+    "NoHome",
+    "SystemAccounts",
+    "_end_processes",
+    "_gecos_problem",
+    "_pids_of",
+    "_signal_all",
+    "check_full_name",
+    "login_disabled",
+    "make_notebooks_folder",
+    "prepare_spawn",
+]
 
 
 class SystemAccounts:
@@ -436,18 +411,6 @@ def _is_real_dir(path: Path) -> bool:
         return False
 
 
-def _shadow_fields(name: str, shadow_file: Path) -> list[str] | None:
-    try:
-        text = shadow_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    for line in _lines(text):
-        parts = line.split(":")
-        if parts[0] == name and len(parts) >= 2:
-            return parts
-    return None
-
-
 TAR_RETRIES = 3
 
 
@@ -488,149 +451,3 @@ def _verify_archive(path: Path) -> None:
             code="archive_failed",
             status=500,
         ) from exc
-
-
-def _pids_of(uid: int) -> list[int]:
-    """Every process with ``uid`` as its real, effective, saved or file-system uid.
-
-    Read from ``/proc/PID/status``, not the owner of ``/proc/PID``: a process that made itself
-    non-dumpable shows ``/proc/PID`` as root's.
-    """
-    pids = []
-    me = os.getpid()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == me:
-            continue
-        try:
-            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if str(uid) in line.split()[1:]:
-                            pids.append(int(entry.name))
-                        break
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return pids
-
-
-def _signal_all(pids: list[int], sig: int) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-
-
-def _end_processes(uid: int, grace: float = 5.0, kill_for: float = 10.0) -> None:
-    """End the processes of a student being removed: TERM, ``grace`` seconds, then KILL (and
-    STOP first, so a process that forks cannot outrun the kills) until none is left."""
-    if is_system_uid(uid):
-        return
-    pids = _pids_of(uid)
-    if not pids:
-        return
-    if grace > 0:
-        _signal_all(pids, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and _pids_of(uid):
-            time.sleep(0.1)
-    deadline = time.monotonic() + kill_for
-    while pids := _pids_of(uid):
-        if time.monotonic() > deadline:
-            raise ClassroomError(
-                f"Processes of uid {uid} keep running ({len(pids)} left, e.g. pid {pids[0]}): "
-                "nothing was deleted; end them by hand and try again.",
-                code="processes_left", status=500)
-        _signal_all(pids, signal.SIGSTOP)
-        _signal_all(pids, signal.SIGKILL)
-        time.sleep(0.05)
-
-
-def login_disabled(name: str, shadow_file: Path = Path("/etc/shadow")) -> bool:
-    """True if ``name``'s password was locked by ``disable`` (a real hash behind a ``!``).
-
-    For the hub's pre-spawn hook: a disabled student's login cookie stays valid until it
-    expires, so the hub must also refuse to start their server.
-    """
-    try:
-        text = shadow_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    for line in _lines(text):
-        parts = line.split(":")
-        if len(parts) >= 2 and parts[0] == name:
-            hashed = parts[1]
-            return hashed.startswith("!") and hashed.lstrip("!") not in ("", "*")
-    return False
-
-
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def make_notebooks_folder(
-    home: str | Path, uid: int, gid: int, folder: str = "notebooks", *,
-    home_mode: int | None = None,
-) -> bool:
-    """Make ``HOME/FOLDER`` owned by ``uid:gid`` without following any path the student controls.
-
-    Runs as root in a home the student owns, so every step works on file descriptors: the home
-    is opened with ``O_NOFOLLOW|O_DIRECTORY``, the folder is made with ``mkdir(dir_fd=)``, the new
-    folder is opened again with ``O_NOFOLLOW|O_DIRECTORY`` and changed with ``fchown``/``fchmod``.
-    A student who swaps the new folder for a symlink (to ``/etc/shadow``, say) gets an error,
-    never a chown of the link's target. Returns False ("nothing to change") if ``FOLDER``
-    exists already (whatever it is: it is the student's); ``home_mode`` also sets the home's mode.
-    Raises :class:`NoHome` if the home is missing, :class:`ClassroomError` if it is not a folder
-    owned by the user (or root) or the new folder was replaced while it was made.
-    """
-    if not folder or "/" in folder or folder in (".", ".."):
-        raise ClassroomError(f"{folder!r} is not a folder name.", code="bad_folder")
-    try:
-        home_fd = os.open(home, _DIR_FLAGS)
-    except FileNotFoundError:
-        raise NoHome(f"The home folder {home} does not exist.", code="no_home",
-                     status=500) from None
-    except OSError as exc:
-        raise ClassroomError(f"The home {home} is not a folder ({exc.strerror}): fix it by hand.",
-                             code="bad_home", status=500) from None
-    try:
-        st = os.fstat(home_fd)
-        if st.st_uid not in (uid, 0):
-            raise ClassroomError(
-                f"The home {home} belongs to uid {st.st_uid}, not to uid {uid}: fix it by hand.",
-                code="bad_home", status=500)
-        if home_mode is not None:
-            os.fchmod(home_fd, home_mode)
-        try:
-            os.mkdir(folder, NOTEBOOKS_MODE, dir_fd=home_fd)
-        except FileExistsError:
-            return False
-        try:
-            fd = os.open(folder, _DIR_FLAGS, dir_fd=home_fd)
-        except OSError as exc:
-            if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
-                raise
-            raise ClassroomError(
-                f"{home}/{folder} was replaced while it was being made: try again.",
-                code="notebooks_raced", status=500) from None
-        try:
-            os.fchown(fd, uid, gid)
-            os.fchmod(fd, NOTEBOOKS_MODE)
-        finally:
-            os.close(fd)
-        return True
-    finally:
-        os.close(home_fd)
-
-
-def prepare_spawn(name: str, folder: str = "notebooks", *,
-                  shadow_file: Path = Path("/etc/shadow")) -> bool:
-    """The hub's pre-spawn hook: refuse a disabled student, make ``~/FOLDER`` (owned by them).
-
-    A disabled student's login cookie stays valid until it expires, so the hub must refuse to
-    start their server here too. Returns True if the folder was made.
-    """
-    if login_disabled(name, shadow_file):
-        raise ClassroomError("This account is disabled: ask your teacher to enable it.",
-                             code="disabled", status=403)
-    user = pwd.getpwnam(name)
-    return make_notebooks_folder(user.pw_dir, user.pw_uid, user.pw_gid, folder)
