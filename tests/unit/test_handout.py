@@ -11,7 +11,7 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision import handout as H
-from jupyter_extension_companion.provision import homefs
+from jupyter_extension_companion.provision import handout_files, homefs
 from jupyter_extension_companion.provision.errors import ClassroomError
 
 from .service_harness import running_service
@@ -154,6 +154,6 @@ def test_a_template_is_filled_per_student_with_the_class_broker(tmp_path: Path) 
     paths = ClassroomPaths().with_prefix(tmp_path)
     [file] = H.read_template_source(paths, "mqtt_java")
     assert file.path == "mqtt_java.ipynb" and file.template_language == "java"
-    text = H._filled(file, "anna", "week3", paths).decode()
+    text = handout_files._filled(file, "anna", "week3", paths).decode()
     assert "{{host}}" not in text and "{{topic_prefix}}" not in text
     assert "class/anna/" in text and "anna-week3" in text

@@ -83,16 +83,14 @@ test('teacher filters by class, disables a class for an exam and removes it', as
     .toBe(true);
   await screenshot(page, 'classes-02-disabled');
 
-  // its student cannot log in; the other class's student can
+  // its student cannot log in and is told the account is disabled; the other class's can
   const other = await browser.newContext();
   const login = await other.newPage();
   await login.goto(`${hub.url}/hub/login`);
   await login.locator('#username_input').fill(sa);
   await login.locator('#password_input').fill(passwords[sa]);
   await login.locator('#login_submit').click();
-  await expect(
-    login.locator('text=/Invalid username or password/')
-  ).toBeVisible();
+  await expect(login.locator('text=/This account is disabled/')).toBeVisible();
   await other.close();
   const second = await browser.newContext();
   await loginToLab(await second.newPage(), sb, passwords[sb]);
