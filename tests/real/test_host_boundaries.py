@@ -172,7 +172,7 @@ def test_pre_spawn_hook_never_chowns_through_a_symlink(env, root_file):
     hook = cfg.Spawner.pre_spawn_hook  # the function the rendered config gives the hub
     name = env.name("h")
     assert env.accounts.create(name)
-    spawner = SimpleNamespace(user=SimpleNamespace(name=name))
+    spawner = SimpleNamespace(user=SimpleNamespace(name=name, groups=[]))  # as the hub's User
 
     def make() -> bool:
         hook(spawner)

@@ -54,7 +54,8 @@ def test_student_from_service_logs_in_and_gets_lab_in_notebooks(hub_users):
 
     # the student is no teacher: whoami says so, the forwarder refuses without forwarding
     who = session.get(f"{hub_users.url}/user/{name}/classroom/api/whoami", timeout=30).json()
-    assert who == {"name": name, "teacher": False, "hub": True, "owner": True, "service": False}
+    assert who == {"name": name, "teacher": False, "hub": True, "owner": True, "service": False,
+                   "server_owner": name, "show_server_owner": True}
 
 
 def test_teacher_forwarder(hub_users):

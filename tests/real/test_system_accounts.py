@@ -71,6 +71,9 @@ class FakeHub:
     def delete_user(self, name):
         return self.users.pop(name, None) is not None
 
+    def list_groups(self, page_limit=200):
+        return []  # no classes here (tests/real/test_classes.py has them)
+
     def stop_server(self, name):
         self.users[name]["server"] = None
 
