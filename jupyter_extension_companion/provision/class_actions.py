@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .changes import Progress, no_progress
 from .classes import ClassChange, Classes
 from .errors import ClassroomError
-from .jobs import Progress, no_progress
 from .passwords import generate_password
 from .roster import Change, Credentials, Roster
 
@@ -142,13 +142,13 @@ class ClassActions:
             self.roster.accounts.set_passwords(passwords)
         except ClassroomError as exc:
             for student in passwords:
-                audit.record(actor, "set_password", student, "failed", message=exc.message,
+                audit.record(actor, "user.set_password", student, "failed", message=exc.message,
                              classname=name)
                 result.members.append(MemberResult(student, False, False, exc.message))
             result.summary = f"new passwords for class {name} failed: {exc.message}"
             return result
         for student, password in passwords.items():
-            audit.record(actor, "set_password", student, "changed", generated=True,
+            audit.record(actor, "user.set_password", student, "ok", generated=True,
                          classname=name)
             full = accounts[student].full_name or None
             result.credentials.append(Credentials(student, password, True, full, "password set"))
@@ -198,7 +198,7 @@ class ClassActions:
                               f"({sum(1 for m in removed if m.archive)} homes archived), "
                               f"{kept} kept (in another class or a teacher)"
                               + ("" if deleted.changed else "; the class was gone already"))
-            self.roster.audit.record(self.roster.actor, "class.remove", name, "changed",
+            self.roster.audit.record(self.roster.actor, "class.remove", name, "ok",
                                      message=result.summary)
         progress("done", 1.0)
         return result

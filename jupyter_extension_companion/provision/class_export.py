@@ -23,11 +23,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .changes import Progress, no_progress
 from .class_sync import ExternalIds
 from .classes import Classes
 from .credentials import BOM, csv_cell
 from .errors import ClassroomError, NotFound
-from .jobs import Progress, no_progress
 from .roster import Roster
 
 EXPORT_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}-\d{8}T\d{6}Z(?:-\d+)?\.tar\.gz")
@@ -99,7 +99,7 @@ def export_class(name: str, roster: Roster, classes: Classes,
     finally:
         for _, archive in homes:
             archive.unlink(missing_ok=True)
-    roster.audit.record(roster.actor, "class.export", name, "changed",
+    roster.audit.record(roster.actor, "class.export", name, "ok",
                         message=f"{len(homes)} homes, list without passwords",
                         export=str(target))
     progress("done", 1.0)

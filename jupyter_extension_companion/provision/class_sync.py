@@ -41,9 +41,9 @@ from typing import Any
 
 from ..paths import ClassroomPaths
 from .atomic import write_text_atomic
+from .changes import Progress, no_progress
 from .classes import Classes, suggest_class_name
 from .errors import ClassroomError
-from .jobs import Progress, no_progress
 from .roster import AddResult, NewStudent, Roster, Student
 from .usernames import USERNAME_RE, suggest_username
 
@@ -380,7 +380,7 @@ def apply_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
     ids.save(stored, {s.name for s in roster.list(fresh=True)})
     summary = plan.summary
     roster.audit.record(roster.actor, "class.sync", ",".join(plan.classes),
-                        "failed" if result.failed else "changed",
+                        "failed" if result.failed else "ok",
                         message=(f"{len(made)} new, {summary['moved']} moved, "
                                  f"{len(result.removed)} removed, {summary['ambiguous']} "
                                  f"ambiguous, {summary['refused']} refused"))

@@ -494,7 +494,7 @@ class Classes:
               **details: Any) -> ClassChange:
         GroupListing.invalidate()
         message = message if changed else NOTHING
-        self.audit.record(self.actor, action, target, "changed" if changed else "unchanged",
+        self.audit.record(self.actor, action, target, "ok" if changed else "nothing-to-change",
                           message=message, **details)
         return ClassChange(target, action, changed, message,
                            added=list(details.get("added", [])),

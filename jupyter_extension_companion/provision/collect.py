@@ -62,7 +62,7 @@ class Collecting:
             targets = self._targets([class_name] if class_name else [], list(students or []))
             teacher = self._teacher()
         except ClassroomError as e:
-            self._audit("collect", name, "refused" if e.status < 500 else "failed",
+            self._audit("lesson.collect", name, "refused" if e.status < 500 else "failed",
                         code=e.code, reason=e.message)
             raise
         label = class_name or "students"
@@ -91,10 +91,10 @@ class Collecting:
         counts: dict[str, int] = {}
         for r in results:
             counts[r.outcome] = counts.get(r.outcome, 0) + 1
-        self._audit("collect", f"{name}:{label}", "ok", students=len(results), counts=counts)
+        self._audit("lesson.collect", f"{name}:{label}", "ok", students=len(results), counts=counts)
         for r in results:
             if r.outcome in ("refused", "failed"):
-                self._audit("collect", f"{name}:{r.student}", r.outcome, reason=r.message)
+                self._audit("lesson.collect", f"{name}:{r.student}", r.outcome, reason=r.message)
         return result
 
     # ---- return --------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class Collecting:
                 raise ClassroomError(f"{path!r} is a folder: return one file.",
                                      code="not_a_file")
         except ClassroomError as e:
-            self._audit("return", target, "refused" if e.status < 500 else "failed",
+            self._audit("lesson.return", target, "refused" if e.status < 500 else "failed",
                         code=e.code, reason=e.message, source=path)
             raise
         base = files[0].path
@@ -124,7 +124,7 @@ class Collecting:
         returned = f"{stem}-returned.{ext}" if dot and stem else f"{base}-returned"
         result = deliver(self.paths, account, name,
                          [SourceFile(path=returned, data=files[0].data)])
-        self._audit("return", target, _audit_outcome(result), source=path,
+        self._audit("lesson.return", target, _audit_outcome(result), source=path,
                     reason=result.message,
                     written_as=[f.written_as for f in result.files])
         return result

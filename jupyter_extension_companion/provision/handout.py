@@ -152,7 +152,7 @@ class Lessons(Collecting):
             else:
                 files = read_teacher_source(self.paths, self._teacher(), source)
         except ClassroomError as e:
-            self._audit("handout", name, "refused" if e.status < 500 else "failed",
+            self._audit("lesson.handout", name, "refused" if e.status < 500 else "failed",
                         code=e.code, reason=e.message, source=source)
             raise
         version = _version(files)
@@ -181,11 +181,11 @@ class Lessons(Collecting):
         self._record(name, version, results)
         result = HandoutResult(assignment=name, source=source, classes=classes,
                                files=[f.path for f in files], students=results)
-        self._audit("handout", name, OK if result.changed else NOTHING_TO_CHANGE, source=source,
+        self._audit("lesson.handout", name, OK if result.changed else NOTHING_TO_CHANGE, source=source,
                     classes=classes, students=len(targets), counts=result.counts())
         for r in results:
             if r.outcome in ("refused", "failed"):
-                self._audit("handout", f"{name}:{r.student}", r.outcome, reason=r.message)
+                self._audit("lesson.handout", f"{name}:{r.student}", r.outcome, reason=r.message)
         return result
 
     def _record(self, name: str, version: str, results: list[StudentResult]) -> None:
@@ -263,7 +263,7 @@ def _deliver_pending(name: str, groups: list[str], paths: ClassroomPaths) -> lis
         try:
             from .audit import AuditLog
 
-            AuditLog(paths.audit_log).record("hub (server start)", "handout",
+            AuditLog(paths.audit_log).record("hub (server start)", "lesson.deliver",
                                              f"{assignment}:{name}", _audit_outcome(result),
                                              reason=result.message)
         except OSError:

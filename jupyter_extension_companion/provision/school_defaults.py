@@ -119,5 +119,5 @@ def write_school_defaults(paths: ClassroomPaths, updates: Any, *, audit: AuditLo
     result = read_school_defaults(paths)
     if audit is not None:
         audit.record(actor, "school.set", "school defaults",
-                     "changed" if changed else "unchanged", settings=clean)
+                     "ok" if changed else "nothing-to-change", settings=clean)
     return result, changed

@@ -102,7 +102,7 @@ def test_handout_to_a_class_keeps_a_students_own_file(lesson: Any) -> None:
         sorted([nb, f"{assignment}-2.ipynb"])
     audit = [json.loads(line) for line in hub.launcher.paths.audit_log.read_text().splitlines()]
     assert [(e["actor"], e["outcome"]) for e in audit
-            if e["action"] == "handout" and e["target"] == assignment] == \
+            if e["action"] == "lesson.handout" and e["target"] == assignment] == \
         [(teacher, "ok"), (teacher, "nothing-to-change")]
 
 
