@@ -171,6 +171,7 @@ class GroupListing:
 
     max_age = 10.0
     _lock = threading.Lock()
+    _generation = 0  # counts invalidations
     _cache: weakref.WeakKeyDictionary[Any, tuple[float, list[dict]]] = (
         weakref.WeakKeyDictionary())
 
@@ -183,15 +184,20 @@ class GroupListing:
         if hit is not None and time.monotonic() - hit[0] < cls.max_age:
             return hit[1]
         taken = time.monotonic()
+        with cls._lock:
+            generation = cls._generation
         groups = hub.list_groups()
         with cls._lock:
-            cls._cache[key] = (taken, groups)
+            # a change made while this listing was on its way makes it stale: not kept
+            if generation == cls._generation:
+                cls._cache[key] = (taken, groups)
         return groups
 
     @classmethod
     def invalidate(cls) -> None:
         """Forget every listing (after any change of users or groups)."""
         with cls._lock:
+            cls._generation += 1
             cls._cache.clear()
 
 

@@ -86,10 +86,15 @@ export class ClassesModel {
 
   /** Reload the classes. Errors are kept in `error`, not thrown. */
   async refresh(): Promise<void> {
+    // Refreshes overlap (every change of the class list asks for one): only the newest
+    // request's answer counts, so an older, slower one cannot reset the class filter.
+    const request = ++this._requests;
     try {
-      this._classes = [...(await api.listClasses())].sort((a, b) =>
-        a.name.localeCompare(b.name)
-      );
+      const classes = await api.listClasses();
+      if (request !== this._requests) {
+        return;
+      }
+      this._classes = [...classes].sort((a, b) => a.name.localeCompare(b.name));
       if (
         this._selected !== ALL_CLASSES &&
         !this._classes.some(c => c.name === this._selected)
@@ -98,6 +103,9 @@ export class ClassesModel {
       }
       this._error = null;
     } catch (error) {
+      if (request !== this._requests) {
+        return;
+      }
       this._error = api.errorMessage(error);
     }
     this._changed.emit();
@@ -150,6 +158,7 @@ export class ClassesModel {
 
   private _classes: Classroom.IClassInfo[] = [];
   private _selected = ALL_CLASSES;
+  private _requests = 0;
   private _error: string | null = null;
   private _busy: string | null = null;
   private _changed = new Signal<this, void>(this);
