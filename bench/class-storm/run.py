@@ -113,7 +113,7 @@ def _kind(pid: int) -> str:
         return "java"
     if "ipykernel" in cmd:
         return "python"
-    if "jupyterhub-singleuser" in cmd or "jupyterhub.singleuser" in cmd:
+    if "-singleuser" in cmd or "jupyterhub.singleuser" in cmd:
         return "server"
     return "hub"  # hub, proxy, services
 
@@ -519,6 +519,46 @@ def stop_servers(api: str, token: str, names: list[str]) -> None:
         time.sleep(1)
 
 
+def kill_leftovers(names: list[str]) -> list[str]:
+    """Kill the processes of the storm's students that outlived their servers (JJava's stock
+    launcher leaves its JVM running when the server stops it); their command names."""
+    import pwd
+    import signal
+
+    uids = set()
+    for n in names:
+        try:
+            uids.add(pwd.getpwnam(n).pw_uid)
+        except KeyError:
+            pass
+    def theirs() -> list[int]:
+        pids = []
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    if os.stat(entry.path).st_uid in uids:
+                        pids.append(int(entry.name))
+                except OSError:
+                    pass
+        return pids
+    found = []
+    for pid in theirs():
+        try:
+            found.append(Path(f"/proc/{pid}/comm").read_text().strip())
+        except OSError:
+            pass
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in theirs():
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 10
+        while theirs() and time.monotonic() < deadline:
+            time.sleep(0.5)
+    return found
+
+
 def report(r: StormResult) -> None:
     n = len(r.students)
     ok = sum(1 for s in r.students if s.java_ok and s.python_ok)
@@ -678,6 +718,10 @@ def main() -> int:
                 r = storm(label, plain.process.pid, plain.url, plain.api_url, plain.token, names,
                           tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(plain.api_url, plain.token, names)
+                left = kill_leftovers(names)
+                if left:
+                    print(f"  [{label}] {len(left)} processes of the students outlived their "
+                          f"servers (killed): {', '.join(sorted(set(left)))}", flush=True)
                 plain.stop()
                 plain = None
             else:
@@ -688,6 +732,10 @@ def main() -> int:
                 r = storm(label, ours.process.pid, ours.url, ours.api_url, ours.token, names,
                           tokens, mqtt_port, args.timeout, args.settle, args.warmup)
                 stop_servers(ours.api_url, ours.token, names)
+                left = kill_leftovers(names)
+                if left:
+                    print(f"  [{label}] {len(left)} processes of the students outlived their "
+                          f"servers (killed): {', '.join(sorted(set(left)))}", flush=True)
                 ours.stop()
             report(r)
             results.append(r)

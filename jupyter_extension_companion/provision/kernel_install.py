@@ -33,9 +33,20 @@ R_PACKAGES = ("r-base-core", "r-cran-irkernel")
 #: variable; the teacher edits it in the Kernels section) because the kernel is started without
 #: JJava's launcher, see :func:`jjava_direct_argv`. The class-data sharing archive:
 #: :mod:`.kernel_cds`.
+#: ``-XX:ArchiveRelocationMode=0``: the class-data archives (the JDK's and JJava's) are mapped
+#: at their own address, so their pages stay shared between the students' JVMs (Debian's JDK 17
+#: maps them elsewhere by default and relocates them: every JVM then holds a private copy,
+#: about 15 MB per kernel). That only gives up address randomisation of class metadata inside
+#: the student's own JVM, which runs the student's code anyway.
 CLASSROOM_JVM_OPTIONS = (
     "-Xmx256m -Xms16m -Xmn8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 "
-    "-XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m"
+    "-XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m "
+    "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+)
+#: earlier defaults: an install that finds one of them unchanged puts today's default instead
+FORMER_JVM_OPTIONS = (
+    "-Xmx256m -Xms16m -Xmn8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 "
+    "-XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m",
 )
 JVM_OPTIONS_VAR = "JDK_JAVA_OPTIONS"
 _JJAVA_LAUNCHER_ARGV = [
@@ -181,6 +192,8 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
     Path(catalog.paths.java_libs).mkdir(mode=0o755, parents=True, exist_ok=True)
     # the teacher's JVM options (Kernels section) survive a re-install
     env.setdefault(JVM_OPTIONS_VAR, installed_jvm_options(catalog) or CLASSROOM_JVM_OPTIONS)
+    if env[JVM_OPTIONS_VAR] in FORMER_JVM_OPTIONS:
+        env[JVM_OPTIONS_VAR] = CLASSROOM_JVM_OPTIONS  # a former default, not the teacher's choice
     spec["env"] = env
     spec["argv"] = jjava_direct_argv(spec.get("argv") or [])
     spec.setdefault("display_name", "Java (jjava)")

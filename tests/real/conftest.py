@@ -214,7 +214,8 @@ def _shared_venv_for_tests() -> None:
                 shutil.rmtree(link)
             link.symlink_to(Path(sys.prefix) / folder)
     for script, module in (("jupyterhub", "jupyterhub.app"),
-                           ("jupyterhub-singleuser", "jupyterhub.singleuser")):
+                           ("jupyterhub-singleuser", "jupyterhub.singleuser"),
+                           ("classroom-singleuser", "jupyter_extension_companion.singleuser")):
         path = thin / "bin" / script
         path.write_text(f"#!{thin / 'bin' / 'python'}\nimport sys\nfrom {module} import main\n"
                         "sys.exit(main())\n")

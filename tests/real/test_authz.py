@@ -126,7 +126,7 @@ def _processes_of(uid: int, marker: bytes) -> list[int]:
 
 
 def server_pid(name: str) -> int:
-    pids = _processes_of(pwd.getpwnam(name).pw_uid, b"jupyterhub-singleuser")
+    pids = _processes_of(pwd.getpwnam(name).pw_uid, b"classroom-singleuser")
     assert len(pids) == 1, f"{name}: server processes {pids}"
     return pids[0]
 

@@ -10,7 +10,10 @@ import pytest
 
 from jupyter_extension_companion.paths import ClassroomPaths
 from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
-from jupyter_extension_companion.provision.kernel_install import CLASSROOM_JVM_OPTIONS
+from jupyter_extension_companion.provision.kernel_install import (
+    CLASSROOM_JVM_OPTIONS,
+    FORMER_JVM_OPTIONS,
+)
 from jupyter_extension_companion.provision.kernels import KernelCatalog, check_kernel_name
 
 
@@ -211,6 +214,10 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
     cat.set_env("java", {**java.env, "JDK_JAVA_OPTIONS": "-Xmx512m"})
     assert not cat.install_java().changed
     assert cat.get("java").env["JDK_JAVA_OPTIONS"] == "-Xmx512m"
+    # an unchanged former default is not the teacher's choice: today's default replaces it
+    cat.set_env("java", {**java.env, "JDK_JAVA_OPTIONS": FORMER_JVM_OPTIONS[-1]})
+    assert cat.install_java().changed
+    assert cat.get("java").env["JDK_JAVA_OPTIONS"] == CLASSROOM_JVM_OPTIONS
 
 
 def test_class_data_option_goes_right_after_java() -> None:
