@@ -17,12 +17,12 @@ from .kernel_install import JVM_OPTIONS_VAR
 from .kernels import KernelCatalog
 
 #: Steady memory per active student (server + Java kernel + Python kernel), MB, measured by
-#: bench/class-storm with N=30 on a 2-core, 24 GB host (2026-11-30): with the classroom JVM
-#: options and the class-data sharing archive (server 100 + Java 92 + Python 35, two storms,
-#: 13:20-13:45) and with JJava's stock kernelspec (100 + 217 + 35, an earlier run; 100 + 164 +
-#: 34 in the 13:20 run, where 2 of 30 stock kernels died under load).
-PER_STUDENT_MB_CLASSROOM_JVM = 228
-PER_STUDENT_MB_STOCK_JVM = 352
+#: bench/class-storm with N=30 on a 2-core, 24 GB host (2026-11-30 17:05, bench/class-storm/
+#: README.md): the classroom server (classroom-singleuser) 54 + Java with the classroom JVM
+#: options 75 + Python 32 = 161, 173 with the 4 Java kernels that failed in that storm counted
+#: at the mean; with JJava's stock kernelspec the Java kernel was 172 (184 with its 2 failed).
+PER_STUDENT_MB_CLASSROOM_JVM = 175
+PER_STUDENT_MB_STOCK_JVM = 270
 #: Kept free for the system, the hub, the proxy and the services, and for bursts.
 RESERVE_MB = 1024
 
