@@ -50,7 +50,7 @@ function problemText(p: IYearEndProblem, trans: TranslationBundle): string {
       return trans.__('Another class moves up to %1 as well.', p.to);
     case 'cycle':
       return trans.__(
-        'The classes move into each other\'s names (%1 → %2): rename one of them to a free name.',
+        "The classes move into each other's names (%1 → %2): rename one of them to a free name.",
         p.name,
         p.to
       );

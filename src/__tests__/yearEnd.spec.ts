@@ -100,16 +100,17 @@ describe('YearEndModel', () => {
     model.decide('11a', { action: 'promote', to: '12a' });
     model.decide('10a', { action: 'promote', to: '11a' });
     expect(model.problems()).toEqual([]);
-    expect(
-      model.plannedSteps().map(s => [s.action, s.name, s.to])
-    ).toEqual([
+    expect(model.plannedSteps().map(s => [s.action, s.name, s.to])).toEqual([
       ['leave', '12a', null],
       ['promote', '11a', '12a'],
       ['promote', '10a', '11a']
     ]);
     fakeJob('POST admin/classes/12a/export', 'e1', [
       { state: 'running', progress: 'packing dora' },
-      { state: 'done', result: { export: '12a-20270701T100000Z.tar.gz', size: 5 } }
+      {
+        state: 'done',
+        result: { export: '12a-20270701T100000Z.tar.gz', size: 5 }
+      }
     ]);
     answer('GET admin/class-exports/12a-20270701T100000Z.tar.gz', {
       body: 'bytes'
@@ -170,13 +171,11 @@ describe('YearEndModel', () => {
     const saved: string[] = [];
     const steps = await model.run((_, f) => saved.push(f));
     expect(saved).toEqual([]);
-    expect(
-      steps.map(s => [s.name, s.state, s.error, s.blockedBy])
-    ).toEqual([
+    expect(steps.map(s => [s.name, s.state, s.error, s.blockedBy])).toEqual([
       ['12a', 'failed', 'disk full', null],
       ['11a', 'skipped', null, '12a'],
-      ['10a', 'skipped', null, '11a'],
-      ['info', 'done', null, null]
+      ['info', 'done', null, null],
+      ['10a', 'skipped', null, '11a']
     ]);
     expect(requests).not.toContain('DELETE admin/classes/12a');
     expect(requests.filter(r => r.includes('/rename'))).toEqual([

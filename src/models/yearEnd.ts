@@ -5,9 +5,7 @@ import { Classroom } from '../tokens';
 
 /** What happens to one class at the end of the school year. */
 export type YearEndDecision =
-  | { action: 'keep' }
-  | { action: 'promote'; to: string }
-  | { action: 'leave' };
+  { action: 'keep' } | { action: 'promote'; to: string } | { action: 'leave' };
 
 /** One class of the plan with the teacher's decision. */
 export interface IYearEndClass {
@@ -31,11 +29,7 @@ export interface IYearEndProblem {
 }
 
 export type YearEndStepState =
-  | 'pending'
-  | 'running'
-  | 'done'
-  | 'failed'
-  | 'skipped';
+  'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 /** One step of the run: a promotion or a leaving class, in the order they run. */
 export interface IYearEndStep {
@@ -190,9 +184,7 @@ export class YearEndModel {
     const leaving = this._classes
       .filter(c => c.decision.action === 'leave')
       .map(c => step(c, 'leave'));
-    const promoted = this._promotionOrder().order.map(c =>
-      step(c, 'promote')
-    );
+    const promoted = this._promotionOrder().order.map(c => step(c, 'promote'));
     return [...leaving, ...promoted];
   }
 

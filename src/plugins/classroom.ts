@@ -219,8 +219,7 @@ function setup(
       caption: trans.__(
         'Per class: move up (rename, e.g. 10a → 11a) or leave (download everything, then remove)'
       ),
-      execute: () =>
-        endOfSchoolYear(new YearEndModel(), classes, model, trans)
+      execute: () => endOfSchoolYear(new YearEndModel(), classes, model, trans)
     });
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),

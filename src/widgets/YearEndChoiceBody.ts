@@ -52,7 +52,10 @@ export class YearEndChoiceBody
       return radio;
     };
     option('keep', trans.__('Stays as it is'));
-    this._promote = option('promote', trans.__('Moves up: rename the class to'));
+    this._promote = option(
+      'promote',
+      trans.__('Moves up: rename the class to')
+    );
     this._to = document.createElement('input');
     this._to.className = 'jp-mod-styled jp-classroom-YearEndChoice-to';
     this._to.setAttribute('data-testid', 'classroom-yearend-to');
