@@ -227,18 +227,29 @@ export async function endOfSchoolYear(
   await showDialog({
     title:
       summary.failed > 0
-        ? trans.__('End of school year: %1 steps not done', summary.failed)
+        ? trans._n(
+            'End of school year: %1 step not done',
+            'End of school year: %1 steps not done',
+            summary.failed
+          )
         : trans.__('End of school year: done'),
     body: ReactWidget.create(
       <div className="jp-classroom-YearEndDone">
         <p data-testid="classroom-yearend-counts">
-          {trans.__(
-            '%1 classes moved up, %2 classes left: %3 students removed, %4 homes archived.',
-            summary.promoted,
-            summary.left,
-            summary.removed,
-            summary.archives
-          )}
+          {[
+            trans._n(
+              '%1 class moved up.',
+              '%1 classes moved up.',
+              summary.promoted
+            ),
+            trans._n('%1 class left.', '%1 classes left.', summary.left),
+            trans._n(
+              '%1 student removed, %2 home archived.',
+              '%1 students removed, %2 homes archived.',
+              summary.removed,
+              summary.archives
+            )
+          ].join(' ')}
         </p>
         <YearEndSummary steps={model.steps} trans={trans} />
       </div>

@@ -13,7 +13,11 @@ function outcome(step: IYearEndStep, trans: TranslationBundle): string {
   switch (step.state) {
     case 'pending':
       return step.action === 'leave'
-        ? trans.__('export, download, then remove (%1 students)', step.members)
+        ? trans._n(
+            'export, download, then remove (%1 student)',
+            'export, download, then remove (%1 students)',
+            step.members
+          )
         : trans.__('rename to %1', step.to ?? '');
     case 'running':
       return step.progress || trans.__('working…');
@@ -29,10 +33,11 @@ function outcome(step: IYearEndStep, trans: TranslationBundle): string {
       if (step.action === 'promote') {
         return trans.__('now %1', step.to ?? '');
       }
-      return trans.__(
-        'export %1 downloaded; %2 students removed, homes archived',
-        step.export?.export ?? '',
-        step.removed?.members.filter(m => m.ok).length ?? 0
+      return trans._n(
+        '%1 student removed (home archived); export %2 downloaded',
+        '%1 students removed (homes archived); export %2 downloaded',
+        step.removed?.members.filter(m => m.ok).length ?? 0,
+        step.export?.export ?? ''
       );
   }
 }

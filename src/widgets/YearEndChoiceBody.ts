@@ -26,7 +26,8 @@ export class YearEndChoiceBody
     members.textContent =
       entry.members.length === 0
         ? trans.__('No students in this class.')
-        : trans.__(
+        : trans._n(
+            '%1 student: %2',
             '%1 students: %2',
             entry.members.length,
             entry.members.length > 12 ? `${shown}, …` : shown
