@@ -191,10 +191,12 @@ async function templateThenEverySnippet(
     })
   ).toBeVisible({ timeout: 60_000 });
   const cells = page.locator(`${CURRENT} .jp-Notebook .jp-Cell`);
-  // the notebook has loaded (a placeholder cell is shown until then)
+  // the notebook has loaded and shows all its cells (they are added one after another): the
+  // last one is the template's "disconnect"
   await expect(cells.filter({ hasText: 'Your turn' })).toHaveCount(1, {
     timeout: 60_000
   });
+  await expect(cells.last()).toContainText('client.disconnect()');
   const count = await cells.count();
   // the template: markdown and code in turn; its last two cells are "Your turn" and "disconnect"
   expect(count).toBeGreaterThanOrEqual(4);
