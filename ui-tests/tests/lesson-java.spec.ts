@@ -1,9 +1,9 @@
 /**
  * The lesson (issue 13) with the Java MQTT template, in a real hub and against a real
- * Mosquitto: the teacher hands the shipped template out to a class from the sidebar
- * (`template:mqtt_java`, filled per student with the class broker); the student opens it from
- * ~/notebooks/<assignment>, runs it (it publishes and reads back five readings through the
- * broker) and saves; the teacher sees the student online with a running Java kernel in the
+ * Mosquitto: the teacher hands the shipped template out to a class from the sidebar (the
+ * dialog suggests `template:mqtt_java`; filled per student with the class broker); the
+ * student opens it from ~/notebooks/<assignment>, runs it (it publishes and reads back five
+ * readings through the broker) and saves; the teacher sees the student online with a running Java kernel in the
  * "Class live" panel, views the notebook read-only with the student's outputs, and collects it.
  */
 import { expect, Page, test } from '@playwright/test';
@@ -140,6 +140,12 @@ test('teacher hands out the Java MQTT template, sees the Java kernel live, views
     await openClassroom(page, /^(Lesson|Unterricht)/i);
     await page.getByTestId('classroom-hand-out').click();
     const dialog = page.locator('.jp-Dialog');
+    // the source field suggests the templates (shipped and the class's)
+    await expect(
+      dialog.locator(
+        '#jp-classroom-handout-sources option[value="template:mqtt_java"]'
+      )
+    ).toHaveCount(1);
     await dialog.locator('input[name="source"]').fill('template:mqtt_java');
     await dialog.locator('input[name="assignment"]').fill(assignment);
     await dialog.locator('input[name="class"]').fill(group);
