@@ -3,13 +3,12 @@
  * Mosquitto: the teacher hands the shipped template out to a class from the sidebar (the
  * dialog suggests `template:mqtt_java`; filled per student with the class broker); the
  * student opens it from ~/notebooks/<assignment>, runs it (it publishes and reads back five
- * readings through the broker) and saves; the teacher sees the student online with a running Java kernel in the
- * "Class live" panel, views the notebook read-only with the student's outputs, and collects it.
+ * readings through the broker) and saves; the teacher sees the student online with a running
+ * Java kernel in the "Class live" panel, views the notebook read-only with the student's
+ * outputs, and collects it.
  */
 import { expect, Page, test } from '@playwright/test';
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 
 import {
   classroomApi,
@@ -20,30 +19,10 @@ import {
   waitForLab
 } from './hub';
 import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
+import { Mosquitto } from './mosquitto';
 
 /** What the template's last evaluation cell prints once the readings came back. */
 const RECEIVED = /Received 5 readings, average/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function brokerListens(port: number): Promise<boolean> {
-  return new Promise<boolean>(resolve => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 /** Stop every kernel of the page's server (a JVM each; the hub's culler would keep them). */
 async function stopKernels(page: Page): Promise<void> {
@@ -84,18 +63,12 @@ test('teacher hands out the Java MQTT template, sees the Java kernel live, views
   const assignment = `sensor${Date.now() % 100000}`;
   const notebook = `${assignment}/mqtt_java.ipynb`;
 
-  const brokerPort = await freePort();
-  const mosquitto: ChildProcess = spawn(
-    'mosquitto',
-    ['-p', String(brokerPort)],
-    { stdio: 'ignore' }
-  );
+  const mosquitto = await Mosquitto.start();
+  const brokerPort = mosquitto.port;
   const teacherContext = await browser.newContext();
   const studentContext = await browser.newContext();
   const studentPage = await studentContext.newPage();
   try {
-    await expect.poll(() => brokerListens(brokerPort)).toBe(true);
-
     // --- the teacher: class broker, shared jars, Java kernel, a class with one student -----
     const page = await teacherContext.newPage();
     await loginToLab(page, hub.teacher.name, hub.teacher.password);
@@ -259,7 +232,7 @@ test('teacher hands out the Java MQTT template, sees the Java kernel live, views
     );
   } finally {
     await stopKernels(studentPage);
-    mosquitto.kill();
+    mosquitto.stop();
     await studentContext.close();
     await teacherContext.close();
   }
