@@ -15,8 +15,8 @@ itself, who holds that secret anyway)?
 - The LISTEN sockets come from the kernel's ``sock_diag`` netlink interface (what ``ss`` uses),
   which walks only the table of listening sockets: about 1 ms. Reading ``/proc/net/tcp``
   walks every connection of the host and took 45-250 ms on a class's busy host, on the hub's
-  event loop before each proxy call (issue 14); it stays the fallback and serves
-  :func:`peer_uid`.
+  event loop before each proxy call (issue 14); it stays the fallback. :func:`peer_uid` asks
+  ``sock_diag`` for the one connection by its address pair (no walk at all).
 - :func:`unprivileged_port_start` reads ``net.ipv4.ip_unprivileged_port_start``: ports below it
   can only be bound by root; containers often lower it to 0.
 """
