@@ -679,3 +679,62 @@ export async function removeClass(
   );
   return pollJob<Classroom.IClassResult>(job, onProgress);
 }
+
+/** Rename (promote) a class, e.g. 10a to 11a: members are kept. */
+export function renameClass(
+  name: string,
+  to: string
+): Promise<Classroom.IClassChange> {
+  return send<Classroom.IClassChange>(
+    `admin/classes/${enc(name)}/rename`,
+    'POST',
+    { to }
+  );
+}
+
+/** Pack everything of a class (homes, list without passwords) into one archive (a job). */
+export function exportClass(
+  name: string,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.IClassExport> {
+  return runJob<Classroom.IClassExport>(
+    `admin/classes/${enc(name)}/export`,
+    {},
+    onProgress
+  );
+}
+
+/** The bytes of a class export (see exportClass), for the teacher to save. */
+export async function downloadClassExport(filename: string): Promise<Blob> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(
+    settings.baseUrl,
+    NAMESPACE,
+    'api',
+    `admin/class-exports/${enc(filename)}`
+  );
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, {}, settings);
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as any);
+  }
+  if (!response.ok) {
+    let data: any = null;
+    try {
+      data = await response.json();
+    } catch {
+      // not JSON
+    }
+    throw new ClassroomAPIError(
+      readableMessage(
+        data?.message,
+        response.statusText || `HTTP ${response.status}`
+      ),
+      response.status,
+      typeof data?.code === 'string' ? data.code : 'error',
+      data
+    );
+  }
+  return response.blob();
+}

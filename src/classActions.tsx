@@ -12,7 +12,9 @@ import { confirm } from './components/confirmRemove';
 import { ClassMenuAction } from './components/ClassBar';
 import { ClassesModel } from './models/classes';
 import { StudentsModel } from './models/students';
+import { YearEndModel } from './models/yearEnd';
 import { Classroom } from './tokens';
+import { endOfSchoolYear } from './yearEnd';
 
 /** Open a page made by the service (the class's slips) in a new window. */
 function openPage(html: string): boolean {
@@ -81,6 +83,9 @@ export async function classMenuAction(
         }
         break;
       }
+      case 'yearend':
+        await endOfSchoolYear(new YearEndModel(), classes, students, trans);
+        break;
       case 'slips': {
         const result = await showDialog({
           title: trans.__('New passwords for class %1', className),

@@ -11,6 +11,7 @@ import * as React from 'react';
 import { errorMessage } from './api';
 import { HandoutResults } from './components/HandoutResults';
 import { LessonModel } from './models/lesson';
+import { Classroom } from './tokens';
 import { HandoutBody } from './widgets/HandoutBody';
 
 function suggestedAssignment(source: string): string {
@@ -25,13 +26,25 @@ export async function handOut(
   source = '',
   className = model.className
 ): Promise<void> {
+  let templates: Classroom.ITemplate[] = [];
+  try {
+    templates = await model.templates();
+  } catch {
+    // suggestions only
+  }
   const asked = await showDialog({
     title: trans.__('Hand out to class'),
-    body: new HandoutBody(trans, 'handout', {
-      source,
-      assignment: suggestedAssignment(source),
-      className
-    }),
+    body: new HandoutBody(
+      trans,
+      'handout',
+      {
+        source,
+        assignment: suggestedAssignment(source),
+        className
+      },
+      [],
+      templates
+    ),
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
       Dialog.okButton({ label: trans.__('Hand out') })

@@ -623,6 +623,12 @@ export namespace Classroom {
     html?: string;
   }
 
+  /** The result of a class export job: the archive's file name and size in bytes. */
+  export interface IClassExport {
+    export: string;
+    size: number;
+  }
+
   /** The actions over every student of a class that run as a job. */
   export type ClassAction = 'disable' | 'enable' | 'start' | 'stop';
 }

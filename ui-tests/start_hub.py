@@ -12,6 +12,8 @@ venv must be usable by every account: if this Python lives under /root (pyenv), 
 installed (``pip install -e .``) - the launcher says so if it is needed.
 
 What it does:
+- checks that the venv has every package the installer puts on a host
+  (``installer/steps_python.py:VENV_REQUIREMENTS``, the same list as the ``hub`` extra);
 - picks this run's user prefix, ``clt`` + 5 random letters (unique to the run);
 - starts the hub, creates the teacher ``<prefix>t`` (hub admin) with a random password;
 - writes ``--state`` (JSON: url, prefix, teacher login, pid) and keeps running;
@@ -42,6 +44,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from jupyter_extension_companion.installer.steps_python import (
+    VENV_REQUIREMENTS,
+    installed_distributions,
+    unsatisfied,
+)
 from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port
 from jupyter_extension_companion.provision.errors import ClassroomError
 
@@ -116,6 +123,14 @@ def main() -> None:
         port = free_port()
         extra = {"port": port, "subdomain_host": f"http://hub.localhost:{port}"}
     launcher = HubLauncher(scratch, spawn_timeout=90, use_venv_paths=True, **extra)
+    # The hub under test has at least what the installer puts on a host (its own list).
+    missing = unsatisfied(VENV_REQUIREMENTS, installed_distributions(launcher.venv / "bin" / "python"))
+    if missing:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise SystemExit(
+            f"start_hub.py: {launcher.venv} lacks what the installer installs on a host: "
+            f"{', '.join(missing)} (pip install -e '.[hub]')."
+        )
     removed: list[str] = []
     try:
         started = time.monotonic()

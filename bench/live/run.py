@@ -14,7 +14,10 @@ Then, in one run:
    classroom service and the proxy.
 2. **panel**: one teacher's live panel, ``GET /api/v1/live?class=...`` every ``--every``
    seconds (what the panel does) for ``--panel`` seconds; the same CPU shares, and the
-   refresh latency.
+   refresh latency: the first refresh (the panel opened after the idle phase: the hub's list
+   and the token check are asked in the open) on its own, then the steady refreshes, with
+   the service's split (hub / processes / notebooks, and outside: proxy, token check,
+   tornado).
 3. **back-to-back**: ``--calls`` refreshes one after another: latency p50/p95/max (the
    figure the issue asks for: p95 <= 200 ms) and the service's own split (hub / processes /
    notebooks, from the answer's ``timings``); then half as many with ``?fresh=true`` (the
@@ -108,11 +111,16 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def _split(split: dict[str, list[float]]) -> str:
+    return ", ".join(f"{k} {statistics.median(v):.1f}/{pct(v, 0.95):.1f}"
+                     for k, v in split.items())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=30, help="students (default 30)")
     ap.add_argument("--idle", type=float, default=20.0)
-    ap.add_argument("--panel", type=float, default=30.0)
+    ap.add_argument("--panel", type=float, default=60.0)
     ap.add_argument("--every", type=float, default=3.0)
     ap.add_argument("--calls", type=int, default=60)
     args = ap.parse_args()
@@ -172,6 +180,15 @@ def main() -> int:
             r.raise_for_status()
             return elapsed, r.json()
 
+        def keep_split(split: dict[str, list[float]], ms: float, data: dict) -> None:
+            timings = data["timings"]
+            for k, v in timings.items():
+                split.setdefault(k, []).append(v)
+            # outside the refresh itself: the proxy, the service's token check, tornado
+            inside = sum(v for k, v in timings.items() if k.endswith("_ms"))
+            split.setdefault("outside_ms", []).append(round(ms - inside, 1))
+
+        load_before = os.getloadavg()
         _, first = refresh()
         running = sum(1 for s in first["students"] if s["server_running"])
         kernels = sum(len(s["kernels"]) for s in first["students"])
@@ -182,12 +199,22 @@ def main() -> int:
         idle = cpu_share(parts, args.idle)
 
         panel_ms: list[float] = []
+        panel_split: dict[str, list[float]] = {}
+
+        opened: list[float] = []
 
         def panel() -> None:
+            # the panel is opened after the idle phase: its first refresh finds the hub's
+            # list and the token check too old to use (they are asked in the open); reported
+            # on its own, the steady refreshes every --every seconds are the figure
+            ms, data = refresh()
+            opened.extend([ms, data["timings"]["hub_ms"]])
+            time.sleep(max(0.0, args.every - ms / 1000))
             end = time.monotonic() + args.panel
             while time.monotonic() < end:
-                ms, _ = refresh()
+                ms, data = refresh()
                 panel_ms.append(ms)
+                keep_split(panel_split, ms, data)
                 time.sleep(max(0.0, args.every - ms / 1000))
 
         busy = cpu_share(parts, 0, panel)
@@ -197,8 +224,7 @@ def main() -> int:
         for _ in range(args.calls):
             ms, data = refresh()
             lat.append(ms)
-            for k, v in data["timings"].items():
-                split.setdefault(k, []).append(v)
+            keep_split(split, ms, data)
 
         lat_fresh: list[float] = []
         for _ in range(args.calls // 2):
@@ -227,18 +253,24 @@ def main() -> int:
               ", ".join(f"{k} {v:.3f}" for k, v in busy.items()))
         print("  difference (panel - idle):   " +
               ", ".join(f"{k} {busy[k] - idle[k]:+.3f}" for k in busy))
+        print(f"  panel opened (first refresh after {args.idle:.0f} s idle): {opened[0]:.0f} ms "
+              f"(of it the hub's list asked in the open: {opened[1]:.0f} ms)")
         print(f"  panel refresh latency: p50 {statistics.median(panel_ms):.0f} ms, "
-              f"p95 {pct(panel_ms, 0.95):.0f} ms ({len(panel_ms)} refreshes)")
+              f"p95 {pct(panel_ms, 0.95):.0f} ms, max {max(panel_ms):.0f} ms ({len(panel_ms)} "
+              f"refreshes) -> {'OK' if pct(panel_ms, 0.95) <= 200 else 'OVER'}")
+        print("  panel split (median / p95): " + _split(panel_split))
         print(f"back-to-back refresh ({args.calls}): p50 {statistics.median(lat):.0f} ms, "
               f"p95 {pct(lat, 0.95):.0f} ms, max {max(lat):.0f} ms "
               f"-> {'OK' if pct(lat, 0.95) <= 200 else 'OVER'} (target p95 <= 200 ms)")
         print(f"  the same with ?fresh=true (the hub asked on every refresh, {len(lat_fresh)}): "
               f"p50 {statistics.median(lat_fresh):.0f} ms, p95 {pct(lat_fresh, 0.95):.0f} ms")
-        print("  inside the service (median): " +
-              ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in split.items()))
+        print("  back-to-back split (median / p95): " + _split(split))
         print(f"hub GET /users alone: p50 {statistics.median(direct):.0f} ms with HubClient "
               f"(verified new connection), {statistics.median(kept):.0f} ms kept-alive")
-        print(f"host load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        load = os.getloadavg()
+        print(f"host load average (1/5/15 min): before the measurements "
+              f"{load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, after "
+              f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} cores")
         return 0
     finally:
         try:

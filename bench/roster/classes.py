@@ -19,19 +19,49 @@ from __future__ import annotations
 
 import argparse
 import grp
+import pwd
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from run import _prefix, _remove  # type: ignore[import-not-found]
+from run import _prefix  # type: ignore[import-not-found]
 
 from jupyter_extension_companion.demo import HubLauncher
 from jupyter_extension_companion.provision.passwords import generate_password
+
+
+def _say(message: str) -> None:
+    """A progress line on stderr, at once (the figures go to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _remove(hub: HubLauncher, names: list[str]) -> None:
+    """Delete hub users (8 at a time: the hub answers each in its own request) and then the
+    system accounts (one ``userdel`` at a time: it locks /etc/passwd); only ``clt`` names."""
+    assert all(n.startswith("clt") for n in names)
+    client = hub.hub()
+
+    def drop(name: str) -> None:
+        try:
+            client.delete_user(name)
+        except Exception:  # noqa: BLE001
+            pass
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(drop, names))
+    for name in names:
+        try:
+            if pwd.getpwnam(name).pw_uid >= 1000:
+                subprocess.run(["userdel", "-r", "--", name], check=False,  # noqa: S603,S607
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except KeyError:
+            pass
 
 
 def _drop_groups(hub: HubLauncher, names: list[str]) -> None:
@@ -124,6 +154,8 @@ def main() -> int:
                         floors.append(floor(hub, batch))
                     else:
                         imports.append(sync_via_service(hub, token, batch))
+                    _say(f"{'floor' if kind == 'F' else 'import'} {round_}: "
+                         f"{(floors if kind == 'F' else imports)[-1]:.1f} s; removing")
                     _remove(hub, names)
                     _drop_groups(hub, list(batch))
                 n = args.classes * args.per_class
@@ -132,7 +164,8 @@ def main() -> int:
                       f"(runs {', '.join(f'{t:.1f}' for t in floors)})")
                 print(f"class sync through the service: {t_import:.1f} s "
                       f"(runs {', '.join(f'{t:.1f}' for t in imports)})")
-                print(f"ratio import / floor: {t_import / t_floor:.2f}x (target <= 1.3x)")
+                print(f"ratio import / floor: {t_import / t_floor:.2f}x (target <= 1.3x)",
+                      flush=True)
 
             client = hub.hub()
             names = [f"{prefix}l{i:04d}" for i in range(args.list_students)]
@@ -156,7 +189,7 @@ def main() -> int:
                 r.raise_for_status()
                 client.add_group_members(klass, names[c:c + 30])
             print(f"(setup: {len(names)} hub users in {len(names) // 30} classes in "
-                  f"{time.perf_counter() - t0:.1f} s)")
+                  f"{time.perf_counter() - t0:.1f} s)", flush=True)
             session = requests.Session()
             times = []
             count = 0
@@ -169,9 +202,10 @@ def main() -> int:
             times.sort()
             print(f"class list, GET /api/v1/classes with {count} students "
                   f"({args.rounds} calls): p50 {statistics.median(times):.0f} ms, "
-                  f"p95 {times[int(0.95 * (len(times) - 1))]:.0f} ms (target p95 <= 50 ms)")
+                  f"p95 {times[int(0.95 * (len(times) - 1))]:.0f} ms (target p95 <= 50 ms)",
+                  flush=True)
         finally:
-            print(f"cleaning up {len(made)} users, {len(groups)} groups ...", file=sys.stderr)
+            _say(f"cleaning up {len(made)} users, {len(groups)} groups ...")
             _remove(hub, made)
             _drop_groups(hub, groups)
     shutil.rmtree(workdir, ignore_errors=True)

@@ -15,8 +15,8 @@ itself, who holds that secret anyway)?
 - The LISTEN sockets come from the kernel's ``sock_diag`` netlink interface (what ``ss`` uses),
   which walks only the table of listening sockets: about 1 ms. Reading ``/proc/net/tcp``
   walks every connection of the host and took 45-250 ms on a class's busy host, on the hub's
-  event loop before each proxy call (issue 14); it stays the fallback and serves
-  :func:`peer_uid`.
+  event loop before each proxy call (issue 14); it stays the fallback. :func:`peer_uid` asks
+  ``sock_diag`` for the one connection by its address pair (no walk at all).
 - :func:`unprivileged_port_start` reads ``net.ipv4.ip_unprivileged_port_start``: ports below it
   can only be bound by root; containers often lower it to 0.
 """
@@ -268,18 +268,76 @@ def verify_listener(url: str, what: str = "", sockets: list[TcpSocket] | None = 
     return found[0].uid
 
 
+_DIAG_EXACT = struct.Struct("=BBBBI2s2s16s16sIII")  # the request with one socket's id
+
+
+def _diag_one(family: int, local: tuple[str, int], remote: tuple[str, int]) -> TcpSocket | None:
+    """The one TCP socket whose local end is ``local`` and remote end ``remote``: an exact
+    ``sock_diag`` lookup (no dump: the kernel looks in its hash, about 0.1 ms). Where no
+    connection has that pair the kernel may name the port's listener instead, or nothing
+    (None): check the state and both ends. OSError if netlink cannot answer."""
+    def raw(host: str) -> bytes:
+        return socket.inet_pton(family, host.split("%", 1)[0]).ljust(16, b"\0")
+
+    request = _DIAG_EXACT.pack(family, socket.IPPROTO_TCP, 0, 0, 0xFFFFFFFF,
+                               local[1].to_bytes(2, "big"), remote[1].to_bytes(2, "big"),
+                               raw(local[0]), raw(remote[0]), 0,
+                               0xFFFFFFFF, 0xFFFFFFFF)  # INET_DIAG_NOCOOKIE
+    header = _NLMSG_HEADER.pack(_NLMSG_HEADER.size + len(request), _SOCK_DIAG_BY_FAMILY,
+                                _NLM_F_REQUEST, 1, 0)
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _NETLINK_SOCK_DIAG) as nl:
+        nl.settimeout(5)
+        nl.sendall(header + request)
+        data = nl.recv(1 << 16)
+    if len(data) < _NLMSG_HEADER.size:
+        raise OSError("sock_diag: no answer")
+    kind = _NLMSG_HEADER.unpack_from(data, 0)[1]
+    if kind == _NLMSG_ERROR:
+        errno = -struct.unpack_from("=i", data, _NLMSG_HEADER.size)[0]
+        if errno == 2:  # ENOENT: no such socket (yet)
+            return None
+        raise OSError(errno, "sock_diag")
+    fam, state, _, _, sport, dport, src, dst, _, _, _, uid, inode = _DIAG_MSG.unpack_from(
+        data, _NLMSG_HEADER.size)
+
+    def addr(b: bytes) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        return _plain(socket.inet_ntop(fam, b[:4] if fam == socket.AF_INET else b))
+
+    return TcpSocket(local=addr(src), local_port=int.from_bytes(sport, "big"),
+                     remote=addr(dst), remote_port=int.from_bytes(dport, "big"),
+                     state=state, uid=uid, inode=inode)
+
+
 def peer_uid(sock: socket.socket, attempts: int = 50) -> int | None:
-    """The uid of the process that accepted our connected ``sock`` (None if not found)."""
+    """The uid of the process that accepted our connected ``sock`` (None if not found).
+
+    The server's end of the connection is looked up by its exact address pair through
+    ``sock_diag``. ``/proc/net/tcp`` walks every socket of the host (30-60 ms on our CI
+    machine, for every request :class:`~.hub_api.HubClient` sends); it is read only where
+    netlink cannot answer, or found nothing."""
     mine = sock.getsockname()
     peer = sock.getpeername()
     me = (_plain(mine[0]), mine[1])
     them = (_plain(peer[0]), peer[1])
+
+    def server_end(s: TcpSocket | None) -> bool:
+        return (s is not None and s.state in _SERVER_SIDE
+                and (s.local, s.local_port) == them and (s.remote, s.remote_port) == me)
+
+    try:
+        for _ in range(attempts):
+            found = _diag_one(sock.family, peer[:2], mine[:2])
+            if found is not None and server_end(found):
+                return found.uid
+            time.sleep(0.002)  # the server's end appears with the handshake's last ACK
+        attempts = 1  # netlink found nothing: one last look at the whole table
+    except OSError:
+        pass
     for _ in range(attempts):
         for s in tcp_sockets(ports=[them[1]]):
-            if (s.state in _SERVER_SIDE and (s.local, s.local_port) == them
-                    and (s.remote, s.remote_port) == me):
+            if server_end(s):
                 return s.uid
-        time.sleep(0.002)  # the server's end appears with the handshake's last ACK
+        time.sleep(0.002)
     return None
 
 

@@ -30,6 +30,12 @@ NAMESPACE = "classroom"
 FORWARD_TIMEOUT = 600.0
 # Headers passed through to the service (never cookies or the visitor's own Authorization).
 _FORWARD_HEADERS = ("Content-Type", "Accept")
+# Downloads passed through chunk by chunk (a class export holds every home: it may be far
+# larger than the HTTP client's 100 MB buffer, and is never held in memory whole).
+_STREAMED = ("class-exports/",)
+MAX_STREAMED = 64 * 1024**3
+# Headers of a streamed download passed back to the browser.
+_STREAMED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Length")
 _SAFE_SEGMENT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~@%")
 
 
@@ -141,6 +147,8 @@ class AdminForwardHandler(ClassroomAPIHandler):
         headers = {h: self.request.headers[h] for h in _FORWARD_HEADERS if h in self.request.headers}
         headers["Authorization"] = f"token {env['token']}"
         method = self.request.method or "GET"
+        if method == "GET" and clean.startswith(_STREAMED):
+            return await self._stream(url, headers)
         body = self.request.body if method in ("POST", "PUT", "PATCH") else None
         req = HTTPRequest(url, method=method, headers=headers, body=body,
                           allow_nonstandard_methods=True, request_timeout=FORWARD_TIMEOUT,
@@ -156,6 +164,58 @@ class AdminForwardHandler(ClassroomAPIHandler):
         self.set_status(resp.code)
         self.set_header("Content-Type", resp.headers.get("Content-Type", "application/json"))
         self.finish(resp.body or b"")
+
+    async def _stream(self, url: str, headers: dict[str, str]) -> None:
+        """GET a download from the service and pass it on as it arrives (status and headers
+        first, then every chunk): no size limit of the client's buffer, no copy in memory."""
+        status: list[int] = []
+        received: dict[str, str] = {}
+        started = False
+
+        def on_header(line: str) -> None:
+            if line.startswith("HTTP/"):
+                status[:] = [int(line.split()[1])]
+                received.clear()
+            elif ":" in line:
+                name, value = line.split(":", 1)
+                received[name.strip().lower()] = value.strip()
+
+        def start() -> None:
+            nonlocal started
+            started = True
+            self.set_status(status[0] if status else 502)
+            for name in _STREAMED_HEADERS:
+                if name.lower() in received:
+                    self.set_header(name, received[name.lower()])
+
+        def on_chunk(chunk: bytes) -> None:
+            if not started:
+                start()
+            self.write(chunk)
+            self.flush()
+
+        client = AsyncHTTPClient(force_instance=True, max_body_size=MAX_STREAMED,
+                                 max_buffer_size=MAX_STREAMED)
+        req = HTTPRequest(url, method="GET", headers=headers, request_timeout=FORWARD_TIMEOUT,
+                          follow_redirects=False, header_callback=on_header,
+                          streaming_callback=on_chunk)
+        try:
+            resp = await client.fetch(req, raise_error=False)
+        except Exception as e:  # noqa: BLE001 - connection refused, timeout
+            resp = None
+            error = str(e)
+        finally:
+            client.close()
+        if resp is None or resp.code == 599:
+            if started:  # cut short: the browser sees less than Content-Length
+                self.request.connection.close()  # type: ignore[union-attr]
+                return
+            return self.fail(502, "The classroom service does not answer"
+                             f"{f' ({error})' if resp is None else ''}; is the hub running? "
+                             "(`classroom doctor`)", "service_down")
+        if not started:
+            start()
+        self.finish()
 
     @tornado.web.authenticated
     async def get(self, path: str) -> None:

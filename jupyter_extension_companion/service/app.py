@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,7 +43,12 @@ def token_has_scopes(required: set[str], model: dict[str, Any]) -> bool:
 
 class HubIdentity:
     """Asks the hub who owns a token and what it may do (``GET /hub/api/user``), through
-    JupyterHub's :class:`HubAuth` with a short cache."""
+    JupyterHub's :class:`HubAuth`.
+
+    An answer is used for at most ``cache_seconds`` after it was asked for (a revoked token or
+    a teacher no longer admin loses access within that time). A token used again after half
+    that time is checked anew in the background, so a caller that keeps asking (the class
+    live panel, every few seconds) never waits for the hub, and the bound still holds."""
 
     def __init__(self, api_url: str, api_token: str, access_scopes: set[str],
                  cache_seconds: int = 10):
@@ -48,9 +56,43 @@ class HubIdentity:
 
         self.auth = HubAuth(api_url=api_url, api_token=api_token, cache_max_age=cache_seconds,
                             access_scopes=access_scopes)
+        self.max_age = cache_seconds
+        self.clock = time.monotonic
+        #: sha256 of the token -> (when the hub was asked, its answer)
+        self._seen: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._checking: dict[str, asyncio.Task[Any]] = {}
 
     async def __call__(self, token: str) -> dict[str, Any] | None:
-        return await self.auth.user_for_token(token, use_cache=True, sync=False)
+        key = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+        cached = self._seen.get(key)
+        if cached is not None:
+            age = self.clock() - cached[0]
+            if age < self.max_age:
+                if age >= self.max_age / 2 and key not in self._checking:
+                    task = asyncio.ensure_future(self._ask(key, token))
+                    self._checking[key] = task
+                    task.add_done_callback(lambda t: self._checked(key, t))
+                return cached[1]
+        return await self._ask(key, token)
+
+    async def _ask(self, key: str, token: str) -> dict[str, Any] | None:
+        asked = self.clock()
+        model = await self.auth.user_for_token(token, use_cache=False, sync=False)
+        # forget what is too old to be used (no token stays in memory longer than that)
+        self._seen = {k: v for k, v in self._seen.items() if asked - v[0] < self.max_age}
+        if model:
+            current = self._seen.get(key)
+            if current is None or current[0] < asked:
+                self._seen[key] = (asked, model)
+        else:
+            self._seen.pop(key, None)
+        return model
+
+    def _checked(self, key: str, task: asyncio.Task[Any]) -> None:
+        self._checking.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:
+            # the cached answer expires on time; the next request asks the hub in the open
+            log.warning("background token check failed: %s", task.exception())
 
 
 @dataclass

@@ -77,4 +77,23 @@ describe('LessonModel', () => {
     const collected = await model.collect('week1', '5a');
     expect(collected.folder).toBe('collected/week1/5a');
   });
+
+  it('offers the templates to hand out', async () => {
+    answer('GET templates', {
+      body: {
+        templates: [
+          {
+            name: 'mqtt_java',
+            title: 'MQTT in Java',
+            description: '',
+            language: 'java',
+            kernel: 'java',
+            source: 'package'
+          }
+        ]
+      }
+    });
+    const templates = await new LessonModel().templates();
+    expect(templates.map(t => t.name)).toEqual(['mqtt_java']);
+  });
 });

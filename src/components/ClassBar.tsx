@@ -5,7 +5,14 @@ import { ALL_CLASSES, ClassesModel } from '../models/classes';
 
 /** What the teacher can do to the selected class. */
 export type ClassMenuAction =
-  'slips' | 'disable' | 'enable' | 'start' | 'stop' | 'remove' | 'create';
+  | 'slips'
+  | 'disable'
+  | 'enable'
+  | 'start'
+  | 'stop'
+  | 'remove'
+  | 'create'
+  | 'yearend';
 
 export interface IClassBarProps {
   model: ClassesModel;
@@ -66,6 +73,9 @@ export function ClassBar(props: IClassBarProps): JSX.Element {
             : trans.__('Class actions')}
         </option>
         <option value="create">{trans.__('New class…')}</option>
+        {model.classes.length > 0 ? (
+          <option value="yearend">{trans.__('End of school year…')}</option>
+        ) : null}
         {selected !== ALL_CLASSES
           ? actions.map(([value, label]) => (
               <option key={value} value={value}>

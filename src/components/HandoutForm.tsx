@@ -1,6 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { Classroom } from '../tokens';
+
 /** The fields of the hand-out and collect dialogs. */
 export interface IHandoutValues {
   /** path below ~/notebooks (or template:NAME); unused when collecting */
@@ -16,6 +18,8 @@ export interface IHandoutFormProps {
   mode: 'handout' | 'collect';
   /** Known assignments (suggestions for collect). */
   assignments: string[];
+  /** Notebook templates the teacher may hand out as `template:NAME` (suggestions). */
+  templates?: Classroom.ITemplate[];
 }
 
 /**
@@ -35,13 +39,21 @@ export function HandoutForm(props: IHandoutFormProps): JSX.Element {
     <div className="jp-classroom-HandoutForm">
       {props.mode === 'handout' ? (
         <label>
-          {trans.__('Notebook or folder (in your ~/notebooks)')}
+          {trans.__('Notebook or folder (in your ~/notebooks), or a template')}
           <input
             className="jp-mod-styled"
             name="source"
+            list="jp-classroom-handout-sources"
             value={values.source}
             onChange={set('source')}
           />
+          <datalist id="jp-classroom-handout-sources">
+            {(props.templates ?? []).map(t => (
+              <option key={t.name} value={`template:${t.name}`}>
+                {t.title}
+              </option>
+            ))}
+          </datalist>
         </label>
       ) : null}
       <label>

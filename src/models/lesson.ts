@@ -91,6 +91,11 @@ export class LessonModel {
     }
   }
 
+  /** The notebook templates (shipped and the class's) that can be handed out. */
+  templates(): Promise<Classroom.ITemplate[]> {
+    return api.listTemplates();
+  }
+
   /** Hand out (see api.handOut). */
   handOut(
     request: Classroom.IHandoutRequest,

@@ -46,6 +46,7 @@ import { ClassTableModel } from '../models/classTable';
 import { CredentialsModel } from '../models/credentials';
 import { SchoolDefaultsModel } from '../models/school';
 import { StudentsModel } from '../models/students';
+import { YearEndModel } from '../models/yearEnd';
 import { Classroom } from '../tokens';
 import {
   IViewerServices,
@@ -65,6 +66,7 @@ import { createNeedsHubPanel } from '../widgets/NeedsHubPanel';
 import { createOwnerBanner } from '../widgets/OwnerBanner';
 import { createSchoolDefaultsPanel } from '../widgets/SchoolDefaultsPanel';
 import { createStudentsPanel } from '../widgets/StudentsPanel';
+import { endOfSchoolYear } from '../yearEnd';
 
 /** The sidebar's DOM id (also what tests look for). */
 export const SIDEBAR_ID = 'jp-classroom-sidebar';
@@ -77,7 +79,8 @@ export const CommandIDs = {
   refresh: 'classroom:refresh',
   viewNotebooks: 'classroom:view-notebooks',
   classTable: 'classroom:open-class-table',
-  lastCredentials: 'classroom:last-credentials'
+  lastCredentials: 'classroom:last-credentials',
+  endOfYear: 'classroom:end-of-school-year'
 };
 
 const CLASSROOM_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
@@ -210,6 +213,14 @@ function setup(
     const credentials = new CredentialsModel();
     const school = new SchoolDefaultsModel();
     const table = new ClassTableModel(model);
+    const classes = new ClassesModel();
+    commands.addCommand(CommandIDs.endOfYear, {
+      label: trans.__('End of School Year…'),
+      caption: trans.__(
+        'Per class: move up (rename, e.g. 10a → 11a) or leave (download everything, then remove)'
+      ),
+      execute: () => endOfSchoolYear(new YearEndModel(), classes, model, trans)
+    });
     commands.addCommand(CommandIDs.addStudent, {
       label: trans.__('Add Student…'),
       caption: trans.__('Add one student'),
@@ -273,7 +284,8 @@ function setup(
       CommandIDs.importRoster,
       CommandIDs.refresh,
       CommandIDs.classTable,
-      CommandIDs.lastCredentials
+      CommandIDs.lastCredentials,
+      CommandIDs.endOfYear
     ];
     if (viewer) {
       commands.addCommand(CommandIDs.viewNotebooks, {
@@ -302,7 +314,7 @@ function setup(
         commands,
         who.name,
         viewer,
-        new ClassesModel(),
+        classes,
         (translator?.languageCode ?? 'en').startsWith('de') ? 'de' : 'en',
         credentials,
         () => void commands.execute(CommandIDs.classTable)

@@ -4,6 +4,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { HandoutForm, IHandoutValues } from '../components/HandoutForm';
+import { Classroom } from '../tokens';
 
 /** The body of the "Hand out" and "Collect" dialogs; its value is the form's fields. */
 export class HandoutBody
@@ -14,7 +15,8 @@ export class HandoutBody
     private _trans: TranslationBundle,
     private _mode: 'handout' | 'collect',
     initial: Partial<IHandoutValues>,
-    private _assignments: string[] = []
+    private _assignments: string[] = [],
+    private _templates: Classroom.ITemplate[] = []
   ) {
     super();
     this.addClass('jp-classroom-HandoutBody');
@@ -36,6 +38,7 @@ export class HandoutBody
         trans={this._trans}
         mode={this._mode}
         assignments={this._assignments}
+        templates={this._templates}
       />
     );
   }

@@ -86,25 +86,35 @@ export function createStudentsPanel(
     bar.addClass('jp-classroom-StudentsPanel-classes');
     panel.addWidget(bar);
   }
+  const studentsView = () => (
+    <StudentsView
+      model={model}
+      me={me}
+      canView={viewer !== null}
+      trans={trans}
+      classes={classes ?? undefined}
+      onAction={(action, student) =>
+        void studentAction(model, trans, action, student, viewer)
+      }
+    />
+  );
+  // The list follows both the students and the class filter. Both are signals of their own:
+  // `widget.update()` would not do for the second, since React skips re-rendering an
+  // unchanged element (the list kept showing every class after a class was chosen, until the
+  // next refresh of the students 30 s later).
   const view = ReactWidget.create(
     <UseSignal signal={model.changed}>
-      {() => (
-        <StudentsView
-          model={model}
-          me={me}
-          canView={viewer !== null}
-          trans={trans}
-          classes={classes ?? undefined}
-          onAction={(action, student) =>
-            void studentAction(model, trans, action, student, viewer)
-          }
-        />
-      )}
+      {() =>
+        classes ? (
+          <UseSignal signal={classes.changed}>{studentsView}</UseSignal>
+        ) : (
+          studentsView()
+        )
+      }
     </UseSignal>
   );
   if (classes) {
-    // the list follows the class filter; the classes follow the class list
-    classes.changed.connect(() => view.update());
+    // the classes follow the class list
     model.changed.connect(() => {
       if (!model.loading) {
         void classes.refresh();

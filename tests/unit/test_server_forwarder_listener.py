@@ -116,3 +116,66 @@ def test_forwarder_passes_a_roster_file_through_byte_for_byte(
     ((path, content_type, received),) = _Recorder.posted
     assert received == data and content_type == "text/csv"
     assert path == "/services/classroom/api/v1/roster/uploads?filename=10a.csv"
+
+
+class _Export(http.server.BaseHTTPRequestHandler):
+    """A class export as the service sends it: larger than the HTTP client's 100 MB buffer."""
+
+    block = bytes(range(256)) * 4096  # 1 MiB
+    blocks = 101
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Type", "application/gzip")
+        self.send_header("Content-Disposition", 'attachment; filename="10a-x.tar.gz"')
+        self.send_header("Content-Length", str(len(self.block) * self.blocks))
+        self.end_headers()
+        for _ in range(self.blocks):
+            self.wfile.write(self.block)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_forwarder_streams_a_class_export_larger_than_the_client_buffer(
+    jp_fetch, io_loop, monkeypatch: pytest.MonkeyPatch, jp_http_port, jp_base_url,
+    jp_auth_header,
+) -> None:
+    """A class export (every home of the class) reaches the browser whole, with its file name,
+    however large: the forwarder passes it on chunk by chunk (it used to buffer the answer,
+    and the client refused anything over 100 MB)."""
+    import hashlib
+
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Export)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "teacher-secret")
+    monkeypatch.setenv("CLASSROOM_SERVICE_URL",
+                       f"http://127.0.0.1:{server.server_address[1]}/services/classroom/")
+    _as_teacher(jp_fetch, io_loop, monkeypatch)
+    digest = hashlib.sha256()
+    size = 0
+
+    def on_chunk(chunk: bytes) -> None:
+        nonlocal size
+        size += len(chunk)
+        digest.update(chunk)
+
+    url = (f"http://localhost:{jp_http_port}{jp_base_url}"
+           "classroom/api/admin/class-exports/10a-x.tar.gz")
+    client = AsyncHTTPClient(force_instance=True, max_body_size=1 << 30)
+    try:
+        r = io_loop.run_sync(lambda: client.fetch(HTTPRequest(
+            url, headers=jp_auth_header, streaming_callback=on_chunk, request_timeout=300)),
+            timeout=300)
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+    expected = hashlib.sha256(_Export.block * _Export.blocks).hexdigest()
+    assert r.code == 200
+    assert r.headers["Content-Type"] == "application/gzip"
+    assert r.headers["Content-Disposition"] == 'attachment; filename="10a-x.tar.gz"'
+    assert size == len(_Export.block) * _Export.blocks
+    assert digest.hexdigest() == expected

@@ -280,3 +280,51 @@ export async function saveNotebook(
     { name, notebook }
   );
 }
+
+/**
+ * The logged-in user's own JupyterLab language (their settings, as Settings → Language does),
+ * e.g. `de_DE`, or `en` for Lab's own English. Takes effect at the next page load.
+ */
+export async function setLabLocale(page: Page, locale: string): Promise<void> {
+  const status = await page.evaluate(async locale => {
+    const config = JSON.parse(
+      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+    );
+    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+    const r = await fetch(
+      `${config.baseUrl}lab/api/settings/@jupyterlab/translation-extension:plugin`,
+      {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
+        },
+        body: JSON.stringify({ raw: JSON.stringify({ locale }) })
+      }
+    );
+    return r.status;
+  }, locale);
+  expect(status).toBeLessThan(300);
+}
+
+/** Shut down every kernel of the logged-in user's server (their sessions). */
+export async function stopKernels(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const config = JSON.parse(
+      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+    );
+    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+    const headers: Record<string, string> = xsrf
+      ? { 'X-XSRFToken': decodeURIComponent(xsrf) }
+      : {};
+    const sessions = await (
+      await fetch(`${config.baseUrl}api/sessions`, { headers })
+    ).json();
+    for (const s of sessions) {
+      await fetch(`${config.baseUrl}api/sessions/${s.id}`, {
+        method: 'DELETE',
+        headers
+      });
+    }
+  });
+}

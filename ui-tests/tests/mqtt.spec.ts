@@ -9,8 +9,7 @@
  * - with JupyterLab in German, the menu and the sidebar read German (screenshot).
  */
 import { expect, Page, test } from '@playwright/test';
-import { ChildProcess, spawn } from 'child_process';
-import * as net from 'net';
+import { spawn } from 'child_process';
 
 import {
   classroomApi,
@@ -22,75 +21,10 @@ import {
   waitForLab
 } from './hub';
 import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
+import { freePort, Subscriber, waitForPort } from './mosquitto';
 
 /** The notebook of the current tab (hidden tabs may still count as visible). */
 const CURRENT = '.jp-NotebookPanel:not(.lm-mod-hidden)';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>(resolve => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) {
-      return;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-/** mosquitto_sub -v on class/#, collecting "topic payload" lines. */
-class Subscriber {
-  lines: string[] = [];
-  private proc: ChildProcess;
-  constructor(port: number) {
-    this.proc = spawn('mosquitto_sub', [
-      '-p',
-      String(port),
-      '-v',
-      '-t',
-      'class/#'
-    ]);
-    let buffer = '';
-    this.proc.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const parts = buffer.split('\n');
-      buffer = parts.pop()!;
-      this.lines.push(...parts);
-    });
-  }
-  async waitFor(topic: string, timeout = 30_000): Promise<string> {
-    const deadline = Date.now() + timeout;
-    while (Date.now() < deadline) {
-      const line = this.lines.find(l => l.startsWith(topic + ' '));
-      if (line) {
-        return line.slice(topic.length + 1);
-      }
-      await new Promise(r => setTimeout(r, 200));
-    }
-    throw new Error(
-      `mosquitto_sub saw nothing on ${topic}: ${this.lines.join('\n')}`
-    );
-  }
-  stop(): void {
-    this.proc.kill();
-  }
-}
 
 /** Save a notebook into the logged-in user's server (contents API) and open it. */
 async function openNotebook(
