@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -99,7 +102,6 @@ def record_cds_archive(catalog: KernelCatalog, kdir: Path, spec: dict[str, Any],
     ksm = KernelSpecManager(kernel_dirs=[str(specs)])
     ksm.ensure_native_kernel = False
     km = KernelManager(kernel_name="java", kernel_spec_manager=ksm)
-    km.shutdown_wait_time = timeout  # the JVM writes the archive while it exits
     km.cache_ports = False
     km.connection_file = str(work / "connection.json")
     km.write_connection_file()
@@ -119,9 +121,8 @@ def record_cds_archive(catalog: KernelCatalog, kdir: Path, spec: dict[str, Any],
             reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda m: None)
             if reply["content"].get("status") != "ok":
                 return None
-        kc.stop_channels()
+        _shut_down(km, kc, timeout)
         kc = None
-        km.shutdown_kernel(now=False)
         return read_regular_file(out, _MAX_CDS_BYTES)
     except Exception:  # noqa: BLE001 - no archive is a slower start, not a failed install
         return None
@@ -132,6 +133,27 @@ def record_cds_archive(catalog: KernelCatalog, kdir: Path, spec: dict[str, Any],
             km.shutdown_kernel(now=True)
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(specs, ignore_errors=True)
+
+
+def _shut_down(km: Any, kc: Any, timeout: float) -> None:
+    """End the recording kernel the way the messaging protocol allows: a shutdown request,
+    and once the kernel replied, SIGTERM. JJava replies at once, but its JVM would then wait
+    for an idle executor thread's keep-alive (60 s) before it exits; on SIGTERM the JVM exits
+    the normal way (shutdown hooks, then it writes the archive) without that wait."""
+    msg_id = kc.shutdown()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_control_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if msg.get("parent_header", {}).get("msg_id") == msg_id:
+            break
+    kc.stop_channels()
+    if km.is_alive():
+        km.signal_kernel(signal.SIGTERM)
+    km.finish_shutdown(waittime=2 * timeout)  # the JVM writes the archive while it exits
+    km.cleanup_resources()
 
 
 def with_cds(spec: dict[str, Any], archive: bool) -> dict[str, Any]:
