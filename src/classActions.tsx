@@ -9,6 +9,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import * as api from './api';
 import { confirm } from './components/confirmRemove';
+import { saveFile } from './download';
 import { ClassMenuAction } from './components/ClassBar';
 import { ClassesModel } from './models/classes';
 import { StudentsModel } from './models/students';
@@ -23,19 +24,6 @@ function openPage(html: string): boolean {
   const win = window.open(url, '_blank');
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   return win !== null;
-}
-
-/** Offer a text file as a download. */
-function download(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function summarize(result: Classroom.IClassResult): void {
@@ -117,10 +105,9 @@ export async function classMenuAction(
             );
           }
           if (done.csv) {
-            download(
-              done.csv,
-              `credentials-${className}.csv`,
-              'text/csv;charset=utf-8'
+            saveFile(
+              new Blob([done.csv], { type: 'text/csv;charset=utf-8' }),
+              `credentials-${className}.csv`
             );
           }
         }

@@ -2,6 +2,7 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import * as api from './api';
+import { saveFile } from './download';
 import { Classroom } from './tokens';
 
 /**
@@ -92,16 +93,10 @@ export async function downloadCredentials(
   rows: ICredentialRow[]
 ): Promise<boolean> {
   const sheet = await api.credentialsSheet(sheetRequest(rows, 'csv'));
-  const blob = new Blob([sheet.content], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = sheet.filename;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveFile(
+    new Blob([sheet.content], { type: 'text/csv;charset=utf-8' }),
+    sheet.filename
+  );
   return true;
 }
 

@@ -10,6 +10,7 @@ import * as React from 'react';
 
 import * as api from './api';
 import { YearEndSummary } from './components/YearEndSummary';
+import { saveFile } from './download';
 import { ClassesModel } from './models/classes';
 import { StudentsModel } from './models/students';
 import {
@@ -18,19 +19,6 @@ import {
   YearEndModel
 } from './models/yearEnd';
 import { YearEndChoiceBody } from './widgets/YearEndChoiceBody';
-
-/** Offer a downloaded export to the teacher as a file. */
-function saveExport(data: Blob, filename: string): void {
-  const url = URL.createObjectURL(data);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function problemText(p: IYearEndProblem, trans: TranslationBundle): string {
   switch (p.kind) {
@@ -213,7 +201,7 @@ export async function endOfSchoolYear(
   };
   model.changed.connect(onChanged);
   try {
-    await model.run(saveExport);
+    await model.run(saveFile);
   } catch (error) {
     await showErrorMessage(title, api.errorMessage(error));
     return;

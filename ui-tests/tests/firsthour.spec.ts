@@ -16,6 +16,7 @@ import {
   openSection,
   parseCsv,
   screenshot,
+  setLabLocale,
   waitForLab
 } from './hub';
 
@@ -32,29 +33,6 @@ async function openStudents(page: Page): Promise<void> {
   }
   await expect(page.locator('#jp-classroom-sidebar')).toBeVisible();
   await openSection(page, /^Schüler/i);
-}
-
-/** The teacher's own Lab language (their settings; the specs after this one expect English). */
-async function setLabLocale(page: Page, locale: string): Promise<void> {
-  const status = await page.evaluate(async locale => {
-    const config = JSON.parse(
-      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-    );
-    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
-    const r = await fetch(
-      `${config.baseUrl}lab/api/settings/@jupyterlab/translation-extension:plugin`,
-      {
-        method: 'PUT',
-        headers: {
-          'Content-Type': 'application/json',
-          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
-        },
-        body: JSON.stringify({ raw: JSON.stringify({ locale }) })
-      }
-    );
-    return r.status;
-  }, locale);
-  expect(status).toBeLessThan(300);
 }
 
 // The hub is shared by every spec: the teacher's Lab goes back to English whatever happened.

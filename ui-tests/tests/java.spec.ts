@@ -15,7 +15,8 @@ import {
   hubState,
   loginToLab,
   saveNotebook,
-  screenshot
+  screenshot,
+  stopKernels
 } from './hub';
 import { installJavaKernel, kernelStatus } from './libs';
 
@@ -104,27 +105,7 @@ test('Java notebook: the first Shift+Enter runs and the status is real', async (
     await screenshot(page, 'java-02-status-idle-before-any-run');
   } finally {
     // stop both kernels (the hub's culler would otherwise keep two JVMs)
-    await page
-      .evaluate(async () => {
-        const config = JSON.parse(
-          document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-        );
-        const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ??
-          [])[1];
-        const headers: Record<string, string> = xsrf
-          ? { 'X-XSRFToken': decodeURIComponent(xsrf) }
-          : {};
-        const sessions = await (
-          await fetch(`${config.baseUrl}api/sessions`, { headers })
-        ).json();
-        for (const s of sessions) {
-          await fetch(`${config.baseUrl}api/sessions/${s.id}`, {
-            method: 'DELETE',
-            headers
-          });
-        }
-      })
-      .catch(() => undefined);
+    await stopKernels(page).catch(() => undefined);
     await context.close();
   }
 });

@@ -7,7 +7,7 @@
  * Java kernel in the "Class live" panel, views the notebook read-only with the student's
  * outputs, and collects it.
  */
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as fs from 'fs';
 
 import {
@@ -16,6 +16,7 @@ import {
   loginToLab,
   openClassroom,
   screenshot,
+  stopKernels,
   waitForLab
 } from './hub';
 import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
@@ -23,30 +24,6 @@ import { Mosquitto } from './mosquitto';
 
 /** What the template's last evaluation cell prints once the readings came back. */
 const RECEIVED = /Received 5 readings, average/;
-
-/** Stop every kernel of the page's server (a JVM each; the hub's culler would keep them). */
-async function stopKernels(page: Page): Promise<void> {
-  await page
-    .evaluate(async () => {
-      const config = JSON.parse(
-        document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-      );
-      const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
-      const headers: Record<string, string> = xsrf
-        ? { 'X-XSRFToken': decodeURIComponent(xsrf) }
-        : {};
-      const kernels = await (
-        await fetch(`${config.baseUrl}api/kernels`, { headers })
-      ).json();
-      for (const k of kernels) {
-        await fetch(`${config.baseUrl}api/kernels/${k.id}`, {
-          method: 'DELETE',
-          headers
-        });
-      }
-    })
-    .catch(() => undefined);
-}
 
 test('teacher hands out the Java MQTT template, sees the Java kernel live, views and collects', async ({
   browser
@@ -231,7 +208,7 @@ test('teacher hands out the Java MQTT template, sees the Java kernel live, views
       fs.statSync(`/home/${hub.teacher.name}`).uid
     );
   } finally {
-    await stopKernels(studentPage);
+    await stopKernels(studentPage).catch(() => undefined);
     mosquitto.stop();
     await studentContext.close();
     await teacherContext.close();

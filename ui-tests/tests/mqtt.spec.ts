@@ -18,6 +18,7 @@ import {
   openClassroom,
   saveNotebook,
   screenshot,
+  setLabLocale,
   waitForLab
 } from './hub';
 import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
@@ -96,28 +97,6 @@ async function brokerSection(page: Page) {
   const form = page.locator('#jp-classroom-broker');
   await expect(form.locator('input[name="host"]')).toBeVisible();
   return form;
-}
-
-async function setLocale(page: Page, locale: string): Promise<void> {
-  const result = await page.evaluate(async locale => {
-    const config = JSON.parse(
-      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-    );
-    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
-    const r = await fetch(
-      `${config.baseUrl}lab/api/settings/@jupyterlab/translation-extension:plugin`,
-      {
-        method: 'PUT',
-        headers: {
-          'Content-Type': 'application/json',
-          ...(xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {})
-        },
-        body: JSON.stringify({ raw: JSON.stringify({ locale }) })
-      }
-    );
-    return r.status;
-  }, locale);
-  expect(result).toBeLessThan(300);
 }
 
 test('MQTT menu, class broker and German', async ({ browser }) => {
@@ -318,7 +297,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     await screenshot(page, 'mqtt-05-template-from-launcher');
 
     // --- German ----------------------------------------------------------------------
-    await setLocale(teacher, 'de_DE');
+    await setLabLocale(teacher, 'de_DE');
     await teacher.reload();
     await waitForLab(teacher);
     form = await brokerSection(teacher);
@@ -335,7 +314,7 @@ test('MQTT menu, class broker and German', async ({ browser }) => {
     await expect(german).toBeVisible();
     await screenshot(teacher, 'mqtt-06-german-menu-and-sidebar');
     await teacher.keyboard.press('Escape');
-    await setLocale(teacher, 'default');
+    await setLabLocale(teacher, 'default');
   } finally {
     subscriber?.stop();
     mosquitto.kill();
