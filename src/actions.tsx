@@ -15,7 +15,7 @@ import { SaveCredentials } from './components/SaveCredentials';
 import { StudentAction } from './components/StudentItem';
 import { ICredentialRow, perUserOrigins, userLabUrl } from './credentials';
 import { errorMessage } from './api';
-import { BulkAction } from './models/classTable';
+import { BulkAction, ClassTableModel } from './models/classTable';
 import { CredentialsModel, sheetRows } from './models/credentials';
 import { StudentsModel } from './models/students';
 import { Classroom } from './tokens';
@@ -459,9 +459,16 @@ export async function bulkAction(
   credentials: CredentialsModel,
   trans: TranslationBundle,
   action: BulkAction,
-  names: string[]
+  names: string[],
+  table?: ClassTableModel
 ): Promise<void> {
   if (names.length === 0) {
+    return;
+  }
+  if (action === 'move') {
+    if (table) {
+      await moveStudents(table, trans, names);
+    }
     return;
   }
   if (action === 'new-passwords') {
@@ -539,6 +546,79 @@ export async function bulkAction(
   }
   if (failed.length > 0) {
     Notification.error(trans.__('Failed: %1', failed.join('; ')), {
+      autoClose: false
+    });
+  }
+}
+
+/**
+ * Move the selected students into a class the teacher picks: out of the class the table is
+ * filtered by (or out of their one class); one notification per outcome.
+ */
+async function moveStudents(
+  table: ClassTableModel,
+  trans: TranslationBundle,
+  names: string[]
+): Promise<void> {
+  let classes: string[];
+  try {
+    classes = (await table.targetClasses()).filter(
+      c => c !== table.classFilter
+    );
+  } catch (error) {
+    await showErrorMessage(trans.__('Move to class'), errorMessage(error));
+    return;
+  }
+  if (classes.length === 0) {
+    Notification.warning(
+      trans.__(
+        'There is no other class: create one first (class actions in the Students section).'
+      ),
+      { autoClose: 8000 }
+    );
+    return;
+  }
+  const choice = await InputDialog.getItem({
+    title: trans._n(
+      'Move %1 student to a class',
+      'Move %1 students to a class',
+      names.length
+    ),
+    label: table.classFilter
+      ? trans.__('From %1 to:', table.classFilter)
+      : trans.__('To class:'),
+    items: classes,
+    okLabel: trans.__('Move'),
+    cancelLabel: trans.__('Cancel')
+  });
+  if (!choice.button.accept || !choice.value) {
+    return;
+  }
+  const target = choice.value;
+  const result = await table.moveTo(target, names);
+  if (result.moved.length > 0) {
+    Notification.success(
+      trans.__('Moved to %1: %2', target, result.moved.join(', ')),
+      { autoClose: 8000 }
+    );
+  }
+  if (result.unchanged.length > 0) {
+    Notification.info(
+      trans.__('Already in %1: %2', target, result.unchanged.join(', ')),
+      { autoClose: 8000 }
+    );
+  }
+  if (result.ambiguous.length > 0) {
+    Notification.warning(
+      trans.__(
+        'Not moved, in several classes (choose the class to move from in the class filter): %1',
+        result.ambiguous.join(', ')
+      ),
+      { autoClose: false }
+    );
+  }
+  if (result.failed.length > 0) {
+    Notification.error(trans.__('Not moved: %1', result.failed.join('; ')), {
       autoClose: false
     });
   }

@@ -638,6 +638,31 @@ export function createClass(name: string): Promise<Classroom.IClassChange> {
   return send<Classroom.IClassChange>('admin/classes', 'POST', { name });
 }
 
+/** Put students into a class (their other classes stay). */
+export function addToClass(
+  name: string,
+  users: string[]
+): Promise<Classroom.IClassChange> {
+  return send<Classroom.IClassChange>(
+    `admin/classes/${enc(name)}/members`,
+    'POST',
+    { users }
+  );
+}
+
+/** Move students from class `name` to class `to` (their other classes stay). */
+export function moveToClass(
+  name: string,
+  users: string[],
+  to: string
+): Promise<Classroom.IClassChange> {
+  return send<Classroom.IClassChange>(
+    `admin/classes/${enc(name)}/move`,
+    'POST',
+    { users, to }
+  );
+}
+
 /** Disable/enable every student's login, or start/stop every server, as a job. */
 export function classAction(
   name: string,

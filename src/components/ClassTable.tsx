@@ -116,6 +116,7 @@ export function ClassTable(props: IClassTableProps): JSX.Element {
         {bulk('enable', trans.__('Enable login'))}
         {bulk('start', trans.__('Start servers'))}
         {bulk('stop', trans.__('Stop servers'))}
+        {bulk('move', trans.__('Move to class…'))}
         {bulk('remove', trans.__('Remove'), true)}
       </div>
       {students.error ? (

@@ -1,5 +1,6 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
+import * as api from '../api';
 import { Classroom } from '../tokens';
 import { StudentsModel } from './students';
 
@@ -8,7 +9,19 @@ export type SortKey = 'name' | 'full_name' | 'classes' | 'state' | 'activity';
 
 /** What a bulk action of the class table does to each selected student. */
 export type BulkAction =
-  'new-passwords' | 'disable' | 'enable' | 'start' | 'stop' | 'remove';
+  'new-passwords' | 'disable' | 'enable' | 'start' | 'stop' | 'move' | 'remove';
+
+/** What moving students into a class did. */
+export interface IMoveResult {
+  /** moved out of another class, or put into the class (they were in none) */
+  moved: string[];
+  /** in the class already */
+  unchanged: string[];
+  /** in several classes while the table shows all classes: which one to leave is unclear */
+  ambiguous: string[];
+  /** "name (message)" for each student the service refused */
+  failed: string[];
+}
 
 function stateOf(s: Classroom.IStudent): string {
   return `${s.locked ? 1 : 0}${s.server_running ? 0 : 1}`;
@@ -121,6 +134,60 @@ export class ClassTableModel {
       shown.forEach(n => this._selected.add(n));
     }
     this._changed.emit();
+  }
+
+  /** The names of every class (the service's list: also classes with no one in them). */
+  async targetClasses(): Promise<string[]> {
+    return (await api.listClasses()).map(c => c.name).sort();
+  }
+
+  /**
+   * Move the named students into class `target`: out of the class the table is filtered by,
+   * or else out of their one class; a student in no class joins it. A student in several
+   * classes while the table shows all classes is left alone (`ambiguous`): the teacher
+   * chooses the class to move from in the class filter. The list is reloaded afterwards.
+   */
+  async moveTo(target: string, names: string[]): Promise<IMoveResult> {
+    const result: IMoveResult = {
+      moved: [],
+      unchanged: [],
+      ambiguous: [],
+      failed: []
+    };
+    const bySource = new Map<string, string[]>();
+    for (const name of names) {
+      const classes =
+        this.students.students.find(s => s.name === name)?.classes ?? [];
+      const source = this._class
+        ? this._class
+        : classes.length <= 1
+          ? (classes[0] ?? '')
+          : null;
+      if (source === null) {
+        result.ambiguous.push(name);
+      } else if (source === target || classes.includes(target)) {
+        result.unchanged.push(name);
+      } else {
+        bySource.set(source, [...(bySource.get(source) ?? []), name]);
+      }
+    }
+    for (const [source, users] of bySource) {
+      try {
+        if (source) {
+          await api.moveToClass(source, users, target);
+        } else {
+          await api.addToClass(target, users);
+        }
+        result.moved.push(...users);
+      } catch (error) {
+        const message = api.errorMessage(error);
+        result.failed.push(...users.map(u => `${u} (${message})`));
+      }
+    }
+    if (result.moved.length > 0) {
+      await this.students.refresh();
+    }
+    return result;
   }
 
   clearSelection(): void {

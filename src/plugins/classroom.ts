@@ -261,7 +261,7 @@ function setup(
           table,
           who.name,
           (action, names) =>
-            void bulkAction(model, credentials, trans, action, names)
+            void bulkAction(model, credentials, trans, action, names, table)
         );
         shell.add(panel, 'main');
         shell.activateById(panel.id);

@@ -96,6 +96,20 @@ def test_groups_exam_sync_export_and_removal(setup) -> None:  # noqa: ANN001
     assert _unix_members(ka) == [a1] and _unix_members(kb) == sorted([a2, b1])
     assert not any(i.status != "unchanged" for i in plan_sync(rows, roster, classes).items)
 
+    # 3b. the class table's "Move to class" through the service (a teacher's token): b1 from
+    # kb to ka and back; a student not in the source class is refused and nothing changes
+    teacher, _ = hub_users.make_user(teacher=True)
+    token = hub_users.user_token(teacher)
+    r = hub_users.service("POST", f"/classes/{kb}/move", token, json={"users": [b1], "to": ka})
+    assert r.status_code == 200, r.text
+    assert _unix_members(ka) == sorted([a1, b1]) and _unix_members(kb) == [a2]
+    assert sorted(hub.get_group(ka)["users"]) == sorted([a1, b1])
+    r = hub_users.service("POST", f"/classes/{kb}/move", token, json={"users": [a1], "to": ka})
+    assert r.status_code >= 400 and r.json()["code"] == "not_member", r.text
+    r = hub_users.service("POST", f"/classes/{ka}/move", token, json={"users": [b1], "to": kb})
+    assert r.status_code == 200, r.text
+    assert _unix_members(ka) == [a1] and _unix_members(kb) == sorted([a2, b1])
+
     # 4. end of year: promote ka (members and gid kept), export kb, remove kb
     gid = grp.getgrnam(ka).gr_gid
     kc = random_name(5)
