@@ -174,6 +174,29 @@ def _norm(name: str | None) -> str:
     return " ".join((name or "").casefold().split())
 
 
+def names_index(students: Iterable[Student]) -> dict[str, list[str]]:
+    """Normalised full name -> the usernames of the students called so."""
+    out: dict[str, list[str]] = {}
+    for s in students:
+        out.setdefault(_norm(s.full_name), []).append(s.name)
+    return out
+
+
+def match_full_name(full_name: str, target: str | None, students: dict[str, Student],
+                    by_name: dict[str, list[str]], scope: set[str] | frozenset[str] = frozenset(),
+                    anyone: bool = True) -> list[str]:
+    """The students called ``full_name``, from the first of these that has any: those in class
+    ``target``, those in a class of ``scope``, and (``anyone``) everyone. One name is the
+    match; several are ambiguous (never guessed); none: nobody is called so."""
+    same = by_name.get(_norm(full_name), [])
+    tiers = (
+        [n for n in same if target is not None and target in students[n].classes],
+        [n for n in same if any(c in scope for c in students[n].classes)],
+        same if anyone else [],
+    )
+    return next((sorted(tier) for tier in tiers if tier), [])
+
+
 # ---- plan --------------------------------------------------------------------------------
 
 def plan_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
@@ -222,9 +245,7 @@ def plan_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
     def classes_in_scope(s: Student) -> list[str]:
         return [c for c in s.classes if c in scope]
 
-    by_name: dict[str, list[str]] = {}
-    for s in students.values():
-        by_name.setdefault(_norm(s.full_name), []).append(s.name)
+    by_name = names_index(students.values())
     claimed: dict[str, int] = {}
     taken = set(students) | set(roster.accounts.read_all())
 
@@ -246,21 +267,13 @@ def plan_sync(rows: Sequence[SyncRow], roster: Roster, classes: Classes,
                 reason = (f"{row.username} has the ID {stored[row.username]}, the row says "
                           f"{row.external_id}: check the export")
         elif row.full_name:
-            same = by_name.get(_norm(row.full_name), [])
-            tiers = (
-                [n for n in same if target in students[n].classes],
-                [n for n in same if classes_in_scope(students[n])],
-                same,
-            )
-            for tier in tiers:
-                if len(tier) == 1:
-                    match, reason = tier[0], "matched by full name"
-                    break
-                if len(tier) > 1:
-                    candidates = sorted(tier)
-                    reason = (f"{len(tier)} students are called {row.full_name}: choose by "
-                              "adding a username or ID column")
-                    break
+            tier = match_full_name(row.full_name, target, students, by_name, scope)
+            if len(tier) == 1:
+                match, reason = tier[0], "matched by full name"
+            elif len(tier) > 1:
+                candidates = tier
+                reason = (f"{len(tier)} students are called {row.full_name}: choose by "
+                          "adding a username or ID column")
         if match is not None and match in claimed:
             candidates, match = [match], None
             reason = f"line {claimed[candidates[0]]} matches the same student"

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ClassroomError
 from .passwords import password_problem
-from .roster import Roster
+from .roster import Roster, Student
 from .roster_parse import MAX_ROWS, InputRow, rows_from_text
 from .system_accounts import _gecos_problem
 from .usernames import suggest_username, username_problem
@@ -123,6 +123,48 @@ def with_edits(rows: list[InputRow], edits: Any) -> list[InputRow]:
     return [replace(r, username=changed[r.line]) if r.line in changed else r for r in rows]
 
 
+class _Existing:
+    """The students already there, for rows that name no username: a row matches one by its
+    ID (stored at an earlier import) or by its full name: in the row's class, else in another
+    class the file names (a student who changed class); a row without a class, anyone. The
+    class sync's matching (:mod:`.class_sync`). Read once, on the first such row."""
+
+    def __init__(self, roster: Roster, rows: list[InputRow]):
+        from .class_sync import ExternalIds, names_index
+        from .classes import suggest_class_name
+
+        self.scope = {c for c in (suggest_class_name(r.class_name) for r in rows if r.class_name)
+                      if c}
+
+        self.students: dict[str, Student] = {s.name: s for s in roster.list() if not s.teacher}
+        self.by_name = names_index(self.students.values())
+        self.by_id = {v: k for k, v in ExternalIds(roster.paths).load().items()
+                      if k in self.students}
+
+    def find(self, row: InputRow) -> tuple[str | None, str]:
+        """(username, why) of the one student the row names; (None, why) when several share
+        the name (never guessed); (None, "") when nobody matches."""
+        from .class_sync import match_full_name
+        from .classes import suggest_class_name
+
+        if row.external_id and row.external_id in self.by_id:
+            return self.by_id[row.external_id], f"matched by ID {row.external_id}"
+        target = suggest_class_name(row.class_name) if row.class_name else None
+        found = match_full_name(row.full_name or "", target, self.students, self.by_name,
+                                self.scope, anyone=not row.class_name)
+        if len(found) == 1:
+            classes = self.students[found[0]].classes
+            where = (f" in {target}" if target in classes
+                     else f" in {', '.join(classes)}; joins {target}" if target and classes
+                     else "")
+            return found[0], f"matched by full name{where}"
+        if len(found) > 1:
+            return None, (f"{len(found)} students are called {row.full_name} "
+                          f"({', '.join(found)}): enter the username of the one meant, or "
+                          "leave the row out")
+        return None, ""
+
+
 def preview(source: str | list[InputRow], roster: Roster) -> Preview:
     """Say per row what :func:`.roster_apply.apply_plan` would do, changing nothing.
 
@@ -139,6 +181,7 @@ def preview(source: str | list[InputRow], roster: Roster) -> Preview:
     used: dict[str, int] = {}
     out: list[PreviewRow] = []
     passwords: dict[int, str] = {}
+    known: _Existing | None = None  # the students already there (re-import: never twice)
 
     for row in rows:
         given = {
@@ -153,6 +196,15 @@ def preview(source: str | list[InputRow], roster: Roster) -> Preview:
             out.append(PreviewRow(row.line, given, None, suggested, "refuse", reason,
                                   row.class_name, row.external_id))
 
+        matched = ""
+        if row.username is None and row.full_name:
+            known = known or _Existing(roster, rows)
+            match, why = known.find(row)
+            if match is None and why:
+                refuse(why)
+                continue
+            if match is not None:
+                row, matched = replace(row, username=match), why
         taken = existing | wanted | set(used)
         if row.username is None and not row.full_name:
             refuse("The row has neither a username nor a full name: fill in one.")
@@ -190,6 +242,8 @@ def preview(source: str | list[InputRow], roster: Roster) -> Preview:
             action = "exists"
             reason = ("exists already; the password from the file will be set"
                       if row.password else "exists already: nothing to change")
+            if matched:
+                reason = f"{matched}: {reason}"
         else:
             action = "create"
             base = suggest_username(row.full_name or "", ()) if made_up else None

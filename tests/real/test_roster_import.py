@@ -144,3 +144,13 @@ def test_upload_preview_same_as_cli_then_accounts(hub_users, fixture, tmp_path, 
     r = hub_users.service("GET", f"/roster/imports/{job}/credentials",
                           hub_users.user_token(other))
     assert r.status_code == 404
+
+    # the same export again (next term): everybody matched by full name in their class,
+    # nobody proposed twice (issue 12: it used to offer NAME2 for every row)
+    r = hub_users.service("POST", f"/roster/uploads?filename={fixture}", token,
+                          data=path.read_bytes(), headers={"Content-Type": "text/csv"})
+    assert r.status_code == 200, r.text
+    again = r.json()
+    assert [(row["username"], row["action"]) for row in again["rows"]] == [
+        (n, "exists") for n in expected]
+    assert all(row["reason"].startswith("matched by full name in ") for row in again["rows"])

@@ -226,3 +226,40 @@ async def test_class_labels_become_class_names_or_are_reported(service):
     (problem,) = done["result"]["class_errors"]
     assert "'!!' cannot be a class name" in problem and "ben-meyer" in problem
     assert "ben-meyer" in service.accounts.accounts  # the account is made all the same
+
+
+async def test_the_same_export_again_creates_nobody(service):
+    """Issue 12: a second import of the same export (no username column) matches the
+    students made by the first, by full name within their class, instead of proposing
+    juergen-mueller2, ...; two students of the same name are never guessed between."""
+    code, body = await upload(service, "webuntis.csv")
+    code, job = await service.call("POST", f"/api/v1/roster/uploads/{body['upload']}/apply",
+                                   body={})
+    assert service.ctx.jobs.wait(job["job"], timeout=10)["state"] == "done"
+    code, body = await upload(service, "webuntis.csv")
+    assert code == 200, body
+    assert [(r["username"], r["action"]) for r in body["rows"]] == [
+        ("juergen-mueller", "exists"), ("bjoern-weiss", "exists"),
+        ("lea-schmidt", "exists"), ("zoe-celik", "exists")]
+    assert body["rows"][0]["reason"].startswith("matched by full name in 10a")
+    assert body["summary"]["create"] == 0
+    # a second Lea Schmidt (in no class): the one in 10b is meant; both in 10b: refused
+    service.roster.add("lea-schmidt2", full_name="Lea Schmidt")
+    code, body = await upload(service, "webuntis.csv")
+    lea = [r for r in body["rows"] if r["input"]["full_name"] == "Lea Schmidt"][0]
+    assert lea["action"] == "exists" and lea["username"] == "lea-schmidt"  # the one in 10b
+    service.ctx._classes.add_members("10b", ["lea-schmidt2"])  # two of them in 10b now
+    code, body = await upload(service, "webuntis.csv")
+    lea = [r for r in body["rows"] if r["input"]["full_name"] == "Lea Schmidt"][0]
+    assert lea["action"] == "refuse" and "lea-schmidt, lea-schmidt2" in lea["reason"]
+
+
+async def test_a_namesake_in_a_class_the_file_does_not_name_is_not_matched(service):
+    """A row with a class matches students of the file's classes only: Lea Schmidt of 10b is
+    not the Lea Schmidt of 7c whom the export does not list."""
+    service.roster.add("lea-s", full_name="Lea Schmidt")
+    service.ctx._classes.ensure_class("7c")
+    service.ctx._classes.add_members("7c", ["lea-s"])
+    code, body = await upload(service, "webuntis.csv")
+    lea = [r for r in body["rows"] if r["input"]["full_name"] == "Lea Schmidt"][0]
+    assert (lea["username"], lea["action"]) == ("lea-schmidt", "create")
