@@ -307,7 +307,8 @@ test('student in German: MQTT template, then every MQTT menu snippet, Python and
       .toString(36)
       .replace(/[^a-z]/g, '')
       .slice(0, 3);
-    const student = `${hub.prefix}d${suffix}`;
+    // (not `${prefix}d…`: students.spec searches for `${prefix}d` and expects one match)
+    const student = `${hub.prefix}sg${suffix}`;
     const made = await classroomApi<{ credentials: { password: string } }>(
       teacher,
       'admin/users',
