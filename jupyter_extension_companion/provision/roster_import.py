@@ -155,8 +155,8 @@ class _Existing:
         if len(found) == 1:
             classes = self.students[found[0]].classes
             where = (f" in {target}" if target in classes
-                     else f" in {', '.join(classes)}; joins {target}" if target and classes
-                     else "")
+                     else f" in {', '.join(classes)} (the file says {target})"
+                     if target and classes else "")
             return found[0], f"matched by full name{where}"
         if len(found) > 1:
             return None, (f"{len(found)} students are called {row.full_name} "
