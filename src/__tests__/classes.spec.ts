@@ -140,6 +140,16 @@ describe('ClassTableModel.moveTo', () => {
     result = await table.moveTo('10b', ['ben']);
     expect(sent).toEqual([['move 10a', { users: ['ben'], to: '10b' }]]);
     expect(result.moved).toEqual(['ben']);
+
+    // filtered by 10a, moving to 'info' where ben is already: he still leaves 10a
+    sent.length = 0;
+    answer('POST admin/classes/10a/move', body => {
+      sent.push(['move 10a', body]);
+      return change('10a');
+    });
+    result = await table.moveTo('info', ['ben']);
+    expect(sent).toEqual([['move 10a', { users: ['ben'], to: 'info' }]]);
+    expect(result.moved).toEqual(['ben']);
   });
 
   it('names each student the service refused, with its message', async () => {

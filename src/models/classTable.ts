@@ -165,7 +165,7 @@ export class ClassTableModel {
           : null;
       if (source === null) {
         result.ambiguous.push(name);
-      } else if (source === target || classes.includes(target)) {
+      } else if (source === target) {
         result.unchanged.push(name);
       } else {
         bySource.set(source, [...(bySource.get(source) ?? []), name]);
