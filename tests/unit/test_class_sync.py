@@ -176,3 +176,63 @@ async def test_service_sync_preview_apply_and_export_download(tmp_path: Path) ->
             assert "10b/homes/ben.tar.gz" in tar.getnames()
         status, _ = await call("GET", "/api/v1/class-exports/..%2Fhub.json")
         assert status == 404
+
+
+async def test_service_sync_from_a_roster_upload(tmp_path: Path) -> None:
+    """The sidebar's way: the file uploaded to the roster import (parsed there, ISO-8859-1),
+    then the sync plan and its apply by the upload's id; the new students' passwords come back
+    as an import's rows, kept for the teacher and fetchable as the import's sheet again."""
+    import asyncio
+    import tarfile
+
+    from .service_harness import running_service
+
+    roster, classes, hub, accounts = make(tmp_path)
+
+    def fake_archive(name: str) -> Path:
+        target = Path(roster.paths.archive) / f"{name}-X.tar.gz"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(target, "w:gz") as tar:
+            tar.addfile(tarfile.TarInfo(f"{name}/"))
+        return target
+
+    accounts.archive_home = fake_archive  # type: ignore[method-assign]
+    data = ("Familienname;Vorname;Klassenbezeichnung;Geburtsdatum\r\n"
+            "Berg;Anna;10a;01.01.2010\r\nKurz;Ben;10b;01.01.2010\r\n"
+            "Müller;Jürgen;10a;01.01.2010\r\n")
+    async with running_service(roster.paths, lambda: roster) as (ctx, call):
+        ctx._classes = classes
+        status, up = await call("POST", "/api/v1/roster/uploads",
+                                body=data.encode("latin-1"))
+        assert status == 200, up
+        assert up["encoding"] in ("iso-8859-1", "latin-1", "cp1252", "windows-1252"), up
+        status, plan = await call("POST", "/api/v1/class-sync/preview",
+                                  {"upload": up["upload"]})
+        assert status == 200, plan
+        assert plan["summary"]["moved"] == 1 and plan["summary"]["new"] == 1, plan
+        gone = {i["username"] for i in plan["items"] if i["status"] == "gone"}
+        assert gone == {"cem", "lea", "lea2"}
+        new = next(i for i in plan["items"] if i["status"] == "new")
+        assert new["full_name"] == "Jürgen Müller"
+        # someone else's (or an expired) upload: 404, nothing planned
+        status, _ = await call("POST", "/api/v1/class-sync/preview", {"upload": "nope"})
+        assert status == 404
+        status, body = await call("POST", "/api/v1/class-sync/apply",
+                                  {"upload": up["upload"], "remove": ["lea"]})
+        assert status == 202, body
+        loop = asyncio.get_running_loop()
+        job = await loop.run_in_executor(None, lambda: ctx.jobs.wait(body["job"], 10))
+        assert job["state"] == "done", job
+        result = job["result"]
+        assert [r["name"] for r in result["removed"]] == ["lea"]
+        assert Path(result["removed"][0]["archive"]).exists()
+        [row] = result["results"]
+        assert row["ok"] and row["password"] and row["class_name"] == "10a"
+        assert result["kept"]["count"] == 1
+        assert "lea" not in accounts.accounts and "lea2" in accounts.accounts
+        status, sheet = await call(
+            "GET", f"/api/v1/roster/imports/{body['job']}/credentials?format=csv")
+        assert status == 200 and row["password"] in sheet["content"], sheet
+        # the upload was used up by the apply
+        status, _ = await call("POST", "/api/v1/class-sync/preview", {"upload": up["upload"]})
+        assert status == 404

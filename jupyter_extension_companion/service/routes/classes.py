@@ -152,22 +152,33 @@ class ServersHandler(ClassesBase):
         self.job("class.stop_servers", lambda progress: actions.stop_servers(name, progress))
 
 
-def _sync_rows(body: dict[str, Any]) -> list[Any]:
-    """The export's rows: ``rows`` (parsed by the roster import, as JSON) or ``csv`` text;
+def _sync_rows(body: dict[str, Any], uploads: Any = None, actor: str = "") -> list[Any]:
+    """The export's rows: ``upload`` (the id of a file uploaded to the roster import, parsed
+    there: the sidebar), ``rows`` (parsed by the roster import, as JSON) or ``csv`` text;
     ``class`` is the class of rows without one."""
     from ...provision.class_sync import rows_from
 
     default = body.get("class")
     if default is not None and not isinstance(default, str):
         raise ClassroomError("'class' must be a string.", code="bad_field")
+    upload_id = body.get("upload")
+    if upload_id is not None:
+        if not isinstance(upload_id, str) or uploads is None:
+            raise ClassroomError("'upload' must be the id of a roster upload.",
+                                 code="bad_field")
+        upload = uploads.get(upload_id, actor)
+        if upload.parsed is None:
+            raise ClassroomError("Say which column is which first (the column mapping).",
+                                 code="mapping_needed", status=409)
+        return rows_from(upload.current_rows(), default)
     rows = body.get("rows")
     if rows is None and isinstance(body.get("csv"), str):
         from ...provision.class_sync import rows_from_file
 
         return rows_from_file(body["csv"].encode("utf-8"), default)
     if not isinstance(rows, list) or not rows:
-        raise ClassroomError("Send the export as 'csv' (text) or 'rows' (a list).",
-                             code="missing_field")
+        raise ClassroomError("Send the export as 'upload' (an id), 'csv' (text) or 'rows' "
+                             "(a list).", code="missing_field")
     if len(rows) > MAX_USERS:
         raise ClassroomError(f"At most {MAX_USERS} rows per import.", code="too_large")
     for i, row in enumerate(rows, 1):
@@ -181,7 +192,7 @@ class SyncPreviewHandler(ClassesBase):
     async def post(self) -> None:
         from ...provision.class_sync import plan_sync
 
-        rows = _sync_rows(self.json_body())
+        rows = _sync_rows(self.json_body(), self.ctx.uploads, self.actor)
         classes, roster = self.classes, self.ctx.roster_for(self.actor)
         plan = await self.blocking(lambda: plan_sync(rows, roster, classes))
         self.send(plan.to_json())
@@ -190,15 +201,16 @@ class SyncPreviewHandler(ClassesBase):
 class SyncApplyHandler(ClassesBase):
     async def post(self) -> None:
         from ...provision.class_sync import apply_sync
+        from .credentials import keep_sheet
 
         body = self.json_body()
-        rows = _sync_rows(body)
+        rows = _sync_rows(body, self.ctx.uploads, self.actor)
         remove = body.get("remove", [])
         if not isinstance(remove, list) or not all(isinstance(n, str) for n in remove):
             raise ClassroomError("'remove' must be a list of usernames.", code="bad_field")
         lang, qr = _sheet_options(body)
         classes, roster = self.classes, self.ctx.roster_for(self.actor)
-        paths = self.ctx.paths
+        paths, ctx, actor = self.ctx.paths, self.ctx, self.actor
 
         def work(progress: Any) -> dict[str, Any]:
             from ...provision.class_slips import sheet
@@ -206,15 +218,25 @@ class SyncApplyHandler(ClassesBase):
             result = apply_sync(rows, roster, classes, remove, progress)
             klass = {i.username: i.class_to for i in result.plan.items if i.status == "new"}
             by_class: dict[str, list[Any]] = {}
+            made = []
             for added in result.added:
                 if added.ok and added.password:
                     by_class.setdefault(klass.get(added.username) or "",
                                         []).append(added.credentials())
+                    made.append(added.credentials())
             return {**result.to_json(), "sheets": {
                 name: sheet(creds, paths, name, lang=lang, qr=qr)
-                for name, creds in by_class.items()}}
+                for name, creds in by_class.items()},
+                # per new student, like an import's rows (the sidebar's result table)
+                "results": [{**a.to_json(), "class_name": klass.get(a.username)}
+                            for a in result.added],
+                # the passwords, kept for this teacher 30 minutes (GET credentials/last)
+                "kept": keep_sheet(ctx, actor, made, "import")}
 
-        self.job("class.sync", work)
+        job_id = self.ctx.jobs.start(work, kind="class.sync", owner=self.actor)
+        if isinstance(body.get("upload"), str):
+            self.ctx.uploads.drop(body["upload"])  # applied: the file's rows are not kept
+        self.send({"job": job_id}, status=202)
 
 
 class ExportHandler(ClassesBase):
@@ -252,7 +274,7 @@ _JOB = "as a job -> {job}; its result: {name, action, members: [{name, ok, chang
 _USERS = json_body_schema({"users": {"type": "array", "items": {"type": "string"}}}, ["users"])
 _USERS_BODY = 3000 * 40 + 1024
 _SYNC = json_body_schema({
-    "csv": {"type": "string"}, "class": {"type": "string"},
+    "upload": {"type": "string"}, "csv": {"type": "string"}, "class": {"type": "string"},
     "lang": {"type": "string", "enum": ["en", "de"]}, "qr": {"type": "boolean"},
     "rows": {"type": "array", "items": {"type": "object"}},
     "remove": {"type": "array", "items": {"type": "string"}}})
@@ -307,7 +329,8 @@ ROUTES: list[Route] = [
         "get": op("Download an export (application/gzip, streamed)"),
     }),
     Route("/api/v1/class-sync/preview", SyncPreviewHandler, {
-        "post": op("Plan a re-import (nothing changes) -> {items: [{status: new|unchanged|"
+        "post": op("Plan a re-import (nothing changes; the export as 'upload': the id of a "
+                   "roster upload, 'csv' or 'rows') -> {items: [{status: new|unchanged|"
                    "moved|gone|ambiguous|refused, line, username, full_name, class_to, "
                    "class_from, external_id, reason, candidates}], classes, new_classes, "
                    "summary}", body=_SYNC),
@@ -315,7 +338,8 @@ ROUTES: list[Route] = [
     Route("/api/v1/class-sync/apply", SyncApplyHandler, {
         "post": op("Apply the re-import as a job -> {job}; 'remove' names the students no "
                    "longer listed to archive and remove; the result holds new passwords "
-                   "(shown once)", body=_SYNC),
+                   "(shown once; 'results' per new student, kept for you 30 minutes like an "
+                   "import's)", body=_SYNC),
     }, max_body=4 * MIB),
     Route("/api/v1/classes/{name}/servers", ServersHandler, {
         "post": op(f"Start every student's server {_JOB}"),

@@ -189,7 +189,7 @@ class ImportCredentialsHandler(ClassroomHandler):
             raise NotFound(f"No import {job_id!r} of yours.")
         job = self.ctx.jobs.get(job_id)
         result = job.get("result") or {}
-        if job.get("kind") != "roster.apply" or not isinstance(result, dict):
+        if job.get("kind") not in ("roster.apply", "class.sync") or not isinstance(result, dict):
             raise NotFound(f"No finished import {job_id!r}.")
         arg = self.get_query_argument
         self.send(_sheet(result.get("results", []), arg("format", "csv"), arg("language", "en"),
