@@ -361,6 +361,36 @@ export async function applyUpload(
   return { job, result };
 }
 
+/**
+ * The re-import of an upload as a sync (nothing changes): per student new, unchanged, moved
+ * or no longer listed, from the rows the server parsed for that upload.
+ */
+export function syncPreview(upload: string): Promise<Classroom.ISyncPlan> {
+  return send<Classroom.ISyncPlan>('admin/class-sync/preview', 'POST', {
+    upload
+  });
+}
+
+/**
+ * Apply the sync of an upload in a job (homes of the removed students archived first) and
+ * follow its progress. Resolves with the job's id and its result (new passwords, shown once).
+ */
+export async function applySync(
+  request: Classroom.ISyncApplyRequest,
+  onProgress?: Classroom.ProgressCallback
+): Promise<Classroom.ISyncDone> {
+  const { job } = await send<Classroom.IJobStarted>(
+    'admin/class-sync/apply',
+    'POST',
+    request
+  );
+  const result = await pollJob<Classroom.ISyncResult | null>(job, onProgress);
+  if (!result) {
+    throw new ClassroomAPIError('The sync failed.', 500, 'failed');
+  }
+  return { job, result };
+}
+
 /** A credentials sheet (CSV or printable slips) of the given rows, written by the server. */
 export function credentialsSheet(
   request: Classroom.ICredentialsSheetRequest

@@ -258,6 +258,62 @@ export namespace Classroom {
     kept?: IKeptSheetSummary | null;
   }
 
+  /** What a re-import does to one student (POST admin/class-sync/preview). */
+  export type SyncStatus =
+    'new' | 'unchanged' | 'moved' | 'gone' | 'ambiguous' | 'refused';
+
+  export interface ISyncItem {
+    status: SyncStatus;
+    /** the file's line (null for `gone`: no row names the student) */
+    line: number | null;
+    username: string | null;
+    full_name: string | null;
+    /** the class the file puts the student in */
+    class_to: string | null;
+    /** the imported classes the student leaves (moved) or was in (gone) */
+    class_from: string[];
+    external_id: string | null;
+    reason: string;
+    candidates: string[];
+  }
+
+  /** The sync plan of an uploaded export: nothing changed yet. */
+  export interface ISyncPlan {
+    items: ISyncItem[];
+    /** the classes the file names */
+    classes: string[];
+    /** those of them that do not exist yet */
+    new_classes: string[];
+    summary: { [status: string]: number };
+  }
+
+  /** POST admin/class-sync/apply: the upload, and the students no longer listed to remove. */
+  export interface ISyncApplyRequest {
+    upload: string;
+    remove: string[];
+  }
+
+  /** A removed student of a sync: the archive of the home. */
+  export interface ISyncRemoved {
+    name: string;
+    archive: string | null;
+    message: string;
+  }
+
+  /** The result of a sync job: the new students as an import's rows, and the removals. */
+  export interface ISyncResult extends IApplyResult {
+    plan: ISyncPlan;
+    removed: ISyncRemoved[];
+    failed: string[];
+    messages: string[];
+  }
+
+  /** A finished sync: its job (the credentials sheet again) and its result. */
+  export interface ISyncDone {
+    job: string;
+    result: ISyncResult;
+  }
+
   /** One notebook in a student's ~/notebooks (GET admin/users/NAME/notebooks). */
   export interface INotebookEntry {
     /** relative to ~/notebooks, '/'-separated */

@@ -8,6 +8,8 @@ import { ColumnMapping } from './ColumnMapping';
 import { PreviewTable } from './PreviewTable';
 import { ProgressBar } from './ProgressBar';
 import { ResultsTable } from './ResultsTable';
+import { SyncPlan, syncSummary } from './SyncPlan';
+import { SyncRemovals } from './SyncRemovals';
 
 export interface IRosterImportProps {
   model: RosterImportModel;
@@ -38,6 +40,10 @@ function RosterImportView(props: IRosterImportProps): JSX.Element {
   const applying = model.applicable;
   const credentials = model.credentials;
   const error = model.error ?? saveError;
+  const sync = model.syncMode ? model.sync : null;
+  const offerSync =
+    (upload?.classes?.length ?? 0) > 0 &&
+    (model.sync !== null || model.syncError !== null);
 
   const save = async (format: 'csv' | 'html'): Promise<void> => {
     setSaveError(null);
@@ -123,7 +129,76 @@ function RosterImportView(props: IRosterImportProps): JSX.Element {
           onSubmit={() => void model.submitMapping()}
         />
       ) : null}
-      {step === 'preview' && upload ? (
+      {step === 'preview' && upload && offerSync ? (
+        <label
+          className="jp-classroom-RosterImport-sync"
+          title={trans.__(
+            'Students of these classes whom the file no longer lists are offered for removal (never removed unless you tick them); students in another of these classes are moved.'
+          )}
+        >
+          <input
+            type="checkbox"
+            data-testid="classroom-import-sync"
+            checked={model.syncMode}
+            disabled={model.busy}
+            onChange={event => model.setSyncMode(event.target.checked)}
+          />{' '}
+          {model.existingClasses.length > 0
+            ? trans.__(
+                'Sync the classes in this file (%1 exist already): show who moved or is no longer listed',
+                model.existingClasses.join(', ')
+              )
+            : trans.__(
+                'Sync the classes in this file: show who moved or is no longer listed'
+              )}
+        </label>
+      ) : null}
+      {step === 'preview' && model.syncMode && model.syncError ? (
+        <div className="jp-classroom-error" role="alert">
+          {model.syncError}
+        </div>
+      ) : null}
+      {step === 'preview' && upload && sync ? (
+        <>
+          <div
+            className="jp-classroom-RosterImport-summary"
+            data-testid="classroom-sync-summary"
+          >
+            {syncSummary(sync.summary, trans)}
+            {sync.new_classes.length > 0
+              ? ' ' + trans.__('New classes: %1.', sync.new_classes.join(', '))
+              : ''}
+          </div>
+          <div className="jp-classroom-RosterImport-tableWrap">
+            <SyncPlan
+              plan={sync}
+              leavers={model.leavers}
+              trans={trans}
+              disabled={model.busy}
+              onLeaver={(name, on) => model.setLeaver(name, on)}
+            />
+          </div>
+          <div className="jp-classroom-RosterImport-buttons">
+            <Button
+              className="jp-classroom-RosterImport-apply jp-classroom-primary"
+              data-testid="classroom-import-apply"
+              disabled={model.busy || model.syncChanges === 0}
+              title={trans.__(
+                'Create the new students, move the moved ones, archive and remove the ticked ones'
+              )}
+              onClick={() => void model.apply()}
+            >
+              {trans.__(
+                'Apply: %1 new, %2 moved, %3 removed',
+                model.syncItems('new').length,
+                model.syncItems('moved').length,
+                model.leavers.length
+              )}
+            </Button>
+          </div>
+        </>
+      ) : null}
+      {step === 'preview' && upload && !model.syncMode ? (
         <>
           <div
             className="jp-classroom-RosterImport-summary"
@@ -196,10 +271,27 @@ function RosterImportView(props: IRosterImportProps): JSX.Element {
               model.results.filter(r => r.ok).length,
               model.results.filter(r => !r.ok).length
             )}{' '}
-            {trans.__(
-              'The passwords are shown only now: download or print them before you close this dialog.'
-            )}
+            {model.syncMode
+              ? trans.__(
+                  '%1 moved, %2 archived and removed.',
+                  model.moved.length,
+                  model.removed.length
+                ) + ' '
+              : ''}
+            {!model.syncMode || credentials.length > 0
+              ? trans.__(
+                  'The passwords are shown only now: download or print them before you close this dialog.'
+                )
+              : ''}
           </div>
+          {model.syncMode ? (
+            <SyncRemovals
+              moved={model.moved}
+              removed={model.removed}
+              failed={model.failed}
+              trans={trans}
+            />
+          ) : null}
           <div className="jp-classroom-RosterImport-tableWrap">
             <ResultsTable results={model.results} trans={trans} />
           </div>

@@ -96,6 +96,90 @@ export class RosterImportModel {
     return this._results;
   }
 
+  /**
+   * The sync plan of the file (per student new, unchanged, moved, no longer listed), when
+   * it names classes; null before, or when the server could not plan it.
+   */
+  get sync(): Classroom.ISyncPlan | null {
+    return this._sync;
+  }
+
+  /** Why the sync plan could not be made (shown when the teacher chooses to sync). */
+  get syncError(): string | null {
+    return this._syncError;
+  }
+
+  /** The file's classes that exist already (a re-import). */
+  get existingClasses(): string[] {
+    const plan = this._sync;
+    return plan ? plan.classes.filter(c => !plan.new_classes.includes(c)) : [];
+  }
+
+  /**
+   * Whether applying syncs the file's classes (moves, and removes the students the teacher
+   * ticked) instead of only adding. On by default when the file's classes exist already.
+   */
+  get syncMode(): boolean {
+    return this._syncMode;
+  }
+
+  /** The teacher's choice: sync the classes of the file, or only add. */
+  setSyncMode(on: boolean): void {
+    this._syncMode = on;
+    this._changed.emit();
+  }
+
+  /** The sync plan's items of one status (in the plan's order). */
+  syncItems(status: Classroom.SyncStatus): Classroom.ISyncItem[] {
+    return (this._sync?.items ?? []).filter(i => i.status === status);
+  }
+
+  /** The students no longer listed whom the teacher chose to archive and remove. */
+  get leavers(): string[] {
+    return this.syncItems('gone')
+      .map(i => i.username as string)
+      .filter(name => this._leavers.has(name));
+  }
+
+  /** Tick or untick a student no longer listed for "archive home and remove". */
+  setLeaver(username: string, on: boolean): void {
+    if (!this.syncItems('gone').some(i => i.username === username)) {
+      return;
+    }
+    const next = new Set(this._leavers);
+    if (on) {
+      next.add(username);
+    } else {
+      next.delete(username);
+    }
+    this._leavers = next;
+    this._changed.emit();
+  }
+
+  /** What a sync would change: new students, moves and the ticked removals. */
+  get syncChanges(): number {
+    return (
+      this.syncItems('new').length +
+      this.syncItems('moved').length +
+      this.leavers.length
+    );
+  }
+
+  /** The removals of the finished sync (each with the archive of the home). */
+  get removed(): Classroom.ISyncRemoved[] {
+    return this._removed;
+  }
+
+  /** The moves of the finished sync. */
+  get moved(): Classroom.ISyncItem[] {
+    return this._moved;
+  }
+
+  /** Problems of the finished sync (a student that could not be removed, ...). */
+  get failed(): string[] {
+    return this._failed;
+  }
+
   /** The import's credentials (rows with a password). */
   get credentials(): IImportCredential[] {
     return credentialsOf(this._results ?? []);
@@ -113,7 +197,7 @@ export class RosterImportModel {
   /** Upload a file (its bytes, unchanged). */
   async chooseFile(file: File): Promise<void> {
     await this._call(async () => {
-      this._show(await api.uploadRoster(file, file.name));
+      await this._showAndPlan(await api.uploadRoster(file, file.name));
     });
   }
 
@@ -146,7 +230,9 @@ export class RosterImportModel {
       }
     }
     await this._call(async () => {
-      this._show(await api.previewUpload(upload.upload, { mapping }));
+      await this._showAndPlan(
+        await api.previewUpload(upload.upload, { mapping })
+      );
     });
   }
 
@@ -164,13 +250,16 @@ export class RosterImportModel {
       return;
     }
     await this._call(async () => {
-      this._show(
+      await this._showAndPlan(
         await api.previewUpload(upload.upload, { edits: this._editList() })
       );
     });
   }
 
-  /** Create the accounts (refused rows are left out) and follow the job. */
+  /**
+   * Create the accounts (refused rows are left out) and follow the job; in sync mode apply
+   * the sync plan instead (the ticked students no longer listed archived and removed).
+   */
   async apply(): Promise<void> {
     const upload = this._upload;
     if (!upload) {
@@ -180,15 +269,31 @@ export class RosterImportModel {
     this._step = 'applying';
     this._progress = { message: '', fraction: 0 };
     this._changed.emit();
+    const onProgress = (message: string, fraction: number | null) => {
+      this._progress = { message, fraction };
+      this._changed.emit();
+    };
     try {
+      if (this._syncMode && this._sync) {
+        const synced = await api.applySync(
+          { upload: upload.upload, remove: this.leavers },
+          onProgress
+        );
+        this._job = synced.job;
+        this._results = synced.result.results ?? [];
+        this._removed = synced.result.removed ?? [];
+        this._moved = (synced.result.plan?.items ?? []).filter(
+          i => i.status === 'moved'
+        );
+        this._failed = synced.result.failed ?? [];
+        this._step = 'done';
+        return;
+      }
       const done = await api.applyUpload(
         upload.upload,
         // the edits were checked (apply waits for that); refused rows stay out
         { skip_refused: true },
-        (message, fraction) => {
-          this._progress = { message, fraction };
-          this._changed.emit();
-        }
+        onProgress
       );
       this._job = done.job;
       this._results = done.result.results;
@@ -214,6 +319,32 @@ export class RosterImportModel {
         line: this.rows[Number(index)].line,
         username: username.trim()
       }));
+  }
+
+  /** Show the server's preview and, when the file names classes, its sync plan. */
+  private async _showAndPlan(reply: Classroom.IRosterUpload): Promise<void> {
+    // a re-check of the same upload keeps the teacher's choices; a new file starts afresh
+    const same = this._upload?.upload === reply.upload && this._sync !== null;
+    const syncing = this._syncMode;
+    if (!same) {
+      this._leavers = new Set();
+    }
+    this._show(reply);
+    this._sync = null;
+    this._syncError = null;
+    if (this._step !== 'preview' || !(reply.classes ?? []).length) {
+      this._syncMode = false;
+      return;
+    }
+    try {
+      this._sync = await api.syncPreview(reply.upload);
+    } catch (error) {
+      // the plain import still works; the reason shows when the teacher asks to sync
+      this._syncError = api.errorMessage(error);
+    }
+    const gone = new Set(this.syncItems('gone').map(i => i.username));
+    this._leavers = new Set([...this._leavers].filter(n => gone.has(n)));
+    this._syncMode = same ? syncing : this.existingClasses.length > 0;
   }
 
   private _show(reply: Classroom.IRosterUpload): void {
@@ -265,5 +396,12 @@ export class RosterImportModel {
   };
   private _results: Classroom.IApplyResultRow[] | null = null;
   private _job: string | null = null;
+  private _sync: Classroom.ISyncPlan | null = null;
+  private _syncError: string | null = null;
+  private _syncMode = false;
+  private _leavers = new Set<string>();
+  private _removed: Classroom.ISyncRemoved[] = [];
+  private _moved: Classroom.ISyncItem[] = [];
+  private _failed: string[] = [];
   private _changed = new Signal<this, void>(this);
 }
