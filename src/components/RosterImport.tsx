@@ -292,26 +292,31 @@ function RosterImportView(props: IRosterImportProps): JSX.Element {
               trans={trans}
             />
           ) : null}
-          <div className="jp-classroom-RosterImport-tableWrap">
-            <ResultsTable results={model.results} trans={trans} />
-          </div>
-          <div className="jp-classroom-RosterImport-buttons">
-            <Button
-              className="jp-classroom-primary"
-              data-testid="classroom-download-credentials"
-              disabled={credentials.length === 0}
-              onClick={() => void save('csv')}
-            >
-              {trans.__('Download credentials (CSV)')}
-            </Button>
-            <Button
-              data-testid="classroom-print-slips"
-              disabled={credentials.length === 0}
-              onClick={() => void save('html')}
-            >
-              {trans.__('Print slips')}
-            </Button>
-          </div>
+          {/* a sync without new students has no passwords: no empty table */}
+          {!model.syncMode || model.results.length > 0 ? (
+            <>
+              <div className="jp-classroom-RosterImport-tableWrap">
+                <ResultsTable results={model.results} trans={trans} />
+              </div>
+              <div className="jp-classroom-RosterImport-buttons">
+                <Button
+                  className="jp-classroom-primary"
+                  data-testid="classroom-download-credentials"
+                  disabled={credentials.length === 0}
+                  onClick={() => void save('csv')}
+                >
+                  {trans.__('Download credentials (CSV)')}
+                </Button>
+                <Button
+                  data-testid="classroom-print-slips"
+                  disabled={credentials.length === 0}
+                  onClick={() => void save('html')}
+                >
+                  {trans.__('Print slips')}
+                </Button>
+              </div>
+            </>
+          ) : null}
         </>
       ) : null}
     </div>
