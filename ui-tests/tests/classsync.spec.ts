@@ -119,10 +119,11 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
 }, testInfo) => {
   test.setTimeout(600_000);
   const hub = hubState();
-  // the run's prefix, "s" for this spec and one letter per repetition: names unique
+  // the run's prefix, "y" for this spec (no other spec's names start so) and one letter per
+  // repetition: names unique
   const p =
     hub.prefix +
-    's' +
+    'y' +
     'abcdefghijklmnopqrstuvwxyz'[
       (testInfo.repeatEachIndex * 3 + testInfo.retry) % 26
     ];
