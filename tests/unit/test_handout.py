@@ -157,3 +157,13 @@ def test_a_template_is_filled_per_student_with_the_class_broker(tmp_path: Path) 
     text = handout_files._filled(file, "anna", "week3", paths).decode()
     assert "{{host}}" not in text and "{{topic_prefix}}" not in text
     assert "class/anna/" in text and "anna-week3" in text
+
+
+def test_a_template_is_handed_out_in_the_teachers_ui_language(tmp_path: Path) -> None:
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    [de] = H.read_template_source(paths, "mqtt_python", "de-DE")
+    [en] = H.read_template_source(paths, "mqtt_python", None)
+    assert de.path == en.path == "mqtt_python.ipynb" and de.template_language == "python"
+    assert "ein Temperatursensor" in de.data.decode() and "ein Temperatursensor" not in en.data.decode()
+    text = handout_files._filled(de, "anna", "week3", paths).decode()
+    assert "{{topic_prefix}}" not in text and "class/anna/" in text
