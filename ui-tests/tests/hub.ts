@@ -340,20 +340,6 @@ const NEWS_PROMPT = /official Jupyter news|Jupyter-Neuigkeiten/i;
  * Call it late in a journey (the prompt, when on, comes right after Lab is restored).
  */
 export async function expectNoNewsPrompt(page: Page): Promise<void> {
-  const fetchNews = await page.evaluate(async () => {
-    const config = JSON.parse(
-      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
-    );
-    const r = await fetch(
-      `${config.baseUrl}lab/api/settings/@jupyterlab/apputils-extension:notification`
-    );
-    const data = await r.json();
-    // the user's own choice, else the default in force (the schema's, with overrides.json)
-    return (
-      data.settings?.fetchNews ?? data.schema?.properties?.fetchNews?.default
-    );
-  });
-  expect(fetchNews).toBe('false');
   await expect(
     page.locator('.jp-toast-message', { hasText: NEWS_PROMPT })
   ).toHaveCount(0);
@@ -364,6 +350,26 @@ export async function expectNoNewsPrompt(page: Page): Promise<void> {
   await expect(center).not.toContainText(NEWS_PROMPT);
   await bell.click();
   await expect(center).toBeHidden();
+  const fetchNews = await page.evaluate(async () => {
+    const config = JSON.parse(
+      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+    );
+    // (JupyterHub wants the XSRF token on a script's GET too)
+    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+    const r = await fetch(
+      `${config.baseUrl}lab/api/settings/@jupyterlab/apputils-extension:notification`,
+      { headers: xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {} }
+    );
+    const data = await r.json();
+    if (!r.ok) {
+      return `HTTP ${r.status}: ${JSON.stringify(data)}`;
+    }
+    // the user's own choice, else the default in force (the schema's, with overrides.json)
+    return (
+      data.settings?.fetchNews ?? data.schema?.properties?.fetchNews?.default
+    );
+  });
+  expect(fetchNews).toBe('false');
 }
 
 /**
