@@ -1,11 +1,14 @@
 /**
- * Java notebooks (JJava) right after they open, worked around on the Lab side:
+ * Notebooks right after they open (any kernel; a slow one such as JJava makes students press
+ * Shift+Enter in these windows), worked around on the Lab side:
  *
- * - A cell run while the notebook's session is still being created (status "Initializing")
- *   is dropped by JupyterLab without a word: `CodeCell.execute` returns when the session has
- *   no kernel yet, and the cell stays `[ ]`. Any kernel is affected; a slow one (JJava) makes
- *   students press Shift+Enter in that window. We keep such cells and run them, in order, as
- *   soon as the kernel is there; meanwhile they show `[*]`.
+ * - Before the notebook has its kernel, JupyterLab's executor loses cell runs. While the
+ *   session list is still being fetched ("No Kernel") it starts a kernel of its own, racing
+ *   the notebook's own start (one of the two session requests is thrown away, and with it a
+ *   cell); while the session is being created ("Initializing") it drops the run without a
+ *   word (`CodeCell.execute` returns, the cell stays `[ ]`). `OrderedCellExecutor` (Lab's
+ *   cell executor extension point) keeps such runs in one queue per notebook, shows them as
+ *   `[*]`, and hands them to Lab's own `runCell` in the order pressed once the kernel is there.
  * - JupyterLab ignores status messages whose parent is a kernel_info_request (the server's
  *   `untracked_message_types`) and takes the kernel's state from the next request instead. For
  *   ipykernel that is Lab's history_request; JJava 1.0a8 (and later, up to 1.0a15) answers a
@@ -14,26 +17,129 @@
  *   its kernel info, we send one `is_complete_request` (no side effect); its busy/idle
  *   messages give Lab the real state.
  */
-import { ISessionContext } from '@jupyterlab/apputils';
+import type { ISessionContext } from '@jupyterlab/apputils';
 import type { ICodeCellModel } from '@jupyterlab/cells';
-import {
+import type {
+  INotebookCellExecutor,
   INotebookTracker,
-  Notebook,
-  NotebookActions,
   NotebookPanel
 } from '@jupyterlab/notebook';
 
-type Cell = Notebook['widgets'][number];
+/** How long a kept cell waits for its notebook's kernel before Lab gets it as it is. */
+export const KERNEL_WAIT_MS = 300_000;
 
-/** How long a kept cell waits for its notebook's kernel. */
-const KERNEL_WAIT_MS = 300_000;
+type RunCell = INotebookCellExecutor['runCell'];
 
-/** Install both workarounds for every notebook of `tracker`. */
+/**
+ * Lab's cell executor (`runCell`, passed in) with one queue per notebook session for the
+ * runs that arrive before the notebook has its kernel.
+ */
+export class OrderedCellExecutor implements INotebookCellExecutor {
+  constructor(
+    private _runCell: RunCell,
+    private _waitMs = KERNEL_WAIT_MS
+  ) {}
+
+  runCell(options: INotebookCellExecutor.IRunCellOptions): Promise<boolean> {
+    const context = options.sessionContext;
+    if (!context || options.cell.model.type !== 'code') {
+      return this._runCell(options);
+    }
+    const queue = this._queues.get(context);
+    if (!queue && !kernelOnItsWay(context)) {
+      return this._runCell(options);
+    }
+    // The next run waits until this one has been handed to Lab (its request is sent then),
+    // not until it has finished: the kernel keeps the order, as for any Shift+Enter.
+    const before = queue ?? kernelSettled(context, this._waitMs);
+    const model = options.cell.model as ICodeCellModel;
+    model.executionState = 'running'; // [*]: kept, not lost
+    let handedOver!: () => void;
+    const turn = new Promise<void>(resolve => (handedOver = resolve));
+    this._queues.set(context, turn);
+    void turn.then(() => {
+      if (this._queues.get(context) === turn) {
+        this._queues.delete(context);
+      }
+    });
+    return before.then(() => {
+      try {
+        if (!options.cell.isDisposed) {
+          model.executionState = 'idle';
+        }
+        return this._runCell(options);
+      } finally {
+        handedOver();
+      }
+    });
+  }
+
+  private _queues = new WeakMap<ISessionContext, Promise<void>>();
+}
+
+/**
+ * True while the notebook's kernel is on its way: the session is still being looked up or
+ * created (the context has never been ready), or a kernel start is pending ("Initializing").
+ * False when there is a kernel, or when there is none and none is coming ("No Kernel" after a
+ * shutdown: Lab's own executor then starts one, as it should).
+ */
+function kernelOnItsWay(context: ISessionContext): boolean {
+  if (context.isDisposed || context.session?.kernel) {
+    return false;
+  }
+  return !hasBeenReady(context) || !context.hasNoKernel;
+}
+
+/** Contexts whose `ready` has resolved (`isReady` turns false again after a shutdown). */
+const beenReady = new WeakSet<ISessionContext>();
+const watched = new WeakSet<ISessionContext>();
+
+function hasBeenReady(context: ISessionContext): boolean {
+  if (!watched.has(context)) {
+    watched.add(context);
+    context.ready.then(
+      () => beenReady.add(context),
+      () => undefined
+    );
+  }
+  return context.isReady || beenReady.has(context);
+}
+
+/** Resolves (never rejects) once the kernel is no longer on its way, or after `waitMs`. */
+function kernelSettled(
+  context: ISessionContext,
+  waitMs: number
+): Promise<void> {
+  return new Promise<void>(resolve => {
+    let done = false;
+    const check = () => {
+      if (!done && !kernelOnItsWay(context)) {
+        finish();
+      }
+    };
+    const finish = () => {
+      done = true;
+      clearTimeout(timer);
+      context.kernelChanged.disconnect(check);
+      context.sessionChanged.disconnect(check);
+      context.statusChanged.disconnect(check);
+      context.disposed.disconnect(finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, waitMs);
+    context.kernelChanged.connect(check);
+    context.sessionChanged.connect(check);
+    context.statusChanged.connect(check);
+    context.disposed.connect(finish);
+    context.ready.then(() => {
+      beenReady.add(context);
+      check();
+    }, finish);
+  });
+}
+
+/** Ask every notebook's kernel for its real state (see above). */
 export function watchNotebookKernels(tracker: INotebookTracker): void {
-  const early = new EarlyRuns(tracker);
-  NotebookActions.executionScheduled.connect((_, args) =>
-    early.scheduled(args.notebook, args.cell)
-  );
   const askStatus = (panel: NotebookPanel) => {
     const context = panel.sessionContext;
     const check = () => void reportStatus(context);
@@ -72,85 +178,4 @@ async function reportStatus(context: ISessionContext): Promise<void> {
   } catch (reason) {
     console.debug('Classroom: kernel status request failed', reason);
   }
-}
-
-/** Cells run before their notebook had a kernel: run them once it has one. */
-class EarlyRuns {
-  constructor(private _tracker: INotebookTracker) {}
-
-  scheduled(notebook: Notebook, cell: Cell): void {
-    const panel = this._tracker.find(p => p.content === notebook);
-    if (!panel || cell.model.type !== 'code') {
-      return;
-    }
-    const context = panel.sessionContext;
-    // Lab's CodeCell.execute drops the run in exactly this case (it is called right after
-    // this signal, synchronously); an empty cell is not run at all.
-    if (context.session?.kernel || !cell.model.sharedModel.getSource().trim()) {
-      return;
-    }
-    const queue = this._waiting.get(panel);
-    if (queue) {
-      queue.push(cell);
-    } else {
-      this._waiting.set(panel, [cell]);
-      void this._runWhenReady(panel);
-    }
-    // after Lab has cleared the cell: show that it is waiting
-    void Promise.resolve().then(() => {
-      if (!cell.isDisposed && this._waiting.get(panel)?.includes(cell)) {
-        (cell.model as ICodeCellModel).executionState = 'running';
-      }
-    });
-  }
-
-  private async _runWhenReady(panel: NotebookPanel): Promise<void> {
-    const context = panel.sessionContext;
-    const ready = await kernelOf(context);
-    const cells = (this._waiting.get(panel) ?? []).filter(c => !c.isDisposed);
-    this._waiting.delete(panel);
-    for (const cell of cells) {
-      (cell.model as ICodeCellModel).executionState = 'idle';
-    }
-    if (!ready || cells.length === 0 || panel.isDisposed) {
-      return;
-    }
-    try {
-      // Lab's own executor, as Run All does (stops after a failing cell)
-      await NotebookActions.runCells(panel.content, cells, context);
-    } catch (reason) {
-      console.warn('Classroom: running the kept cells failed', reason);
-    }
-  }
-
-  private _waiting = new Map<NotebookPanel, Cell[]>();
-}
-
-/** Wait until the session context has a kernel (false after KERNEL_WAIT_MS or disposal). */
-async function kernelOf(context: ISessionContext): Promise<boolean> {
-  try {
-    await context.ready;
-  } catch {
-    return false;
-  }
-  if (context.session?.kernel) {
-    return true;
-  }
-  return new Promise<boolean>(resolve => {
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      context.kernelChanged.disconnect(changed);
-      context.disposed.disconnect(gone);
-      resolve(ok);
-    };
-    const changed = () => {
-      if (context.session?.kernel) {
-        done(true);
-      }
-    };
-    const gone = () => done(false);
-    const timer = setTimeout(() => done(false), KERNEL_WAIT_MS);
-    context.kernelChanged.connect(changed);
-    context.disposed.connect(gone);
-  });
 }

@@ -53,7 +53,7 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
     });
     const commands = new MqttCommands(app, tracker, model, trans);
     commands.registerCommands();
-    // Java notebooks: the real kernel state, and no run lost right after opening
+    // Java notebooks: the real kernel state right after opening (JJava's status)
     watchNotebookKernels(tracker);
 
     // Our requests wait until JupyterLab is ready, so they never slow its start down.

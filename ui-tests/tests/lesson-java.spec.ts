@@ -8,7 +8,6 @@
  * outputs, and collects it.
  */
 import { expect, test } from '@playwright/test';
-import * as fs from 'fs';
 
 import {
   classroomApi,
@@ -19,6 +18,7 @@ import {
   stopKernels,
   waitForLab
 } from './hub';
+import { collectFromLive, openClassLive, viewNotebook } from './classlive';
 import { addMavenJar, installJavaKernel, waitForKernelIdle } from './libs';
 import { Mosquitto } from './mosquitto';
 
@@ -149,64 +149,27 @@ test('teacher hands out the Java MQTT template, sees the Java kernel live, views
     expect(JSON.stringify(savedCopy.data.content)).toMatch(RECEIVED);
 
     // --- the teacher: Class live shows the student online with a Java kernel ---------------
-    await page.getByTestId('classroom-open-live').click();
-    const live = page.getByTestId('classroom-class-live');
-    await expect(live).toBeVisible();
-    await live.locator('input[name="class"]').fill(group);
-    await live.locator('button[type="submit"]').click();
-    const row = live.locator(`tr[data-student="${student}"]`);
-    await expect(row).toBeVisible();
-    await expect(
-      row.locator('.jp-classroom-ClassLive-dot.jp-mod-online')
-    ).toHaveCount(1);
-    // the panel refreshes by itself: the kernel shows once a refresh sees the JVM
-    await expect(row.locator('.jp-classroom-ClassLive-kernel')).toContainText(
-      'java',
-      { timeout: 60_000 }
-    );
+    const { live, row } = await openClassLive(page, group, student, 'java');
     await screenshot(page, 'lesson-java-04-class-live');
 
     // --- view the student's notebook read-only, with the student's outputs ----------------
-    await row.locator('button', { hasText: /View|Ansehen/ }).click();
-    const pick = page.locator('.jp-Dialog');
-    await pick
-      .getByTestId('classroom-notebook-list')
-      .locator(`tr[data-path="${notebook}"]`)
-      .click();
-    await pick.locator('.jp-Dialog-button.jp-mod-accept').click();
-    const viewer = page.locator(
-      '#jp-main-dock-panel [data-classroom-viewer="read-only"]'
-    );
-    await expect(viewer).toBeVisible();
+    const viewer = await viewNotebook(page, row, notebook);
     const output = viewer.getByText(RECEIVED).first();
     await expect(output).toBeVisible();
     await output.scrollIntoViewIfNeeded();
     await screenshot(page, 'lesson-java-05-view-read-only');
 
     // --- collect from the live panel -------------------------------------------------------
-    await page
-      .locator('#jp-main-dock-panel .lm-TabBar-tab', {
-        hasText: /Class live|Klasse live/
-      })
-      .click();
-    await live.locator('button', { hasText: /Collect|Einsammeln/ }).click();
-    const collectDialog = page.locator('.jp-Dialog');
-    await collectDialog.locator('input[name="assignment"]').fill(assignment);
-    await expect(collectDialog.locator('input[name="class"]')).toHaveValue(
-      group
-    );
-    await collectDialog.locator('.jp-Dialog-button.jp-mod-accept').click();
-    await expect(page.getByTestId('classroom-handout-results')).toContainText(
-      student
-    );
+    const collected = await collectFromLive(page, live, {
+      assignment,
+      group,
+      student,
+      file: 'mqtt_java.ipynb'
+    });
     await screenshot(page, 'lesson-java-06-collected');
-    await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
-    // the teacher's copy holds the student's saved outputs (the spec runs as root)
-    const copyPath = `/home/${hub.teacher.name}/notebooks/collected/${assignment}/${group}/${student}/mqtt_java.ipynb`;
-    expect(fs.readFileSync(copyPath, 'utf8')).toMatch(RECEIVED);
-    expect(fs.statSync(copyPath).uid).toBe(
-      fs.statSync(`/home/${hub.teacher.name}`).uid
-    );
+    await collected.close();
+    // the teacher's copy holds the student's saved outputs
+    expect(collected.copy).toMatch(RECEIVED);
   } finally {
     await stopKernels(studentPage).catch(() => undefined);
     mosquitto.stop();

@@ -6,7 +6,6 @@
  * student's output, and collects it into ~/notebooks/collected/.
  */
 import { expect, Page, test } from '@playwright/test';
-import * as fs from 'fs';
 
 import {
   classroomApi,
@@ -17,6 +16,7 @@ import {
   screenshot,
   waitForLab
 } from './hub';
+import { collectFromLive, openClassLive, viewNotebook } from './classlive';
 
 /** Make the hub group `name` with `users` (a class) as the logged-in teacher (hub cookie). */
 async function makeClass(
@@ -133,59 +133,28 @@ test('teacher hands out to a class, sees it live, views and collects', async ({
 
   // --- the teacher: Class live ------------------------------------------------------------
   await openClassroom(page, /^(Lesson|Unterricht)/i);
-  await page.getByTestId('classroom-open-live').click();
-  const live = page.getByTestId('classroom-class-live');
-  await expect(live).toBeVisible();
-  await live.locator('input[name="class"]').fill(group);
-  await live.locator('button[type="submit"]').click();
-  const row = live.locator(`tr[data-student="${student}"]`);
-  await expect(row).toBeVisible();
-  await expect(
-    row.locator('.jp-classroom-ClassLive-dot.jp-mod-online')
-  ).toHaveCount(1);
-  await expect(row.locator('.jp-classroom-ClassLive-kernel')).toContainText(
-    'python'
-  );
+  const { live, row } = await openClassLive(page, group, student, 'python');
   await screenshot(page, 'lesson-03-class-live');
 
   // --- view the student's notebook read-only (the existing viewer) ------------------------
-  await row.locator('button', { hasText: /View|Ansehen/ }).click();
-  const pick = page.locator('.jp-Dialog');
-  const list = pick.getByTestId('classroom-notebook-list');
-  await list
-    .locator(`tr[data-path="${assignment}/${assignment}.ipynb"]`)
-    .click();
-  await pick.locator('.jp-Dialog-button.jp-mod-accept').click();
-  const viewer = page.locator(
-    '#jp-main-dock-panel [data-classroom-viewer="read-only"]'
+  const viewer = await viewNotebook(
+    page,
+    row,
+    `${assignment}/${assignment}.ipynb`
   );
-  await expect(viewer).toBeVisible();
   await expect(viewer.getByText(marker).first()).toBeVisible();
   await screenshot(page, 'lesson-04-view');
 
   // --- collect from the live panel -------------------------------------------------------
-  await page
-    .locator('#jp-main-dock-panel .lm-TabBar-tab', {
-      hasText: /Class live|Klasse live/
-    })
-    .click();
-  await live.locator('button', { hasText: /Collect|Einsammeln/ }).click();
-  const collectDialog = page.locator('.jp-Dialog');
-  await collectDialog.locator('input[name="assignment"]').fill(assignment);
-  await expect(collectDialog.locator('input[name="class"]')).toHaveValue(group);
-  await collectDialog.locator('.jp-Dialog-button.jp-mod-accept').click();
-  await expect(page.getByTestId('classroom-handout-results')).toContainText(
-    student
-  );
+  const collected = await collectFromLive(page, live, {
+    assignment,
+    group,
+    student,
+    file: `${assignment}.ipynb`
+  });
   await screenshot(page, 'lesson-05-collected');
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
-  // the teacher's copy, owned by the teacher (the spec runs as root, like the hub)
-  const copyPath = `/home/${hub.teacher.name}/notebooks/collected/${assignment}/${group}/${student}/${assignment}.ipynb`;
-  const copy = fs.readFileSync(copyPath, 'utf8');
-  expect(fs.statSync(copyPath).uid).toBe(
-    fs.statSync(`/home/${hub.teacher.name}`).uid
-  );
-  expect(copy).toContain(marker);
+  await collected.close();
+  expect(collected.copy).toContain(marker);
   await studentContext.close();
   await teacherContext.close();
 });
