@@ -544,13 +544,31 @@ export async function listSnippets(): Promise<Classroom.ISnippet[]> {
   return (await get<{ snippets: Classroom.ISnippet[] }>('snippets')).snippets;
 }
 
-export async function listTemplates(): Promise<Classroom.ITemplate[]> {
-  return (await get<{ templates: Classroom.ITemplate[] }>('templates'))
-    .templates;
+/** `?locale=...` for the templates: the server answers a template's version in the UI
+ * language where it has one (German), else the template itself. */
+function localeQuery(locale?: string): string {
+  return locale ? `?locale=${enc(locale)}` : '';
 }
 
-export function getTemplate(name: string): Promise<Classroom.ITemplateContent> {
-  return get<Classroom.ITemplateContent>(`templates/${enc(name)}`);
+/** The notebook templates, titled in `locale` (the UI language) where translated. */
+export async function listTemplates(
+  locale?: string
+): Promise<Classroom.ITemplate[]> {
+  return (
+    await get<{ templates: Classroom.ITemplate[] }>(
+      `templates${localeQuery(locale)}`
+    )
+  ).templates;
+}
+
+/** One template's notebook, in `locale` (the UI language) where translated. */
+export function getTemplate(
+  name: string,
+  locale?: string
+): Promise<Classroom.ITemplateContent> {
+  return get<Classroom.ITemplateContent>(
+    `templates/${enc(name)}${localeQuery(locale)}`
+  );
 }
 
 export function addSnippet(

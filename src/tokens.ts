@@ -472,6 +472,8 @@ export namespace Classroom {
     language: string;
     kernel: string;
     source: 'package' | 'class';
+    /** 'de' when the German version is served (asked with `locale`), else '' */
+    translation?: string;
   }
 
   export interface ITemplateContent {
@@ -594,6 +596,8 @@ export namespace Classroom {
   export interface IHandoutRequest {
     /** a path below the teacher's ~/notebooks, or template:NAME */
     source: string;
+    /** the teacher's UI language: a template is handed out in it where translated */
+    locale?: string;
     assignment?: string;
     classes?: string[];
     students?: string[];

@@ -15,6 +15,12 @@ What it does:
 - checks that the venv has every package the installer puts on a host
   (``installer/steps_python.py:VENV_REQUIREMENTS``, the same list as the ``hub`` extra);
 - picks this run's user prefix, ``clt`` + 5 random letters (unique to the run);
+- applies an installed host's defaults with the installer's own steps
+  (``installer/main.py:defaults_steps``: no news prompt, no Extension Manager for students, the
+  owner of an opened server shown) where the installer writes them for the hub's venv
+  (``{venv}/share/jupyter/lab/settings/overrides.json``, ``{venv}/share/jupyter/classroom/school.json``,
+  the files this hub's service and the students' servers read); both files are put back as they
+  were when the hub stops;
 - starts the hub, creates the teacher ``<prefix>t`` (hub admin) with a random password;
 - writes ``--state`` (JSON: url, prefix, teacher login, pid) and keeps running;
 - on SIGTERM/SIGINT: removes every account whose name starts with the run's prefix (the
@@ -26,12 +32,13 @@ With ``CLASSROOM_UI_SUBDOMAINS=1`` the hub runs with per-user subdomains on
 ``http://hub.localhost:PORT`` (Chromium resolves ``*.localhost`` to loopback) and a student
 ``<prefix>s`` is made too (``subdomains.spec.ts``).
 
-Nothing else on the host is touched.
+Nothing else on the host is touched (the venv's two settings files are restored).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import pwd
@@ -42,15 +49,22 @@ import string
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from jupyter_extension_companion.installer.engine import Context, run_steps
+from jupyter_extension_companion.installer.main import defaults_steps
+from jupyter_extension_companion.installer.options import parse_options
 from jupyter_extension_companion.installer.steps_python import (
     VENV_REQUIREMENTS,
     installed_distributions,
     unsatisfied,
 )
-from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port
+from jupyter_extension_companion.paths import ClassroomPaths
+from jupyter_extension_companion.provision.atomic import write_bytes_atomic
 from jupyter_extension_companion.provision.errors import ClassroomError
+from jupyter_extension_companion.provision.hub_process import HubLauncher, free_port
+from jupyter_extension_companion.provision.school_defaults import school_file
 
 
 def run_accounts(prefix: str) -> list[str]:
@@ -86,6 +100,28 @@ def cleanup(launcher: HubLauncher, prefix: str) -> list[str]:
             subprocess.run(["groupdel", "--", group.gr_name], check=False,  # noqa: S603,S607
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return sorted(set(removed))
+
+
+def apply_host_defaults(paths: ClassroomPaths) -> tuple[list[str], Callable[[], None]]:
+    """Run the installer's defaults steps on ``paths`` (the hub's venv) as on a host; returns
+    the steps' lines and a function that puts the files back as they were."""
+    files = [paths.lab_settings_overrides, school_file(paths.venv)]
+    before = {f: f.read_bytes() if f.exists() else None for f in files}
+
+    def restore() -> None:
+        for f, data in before.items():
+            if data is None:
+                f.unlink(missing_ok=True)
+            elif not f.exists() or f.read_bytes() != data:
+                write_bytes_atomic(f, data, mode=0o644)
+
+    out = io.StringIO()
+    report = run_steps(Context(parse_options([]), paths, out=out), defaults_steps(),
+                       "ui-tests/start_hub.py")
+    if not report.ok:
+        restore()
+        raise ClassroomError("the installer's defaults steps failed:\n" + out.getvalue())
+    return out.getvalue().splitlines(), restore
 
 
 def write_state(path: Path, data: dict) -> None:
@@ -132,8 +168,13 @@ def main() -> None:
             f"{', '.join(missing)} (pip install -e '.[hub]')."
         )
     removed: list[str] = []
+    restore_defaults: Callable[[], None] = lambda: None  # noqa: E731
     try:
         started = time.monotonic()
+        # What an installed host shows (before the hub starts: servers read them at their start)
+        defaults, restore_defaults = apply_host_defaults(launcher.paths)
+        for line in defaults:
+            print(f"start_hub: {line}", flush=True)
         launcher.start(timeout=args.timeout)
         password = secrets.token_urlsafe(12)
         launcher.roster("ui-tests").add(
@@ -169,6 +210,7 @@ def main() -> None:
         try:
             removed = cleanup(launcher, prefix)
         finally:
+            restore_defaults()
             print(f"start_hub: removed accounts {removed}", flush=True)
             if keep and launcher.log_path.exists():
                 Path(keep).mkdir(parents=True, exist_ok=True)

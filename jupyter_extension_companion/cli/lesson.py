@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="whose ~/notebooks the source is in (default: $SUDO_USER)")
     p.add_argument("--again", action="store_true",
                    help="also to students who have it (only missing files are written)")
+    p.add_argument("--language", metavar="LANG",
+                   help="a template's language where it is translated (de; default: English)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_handout)
 
@@ -90,7 +92,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
                              code="missing_field")
     result = _lessons(args).handout(args.source, assignment=args.assignment,
                                     classes=args.classes, students=args.students,
-                                    again=args.again,
+                                    again=args.again, locale=args.language,
                                     progress=(lambda *a: None) if args.json else print_progress)
     if args.json:
         print(json.dumps(result.to_json(), indent=1))

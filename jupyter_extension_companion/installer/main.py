@@ -65,6 +65,13 @@ def check_host(options: Options, os_release: dict[str, str] | None = None) -> No
         )
 
 
+def defaults_steps() -> list[Step]:
+    """The steps that set what every Lab on the host shows (``overrides.json``, ``school.json``):
+    also run by the UI tests' hub (``ui-tests/start_hub.py``), so the Galata journeys see an
+    installed host's defaults."""
+    return [LabDefaultsStep(), SchoolDefaultsStep()]
+
+
 def install_steps() -> list[Step]:
     return [
         AptStep(),
@@ -75,8 +82,7 @@ def install_steps() -> list[Step]:
         VenvStep(),
         PackagesStep(),
         CommandLinkStep(),
-        LabDefaultsStep(),
-        SchoolDefaultsStep(),
+        *defaults_steps(),
         SharedPythonStep(),
         JarsStep(),
         KernelsStep(),

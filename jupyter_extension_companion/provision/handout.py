@@ -135,10 +135,12 @@ class Lessons(Collecting):
     # ---- hand out ------------------------------------------------------------------------
     def handout(self, source: str, *, assignment: str | None = None,
                 classes: list[str] | None = None, students: list[str] | None = None,
-                again: bool = False, progress: Progress = no_progress) -> HandoutResult:
+                again: bool = False, locale: str | None = None,
+                progress: Progress = no_progress) -> HandoutResult:
         """Hand ``source`` out to the students of ``classes`` and ``students``.
 
-        ``source`` is a path below the teacher's ``~/notebooks`` or ``template:NAME``. Students
+        ``source`` is a path below the teacher's ``~/notebooks`` or ``template:NAME`` (in the
+        language of ``locale``, the teacher's UI language, where it is translated). Students
         who have this version already are left alone unless ``again`` (then only missing files
         are written: nothing is ever overwritten). The assignment and its targets are
         remembered, so students who join a class later get it when their server starts.
@@ -148,7 +150,7 @@ class Lessons(Collecting):
         try:
             targets = self._targets(classes, students)
             if source.startswith(TEMPLATE_PREFIX):
-                files = read_template_source(self.paths, source[len(TEMPLATE_PREFIX):])
+                files = read_template_source(self.paths, source[len(TEMPLATE_PREFIX):], locale)
             else:
                 files = read_teacher_source(self.paths, self._teacher(), source)
         except ClassroomError as e:

@@ -58,11 +58,13 @@ def read_teacher_source(paths: ClassroomPaths, teacher: Account, source: str) ->
     return [SourceFile(path=f.path, data=f.data) for f in walk.files]
 
 
-def read_template_source(paths: ClassroomPaths, name: str) -> list[SourceFile]:
-    """A notebook template (class or shipped) as a hand-out of one file, ``NAME.ipynb``."""
+def read_template_source(paths: ClassroomPaths, name: str,
+                         locale: str | None = None) -> list[SourceFile]:
+    """A notebook template (class or shipped) as a hand-out of one file, ``NAME.ipynb``; its
+    German version for a German ``locale`` where it has one."""
     from .templates import class_templates_dir, get_template, template_search_path
 
-    found = get_template(name, template_search_path([class_templates_dir(paths)]))
+    found = get_template(name, template_search_path([class_templates_dir(paths)]), locale)
     data = json.dumps(found["notebook"], indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
     return [SourceFile(path=f"{name}.ipynb", data=data,
                        template_language=str(found["template"].get("language") or "python"))]

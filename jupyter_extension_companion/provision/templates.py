@@ -8,6 +8,11 @@ lab extension when a student creates a notebook from the template.
 Folders searched, first wins for a name: every ``classroom/templates`` folder of
 ``jupyter_core.paths.jupyter_path``, then the package. Class templates are written to
 ``{venv}/share/jupyter/classroom/templates`` (:func:`add_class_template`).
+
+Translations: a template ``NAME.ipynb`` may have a German version ``de/NAME.ipynb`` in the same
+folder (prose and comments in German, the same code). With ``locale`` ``de...`` (the UI language
+the browser or the teacher's hand-out sends) the German version is listed and served; other
+languages, and templates without one, get the template itself.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Template:
     kernel: str
     source: str  # "package" or "class"
     path: str
+    translation: str = ""  # "de" when the German version (de/NAME.ipynb) is served, else ""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form answered by ``GET /classroom/api/templates``."""
@@ -56,7 +62,30 @@ def template_search_path(extra: list[Path] | None = None) -> list[tuple[Path, st
     return folders
 
 
-def _describe(name: str, notebook: dict[str, Any], source: str, path: str) -> Template:
+#: languages with translated templates (a subfolder of that name next to the templates)
+TRANSLATIONS = ("de",)
+
+
+def translation_of(locale: str | None) -> str:
+    """The translation folder for a UI locale (``de``, ``de_DE``, ``de-AT`` -> "de"), else ""."""
+    lang = (locale or "").strip().lower().replace("_", "-").split("-")[0]
+    return lang if lang in TRANSLATIONS else ""
+
+
+def _translated(file: Path, translation: str) -> tuple[Path, dict[str, Any]] | None:
+    """The German (etc.) version of ``file`` and its notebook, if there is a readable one."""
+    if not translation:
+        return None
+    other = file.parent / translation / file.name
+    try:
+        notebook = json.loads(other.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return (other, notebook) if isinstance(notebook, dict) else None
+
+
+def _describe(name: str, notebook: dict[str, Any], source: str, path: str,
+              translation: str = "") -> Template:
     meta = notebook.get("metadata") or {}
     classroom = meta.get("classroom") or {}
     kernelspec = meta.get("kernelspec") or {}
@@ -71,10 +100,13 @@ def _describe(name: str, notebook: dict[str, Any], source: str, path: str) -> Te
         kernel=str(kernelspec.get("name") or ""),
         source=source,
         path=path,
+        translation=translation,
     )
 
 
-def _scan(search_path: list[tuple[Path, str]] | None) -> dict[str, tuple[Template, Path]]:
+def _scan(search_path: list[tuple[Path, str]] | None,
+          locale: str | None = None) -> dict[str, tuple[Template, Path]]:
+    translation = translation_of(locale)
     found: dict[str, tuple[Template, Path]] = {}
     for folder, source in search_path if search_path is not None else template_search_path():
         if not folder.is_dir():
@@ -89,22 +121,31 @@ def _scan(search_path: list[tuple[Path, str]] | None) -> dict[str, tuple[Templat
                 continue  # a broken class template must not hide the others
             if not isinstance(notebook, dict):
                 continue
-            found[name] = (_describe(name, notebook, source, str(file)), file)
+            other = _translated(file, translation)
+            if other is not None:  # the template's own version in the UI language
+                file, notebook = other
+            found[name] = (_describe(name, notebook, source, str(file),
+                                     translation if other is not None else ""), file)
     return found
 
 
-def list_templates(search_path: list[tuple[Path, str]] | None = None) -> list[Template]:
-    """Every template, a class template overriding a shipped one of the same name."""
-    return sorted((t for t, _ in _scan(search_path).values()), key=lambda t: (t.source, t.name))
+def list_templates(search_path: list[tuple[Path, str]] | None = None,
+                   locale: str | None = None) -> list[Template]:
+    """Every template, a class template overriding a shipped one of the same name; in the
+    language of ``locale`` where the template has a version in it."""
+    return sorted((t for t, _ in _scan(search_path, locale).values()),
+                  key=lambda t: (t.source, t.name))
 
 
-def get_template(name: str, search_path: list[tuple[Path, str]] | None = None) -> dict[str, Any]:
-    """One template with its notebook JSON (``{"template": {...}, "notebook": {...}}``)."""
+def get_template(name: str, search_path: list[tuple[Path, str]] | None = None,
+                 locale: str | None = None) -> dict[str, Any]:
+    """One template with its notebook JSON (``{"template": {...}, "notebook": {...}}``), in the
+    language of ``locale`` if the template has a version in it (else the template itself)."""
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise ClassroomError(
             "Template names are made of a-z, 0-9, '_' and '-'.", code="invalid_name"
         )
-    found = _scan(search_path).get(name)
+    found = _scan(search_path, locale).get(name)
     if found is None:
         raise NotFound(f"There is no template called {name!r}.")
     template, path = found

@@ -1,8 +1,10 @@
 """Snippets and templates for every user of the single-user server (students too).
 
 - ``GET /classroom/api/snippets[?language=python|java]`` -> ``{"snippets": [...], "placeholders": [...]}``
-- ``GET /classroom/api/templates`` -> ``{"templates": [...]}``
-- ``GET /classroom/api/templates/{name}`` -> ``{"template": {...}, "notebook": {...}}``
+- ``GET /classroom/api/templates[?locale=de_DE]`` -> ``{"templates": [...]}``
+- ``GET /classroom/api/templates/{name}[?locale=de_DE]`` -> ``{"template": {...}, "notebook": {...}}``
+  (``locale``: the browser's UI language; a template's German version for ``de...``, else the
+  template itself: ``provision/templates.py``)
 - ``GET /classroom/api/broker`` -> ``{"settings": {...}}``: the class broker as the teacher last
   set it. JupyterLab reads ``overrides.json`` only when the server starts, so a student whose
   server kept running would otherwise get the old broker; the MQTT menu asks here on every
@@ -59,9 +61,9 @@ class TemplatesHandler(_Base):
     @tornado.web.authenticated
     def get(self) -> None:
         search = templates.template_search_path(class_search_extra("templates"))
-        self.finish(
-            json.dumps({"templates": [t.to_json() for t in templates.list_templates(search)]})
-        )
+        locale = self.get_query_argument("locale", None)
+        found = templates.list_templates(search, locale)
+        self.finish(json.dumps({"templates": [t.to_json() for t in found]}))
 
 
 class TemplateHandler(_Base):
@@ -69,7 +71,8 @@ class TemplateHandler(_Base):
     def get(self, name: str) -> None:
         try:
             search = templates.template_search_path(class_search_extra("templates"))
-            self.finish(json.dumps(templates.get_template(name, search)))
+            locale = self.get_query_argument("locale", None)
+            self.finish(json.dumps(templates.get_template(name, search, locale)))
         except ClassroomError as error:
             self.fail(error)
 

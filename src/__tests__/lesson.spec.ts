@@ -96,4 +96,32 @@ describe('LessonModel', () => {
     const templates = await new LessonModel().templates();
     expect(templates.map(t => t.name)).toEqual(['mqtt_java']);
   });
+
+  it("offers and hands out templates in the teacher's UI language", async () => {
+    answer('GET templates?locale=de-DE', { body: { templates: [] } });
+    let sent: any = null;
+    answer('POST admin/handouts', body => {
+      sent = body;
+      return { body: { job: 'j3' } };
+    });
+    answer('GET admin/jobs/j3', {
+      body: {
+        id: 'j3',
+        kind: 'test',
+        state: 'done',
+        progress: [],
+        result: { assignment: 'mqtt_java', students: [], counts: {} },
+        error: null
+      }
+    });
+    const model = new LessonModel({ locale: 'de-DE' });
+    expect(await model.templates()).toEqual([]);
+    expect(requests).toContain('GET templates?locale=de-DE');
+    await model.handOut({ source: 'template:mqtt_java', classes: ['5a'] });
+    expect(sent).toEqual({
+      source: 'template:mqtt_java',
+      classes: ['5a'],
+      locale: 'de-DE'
+    });
+  });
 });

@@ -498,4 +498,25 @@ describe('MqttModel', () => {
     expect(model.broker.host).toBe('own.host');
     expect(model.user).toBe('anna');
   });
+
+  it('asks for the templates in the UI language (the server owns the translations)', async () => {
+    const template = {
+      name: 'mqtt_python',
+      title: 'MQTT in Python',
+      description: 'Ein Temperatursensor',
+      language: 'python',
+      kernel: 'python3',
+      source: 'package',
+      translation: 'de'
+    };
+    answer('GET templates?locale=de-DE', { body: { templates: [template] } });
+    const model = new MqttModel({ user: 'anna', locale: 'de-DE' });
+    expect(model.locale).toBe('de-DE');
+    expect((await model.loadTemplates()).map(t => t.translation)).toEqual([
+      'de'
+    ]);
+    answer('GET templates', { body: { templates: [] } });
+    expect(await new MqttModel().loadTemplates()).toEqual([]);
+    expect(requests).toEqual(['GET templates?locale=de-DE', 'GET templates']);
+  });
 });

@@ -11,6 +11,10 @@ export const LIVE_REFRESH_INTERVAL = 4000;
  * while shown), hand-out and collect.
  */
 export class LessonModel {
+  constructor(options: LessonModel.IOptions = {}) {
+    this._locale = options.locale ?? '';
+  }
+
   /** Emitted when the live data, the class, the error or a pending stop change. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -93,15 +97,17 @@ export class LessonModel {
 
   /** The notebook templates (shipped and the class's) that can be handed out. */
   templates(): Promise<Classroom.ITemplate[]> {
-    return api.listTemplates();
+    return api.listTemplates(this._locale || undefined);
   }
 
-  /** Hand out (see api.handOut). */
+  /** Hand out (see api.handOut); a template goes out in the teacher's UI language where it
+   * is translated. */
   handOut(
     request: Classroom.IHandoutRequest,
     onProgress?: Classroom.ProgressCallback
   ): Promise<Classroom.IHandoutResult> {
-    return api.handOut(request, onProgress);
+    const locale = request.locale ?? (this._locale || undefined);
+    return api.handOut(locale ? { ...request, locale } : request, onProgress);
   }
 
   /** Collect an assignment from the class shown (or `className`). */
@@ -123,10 +129,18 @@ export class LessonModel {
     Signal.clearData(this);
   }
 
+  private _locale: string;
   private _className = '';
   private _live: Classroom.IClassLive | null = null;
   private _error: string | null = null;
   private _stopping = new Set<string>();
   private _timer: number | null = null;
   private _changed = new Signal<this, void>(this);
+}
+
+export namespace LessonModel {
+  export interface IOptions {
+    /** The teacher's UI language (ITranslator.languageCode): templates in it where translated. */
+    locale?: string;
+  }
 }

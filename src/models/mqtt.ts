@@ -12,6 +12,12 @@ import { Classroom } from '../tokens';
 export class MqttModel {
   constructor(options: MqttModel.IOptions = {}) {
     this._user = options.user ?? '';
+    this._locale = options.locale ?? '';
+  }
+
+  /** The UI language the templates are asked in (e.g. 'de-DE'; '' for the server's default). */
+  get locale(): string {
+    return this._locale;
   }
 
   /** Emitted when the snippets, templates, broker or user change. */
@@ -65,7 +71,7 @@ export class MqttModel {
 
   /** Load the templates from the server. */
   async loadTemplates(): Promise<ReadonlyArray<Classroom.ITemplate>> {
-    this._templates = await api.listTemplates();
+    this._templates = await api.listTemplates(this._locale || undefined);
     this._changed.emit();
     return this._templates;
   }
@@ -134,6 +140,7 @@ export class MqttModel {
   private _byName = new Map<string, Map<string, Classroom.ISnippet>>();
   private _languages = new Set<string>();
   private _user: string;
+  private _locale: string;
   private _changed = new Signal<this, void>(this);
 }
 
@@ -141,5 +148,7 @@ export namespace MqttModel {
   export interface IOptions {
     /** The user's name if known (the hub's page config). */
     user?: string;
+    /** The UI language (ITranslator.languageCode): templates in it where translated. */
+    locale?: string;
   }
 }

@@ -190,7 +190,10 @@ export class MqttCommands {
   async newFromTemplate(name: string): Promise<void> {
     const trans = this._trans;
     try {
-      const { template, notebook } = await api.getTemplate(name);
+      const { template, notebook } = await api.getTemplate(
+        name,
+        this._model.locale || undefined
+      );
       const values = brokerValues(this._model.broker, this._model.user);
       for (const cell of notebook.cells ?? []) {
         const source = Array.isArray(cell.source)

@@ -38,7 +38,7 @@ export const lessonPlugin: JupyterFrontEndPlugin<void> = {
       .whoami()
       .then(who => {
         if (who.hub && who.teacher && who.owner !== false) {
-          setup(app, trans, palette, browser);
+          setup(app, trans, palette, browser, translator?.languageCode ?? '');
         }
       })
       .catch(() => undefined); // the sidebar plugin reports a missing server extension
@@ -49,10 +49,11 @@ function setup(
   app: JupyterFrontEnd,
   trans: TranslationBundle,
   palette: ICommandPalette | null,
-  browser: IDefaultFileBrowser | null
+  browser: IDefaultFileBrowser | null,
+  locale: string
 ): void {
   const { commands, shell } = app;
-  const model = new LessonModel();
+  const model = new LessonModel({ locale });
   let live: ReturnType<typeof createClassLivePanel> | null = null;
 
   const stopServer = async (name: string): Promise<void> => {

@@ -47,7 +47,10 @@ export const mqttPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_classroom');
-    const model = new MqttModel({ user: PageConfig.getOption('hubUser') });
+    const model = new MqttModel({
+      user: PageConfig.getOption('hubUser'),
+      locale: translator?.languageCode
+    });
     const commands = new MqttCommands(app, tracker, model, trans);
     commands.registerCommands();
     // Java notebooks: the real kernel state right after opening (JJava's status)

@@ -272,9 +272,15 @@ def test_every_snippet_for_real(language, mosquitto, subscriber, kernels):
         kernel.close()
 
 
+# the template's own output, in its language (the German version: templates/de/)
+SAYS = {None: ("Received 5 readings, average", "Disconnected"),
+        "de_DE": ("5 Messwerte empfangen, Mittelwert", "Verbindung getrennt")}
+
+
+@pytest.mark.parametrize("locale", [None, "de_DE"])
 @pytest.mark.parametrize("name", ["mqtt_python", "mqtt_java"])
-def test_every_template_for_real(name, mosquitto, subscriber, kernels):
-    found = T.get_template(name, [(T.PACKAGE_TEMPLATES, "package")])
+def test_every_template_for_real(name, locale, mosquitto, subscriber, kernels):
+    found = T.get_template(name, [(T.PACKAGE_TEMPLATES, "package")], locale)
     template, notebook = found["template"], found["notebook"]
     language = template["language"]
     kernel = Kernel(KERNEL[language])
@@ -289,8 +295,9 @@ def test_every_template_for_real(name, mosquitto, subscriber, kernels):
             if cell["cell_type"] == "code":
                 out.append(kernel.run(filled))
         text = "".join(out)
-        assert "Received 5 readings, average" in text, text
-        assert "Disconnected" in text
+        received, disconnected = SAYS[locale]
+        assert received in text, text
+        assert disconnected in text
         readings = [json.loads(p) for p in subscriber.wait_for("class/anna/sensor", count=5)]
         assert [r["n"] for r in readings] == [0, 1, 2, 3, 4]
     finally:
@@ -333,12 +340,14 @@ def _code_cells(notebook: dict) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("locale", [None, "de_DE"])
 @pytest.mark.parametrize("name", ["mqtt_python", "mqtt_java"])
-def test_template_then_every_snippet(name, mosquitto, subscriber, kernels):
+def test_template_then_every_snippet(name, locale, mosquitto, subscriber, kernels):
     """Issue 11: a student opens a template, runs it, then uses the MQTT menu. Every snippet
     must run in that kernel with the names the template defined (one vocabulary), and after
-    "Connect" too; the template's own last cell (disconnect) works on Connect's client."""
-    found = T.get_template(name, [(T.PACKAGE_TEMPLATES, "package")])
+    "Connect" too; the template's own last cell (disconnect) works on Connect's client. In
+    both languages (the German version of the template, for a German Lab)."""
+    found = T.get_template(name, [(T.PACKAGE_TEMPLATES, "package")], locale)
     language = found["template"]["language"]
     snippets = {s.name: s for s in S.list_snippets(language, [(S.PACKAGE_SNIPPETS, "package")])}
     cells = [S.fill(c, values(mosquitto, "tpl2"), language) for c in _code_cells(found["notebook"])]
@@ -371,6 +380,6 @@ def test_template_then_every_snippet(name, mosquitto, subscriber, kernels):
         assert "Connected to" in kernel.run(connect)
         kernel.run(cells[2])  # "Measure and publish"
         assert len(subscriber.wait_for("class/anna/sensor", count=5)) == 5
-        assert "Disconnected" in kernel.run(cells[-1])
+        assert SAYS[locale][1] in kernel.run(cells[-1])  # the template's own disconnect
     finally:
         kernel.close()

@@ -3,8 +3,10 @@ pre-spawn delivery's choice, the service routes' input checks (the real thing: t
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -157,3 +159,39 @@ def test_a_template_is_filled_per_student_with_the_class_broker(tmp_path: Path) 
     text = handout_files._filled(file, "anna", "week3", paths).decode()
     assert "{{host}}" not in text and "{{topic_prefix}}" not in text
     assert "class/anna/" in text and "anna-week3" in text
+
+
+def test_a_template_is_handed_out_in_the_teachers_ui_language(tmp_path: Path) -> None:
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    [de] = H.read_template_source(paths, "mqtt_python", "de-DE")
+    [en] = H.read_template_source(paths, "mqtt_python", None)
+    assert de.path == en.path == "mqtt_python.ipynb" and de.template_language == "python"
+    assert "ein Temperatursensor" in de.data.decode() and "ein Temperatursensor" not in en.data.decode()
+    text = handout_files._filled(de, "anna", "week3", paths).decode()
+    assert "{{topic_prefix}}" not in text and "class/anna/" in text
+
+
+async def test_the_route_hands_a_template_out_in_the_teachers_ui_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /api/v1/handouts passes the browser's `locale` on to the hand-out (and refuses a
+    locale that is not a string)."""
+    paths = ClassroomPaths().with_prefix(tmp_path)
+    seen: dict[str, Any] = {}
+
+    def fake_handout(self: Any, source: str, **kw: Any) -> H.HandoutResult:
+        seen.update(source=source, locale=kw.get("locale"))
+        return H.HandoutResult(assignment="mqtt_java", source=source, classes=["5a"],
+                               files=[], students=[])
+
+    monkeypatch.setattr(H.Lessons, "handout", fake_handout)
+    async with running_service(paths, lambda: SimpleNamespace(hub=None)) as (ctx, call):
+        status, body = await call("POST", "/api/v1/handouts",
+                                  {"source": "template:mqtt_java", "classes": ["5a"], "locale": 1})
+        assert status == 400 and body["code"] == "bad_field"
+        status, body = await call("POST", "/api/v1/handouts", {
+            "source": "template:mqtt_java", "classes": ["5a"], "locale": "de-DE"})
+        assert status == 202, body
+        job = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: ctx.jobs.wait(body["job"], 10))
+        assert job["state"] == "done", job
+    assert seen == {"source": "template:mqtt_java", "locale": "de-DE"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_extension_companion.installer.engine import Context, Step, run_steps
-from jupyter_extension_companion.installer.main import check_host, install_steps
+from jupyter_extension_companion.installer.main import check_host, defaults_steps, install_steps
 from jupyter_extension_companion.installer.options import parse_options
 from jupyter_extension_companion.installer.steps_python import package_fingerprint, unsatisfied
 from jupyter_extension_companion.installer.uninstall import uninstall_steps
@@ -118,6 +119,22 @@ def test_dry_run_of_every_install_step_changes_nothing(tmp_path: Path) -> None:
     assert "keep its users (2) and admins (teacher)" in text
     assert "move CLASSPATH=/opt/jupyterhub-libs/java/* into the Java kernelspec" in text
     assert "would create the venv" in text
+
+
+def test_the_ui_tests_hub_runs_the_installers_own_defaults_steps(tmp_path: Path) -> None:
+    """ui-tests/start_hub.py runs defaults_steps(): they are the install's, in its order, and
+    they write no news prompt and school.json into the venv they are given."""
+    names = [type(s).__name__ for s in install_steps()]
+    mine = [type(s).__name__ for s in defaults_steps()]
+    assert mine == ["LabDefaultsStep", "SchoolDefaultsStep"]
+    start = names.index(mine[0])
+    assert names[start:start + len(mine)] == mine
+    ctx = _ctx(tmp_path, [])
+    assert run_steps(ctx, defaults_steps(), "again").ok, ctx.out.getvalue()
+    overrides = json.loads(ctx.paths.lab_settings_overrides.read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false"}
+    school = json.loads((ctx.paths.venv / "share/jupyter/classroom/school.json").read_text())
+    assert school == {"show_server_owner": True, "student_extension_manager": False}
 
 
 def test_dry_run_of_uninstall_changes_nothing(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
  * double-clicks "Create", presses Escape (the passwords stay), reloads, gets the credentials
  * again, prints the slips, opens the class table in the main area, disables a student there;
  * that student then sees "gesperrt" at the login; opened by the teacher, another student's
- * server says whose it is (banner, tab title). Every step's screenshot is attached to the
+ * server says whose it is (banner, tab title). On an installed host's school defaults
+ * (start_hub.py runs the installer's defaults steps): no Jupyter news prompt for the teacher or
+ * the student, no Extension Manager in the student's Lab. Every step's screenshot is attached to the
  * test output (and written to screenshots/).
  */
 import { expect, Page, test, TestInfo } from '@playwright/test';
@@ -11,6 +13,8 @@ import * as fs from 'fs';
 
 import {
   classroomTab,
+  expectNoExtensionManager,
+  expectNoNewsPrompt,
   hubState,
   loginToLab,
   openSection,
@@ -161,6 +165,8 @@ test('first hour in German: import, double-click, reload, credentials again, cla
     .boundingBox();
   expect(bar && bar.x + bar.width).toBeLessThanOrEqual(1280);
   await step(page, testInfo, '08-disabled');
+  // the teacher's Lab, long restored: no Jupyter news prompt (an installed host's default)
+  await expectNoNewsPrompt(page);
 
   // --- 5. the disabled student sees why, in German ---------------------------------------
   const studentContext = await browser.newContext({
@@ -185,6 +191,7 @@ test('first hour in German: import, double-click, reload, credentials again, cla
     'data-classroom-sidebar',
     'none'
   );
+  await expectNoExtensionManager(other);
   await step(other, testInfo, '10-student-lab');
 
   // --- 6. the teacher opens that student's server: it says whose it is ------------------
@@ -202,6 +209,7 @@ test('first hour in German: import, double-click, reload, credentials again, cla
   await expect(visit.getByTestId('classroom-owner-banner')).toHaveText(owner);
   await expect(visit).toHaveTitle(owner);
   await step(visit, testInfo, '12-teacher-in-student-server');
+  await expectNoNewsPrompt(other);
   await studentContext.close();
   await context.close();
 });

@@ -328,3 +328,60 @@ export async function stopKernels(page: Page): Promise<void> {
     }
   });
 }
+
+/** JupyterLab's "get notified about official Jupyter news?" prompt (untranslated in de_DE). */
+const NEWS_PROMPT = /official Jupyter news|Jupyter-Neuigkeiten/i;
+
+/**
+ * An installed host's school default (issue 11, the installer's `LabDefaultsStep`, applied to
+ * the test hub by start_hub.py): JupyterLab's news prompt is off for everyone. Checks the
+ * logged-in user's Lab: the setting in force is the installer's `fetchNews: "false"`
+ * (overrides.json), no news toast is shown and the notification center holds no news prompt.
+ * Call it late in a journey (the prompt, when on, comes right after Lab is restored).
+ */
+export async function expectNoNewsPrompt(page: Page): Promise<void> {
+  await expect(
+    page.locator('.jp-toast-message', { hasText: NEWS_PROMPT })
+  ).toHaveCount(0);
+  const bell = page.locator('.jp-Notification-Status');
+  const center = page.locator('.jp-Notification-Center');
+  await bell.click();
+  await expect(center).toBeVisible();
+  await expect(center).not.toContainText(NEWS_PROMPT);
+  await bell.click();
+  await expect(center).toBeHidden();
+  const fetchNews = await page.evaluate(async () => {
+    const config = JSON.parse(
+      document.getElementById('jupyter-config-data')?.textContent ?? '{}'
+    );
+    // (JupyterHub wants the XSRF token on a script's GET too)
+    const xsrf = (document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/) ?? [])[1];
+    const r = await fetch(
+      `${config.baseUrl}lab/api/settings/@jupyterlab/apputils-extension:notification`,
+      { headers: xsrf ? { 'X-XSRFToken': decodeURIComponent(xsrf) } : {} }
+    );
+    const data = await r.json();
+    if (!r.ok) {
+      return `HTTP ${r.status}: ${JSON.stringify(data)}`;
+    }
+    // the user's own choice, else the default in force (the schema's, with overrides.json)
+    return (
+      data.settings?.fetchNews ?? data.schema?.properties?.fetchNews?.default
+    );
+  });
+  expect(fetchNews).toBe('false');
+}
+
+/**
+ * An installed host's school default (issue 11, `provision/school_defaults.py`): a student's
+ * left side bar has no Extension Manager (its file browser tab is there, so the bar is built).
+ */
+export async function expectNoExtensionManager(page: Page): Promise<void> {
+  const left = page.locator('.jp-SideBar.jp-mod-left');
+  await expect(
+    left.locator('.lm-TabBar-tab[data-id="filebrowser"]')
+  ).toBeVisible();
+  await expect(
+    left.locator('.lm-TabBar-tab[data-id="extensionmanager.main-view"]')
+  ).toHaveCount(0);
+}

@@ -1,8 +1,10 @@
 /**
- * Issue 11, the student's first hour in German at 1280×800: a student whose Lab speaks German
- * opens the MQTT template from the launcher, runs it with Shift+Enter from top to bottom
- * (once the status bar says "Leerlauf"), and then, below
- * "Your turn", inserts EVERY entry of the MQTT menu (German titles) and runs it with
+ * Issue 11, the student's first hour in German at 1280×800, on an installed host's school
+ * defaults (start_hub.py runs the installer's defaults steps): a student whose Lab speaks
+ * German sees no Extension Manager and no Jupyter news prompt, opens the MQTT template from the
+ * launcher and gets its German version (German headings, comments and output), runs it with
+ * Shift+Enter from top to bottom (once the status bar says "Leerlauf"), and then, below
+ * "Deine Aufgabe", inserts EVERY entry of the MQTT menu (German titles) and runs it with
  * Ctrl+Enter: first the ones that use the template's connection ("Abonnieren…", "JSON
  * empfangen…", "Nachricht veröffentlichen", "JSON-Objekt veröffentlichen", "Verbindung
  * trennen"), then "Mit dem Broker verbinden" and "Kompletter Rundlauf". The same in Python
@@ -14,6 +16,8 @@ import { expect, Locator, Page, test, TestInfo } from '@playwright/test';
 
 import {
   classroomApi,
+  expectNoExtensionManager,
+  expectNoNewsPrompt,
   hubState,
   loginToLab,
   screenshot,
@@ -84,6 +88,18 @@ const SNIPPETS: ISnippetStep[] = [
 const TEMPLATES: Record<Language, { title: string; kernel: string }> = {
   python: { title: 'MQTT in Python', kernel: 'Python 3 (ipykernel)' },
   java: { title: 'MQTT in Java', kernel: 'Java (jjava)' }
+};
+
+/**
+ * The German version of a template (jupyter_extension_companion/templates/de/), as the server
+ * answers it for a German Lab: its heading, its last prose cell, a comment and its output.
+ */
+const GERMAN = {
+  heading: (language: Language) =>
+    `MQTT in ${language === 'python' ? 'Python' : 'Java'}: ein Temperatursensor`,
+  yourTurn: 'Deine Aufgabe',
+  comment: 'Dieselben Namen wie „Mit dem Broker verbinden“ im MQTT-Menü',
+  received: '5 Messwerte empfangen, Mittelwert'
 };
 
 async function step(page: Page, info: TestInfo, name: string): Promise<void> {
@@ -163,8 +179,8 @@ async function insertAndRun(
 }
 
 /**
- * The student's journey in one language: the template from the launcher, run with Shift+Enter
- * up to "Your turn", then every MQTT menu entry inserted and run there.
+ * The student's journey in one language: the template from the launcher (its German version),
+ * run with Shift+Enter up to "Deine Aufgabe", then every MQTT menu entry inserted and run there.
  */
 async function templateThenEverySnippet(
   page: Page,
@@ -193,14 +209,23 @@ async function templateThenEverySnippet(
   const cells = page.locator(`${CURRENT} .jp-Notebook .jp-Cell`);
   // the notebook has loaded and shows all its cells (they are added one after another): the
   // last one is the template's "disconnect"
-  await expect(cells.filter({ hasText: 'Your turn' })).toHaveCount(1, {
+  await expect(cells.filter({ hasText: GERMAN.yourTurn })).toHaveCount(1, {
     timeout: 60_000
   });
   await expect(cells.last()).toContainText('client.disconnect()');
   const count = await cells.count();
   // the template: markdown and code in turn; its last two cells are "Your turn" and "disconnect"
   expect(count).toBeGreaterThanOrEqual(4);
-  await expect(cells.nth(count - 2)).toContainText('Your turn');
+  await expect(cells.nth(count - 2)).toContainText(GERMAN.yourTurn);
+  // the German version: German heading and comments, no English prose left
+  await expect(
+    cells.first().locator('h1', { hasText: GERMAN.heading(language) })
+  ).toBeVisible();
+  await expect(cells.nth(1)).toContainText(GERMAN.comment);
+  await expect(cells.filter({ hasText: 'Your turn' })).toHaveCount(0);
+  await expect(cells.filter({ hasText: 'a temperature sensor' })).toHaveCount(
+    0
+  );
   await step(page, info, `${short}-01-template-opened`);
 
   // --- Shift+Enter from the top, once the kernel says it is idle (in German) ---------------
@@ -218,7 +243,7 @@ async function templateThenEverySnippet(
   await expect(cells.nth(count - 2)).toHaveClass(/jp-mod-active/);
   await expect(
     page.locator(`${CURRENT} .jp-OutputArea-output`, {
-      hasText: 'Received 5 readings, average'
+      hasText: GERMAN.received
     })
   ).toBeVisible({ timeout: 240_000 });
   await expect(status).toBeVisible({ timeout: 60_000 });
@@ -228,7 +253,7 @@ async function templateThenEverySnippet(
   expect(readings.map(r => r.n)).toEqual([0, 1, 2, 3, 4]);
   await step(page, info, `${short}-02-template-ran`);
 
-  // --- every entry of the MQTT menu, below "Your turn" ------------------------------------
+  // --- every entry of the MQTT menu, below "Deine Aufgabe" --------------------------------
   const entries = await enabledEntries(page);
   for (const snippet of SNIPPETS) {
     expect(entries).toContain(snippet.title);
@@ -326,6 +351,8 @@ test('student in German: MQTT template, then every MQTT menu snippet, Python and
     await expect(
       page.locator('.lm-MenuBar-itemLabel', { hasText: /^Datei$/ })
     ).toBeVisible();
+    // an installed host's school defaults: no Extension Manager for a student
+    await expectNoExtensionManager(page);
     await step(page, testInfo, '00-student-lab-german');
 
     await templateThenEverySnippet(
@@ -335,7 +362,10 @@ test('student in German: MQTT template, then every MQTT menu snippet, Python and
       'python',
       subscriber
     );
+    // minutes after Lab was restored (where the prompt would come): no Jupyter news prompt
+    await expectNoNewsPrompt(page);
     await templateThenEverySnippet(page, testInfo, student, 'java', subscriber);
+    await expectNoExtensionManager(page);
   } finally {
     subscriber.stop();
     broker.stop();

@@ -1,7 +1,7 @@
 """Service routes for the lesson (issue 13): hand out, collect, the class live.
 
 - ``GET  /api/v1/handouts`` -> ``{assignments: [...]}`` (what was handed out, to whom)
-- ``POST /api/v1/handouts`` ``{source, assignment?, classes?, students?, again?}`` -> 202
+- ``POST /api/v1/handouts`` ``{source, locale?, assignment?, classes?, students?, again?}`` -> 202
   ``{job}``; the job's result is a HandoutResult (per student: what happened to each file)
 - ``POST /api/v1/handouts/{assignment}/collect`` ``{class?, students?}`` -> 202 ``{job}``; the
   job's result is a CollectResult (per student, missing students, the teacher's folder)
@@ -60,6 +60,7 @@ class HandoutsHandler(_LessonHandler):
             raise ClassroomError("'source' (a path below your ~/notebooks, or template:NAME) "
                                  "is required.", code="missing_field")
         assignment = _opt_str(body, "assignment")
+        locale = _opt_str(body, "locale")  # the teacher's UI language: a template's version
         classes, students = _names(body, "classes"), _names(body, "students")
         again = body.get("again", False)
         if not isinstance(again, bool):
@@ -71,7 +72,8 @@ class HandoutsHandler(_LessonHandler):
 
         def work(progress: Any) -> dict[str, Any]:
             return lessons.handout(source, assignment=assignment, classes=classes,
-                                   students=students, again=again, progress=progress).to_json()
+                                   students=students, again=again, locale=locale,
+                                   progress=progress).to_json()
 
         self.send({"job": self.ctx.jobs.start(work, kind="handout", owner=self.actor)},
                   status=202)
@@ -129,7 +131,8 @@ ROUTES: list[Route] = [
                    "classes and students as a job -> {job}; result: per student the outcome "
                    "and each file (written, suffixed, unchanged); never overwrites",
                    body=json_body_schema({
-                       "source": {"type": "string"}, "assignment": {"type": "string"},
+                       "source": {"type": "string"}, "locale": {"type": "string"},
+                       "assignment": {"type": "string"},
                        "classes": _NAMES, "students": _NAMES, "again": {"type": "boolean"},
                    }, ["source"])),
     }),
