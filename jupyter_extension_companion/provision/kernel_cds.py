@@ -26,6 +26,7 @@ from typing import Any
 from .atomic import write_bytes_atomic, write_text_atomic
 from .changes import Progress
 from .commands import run
+from .kernel_guard import without_guard
 from .kernel_smoke import kernel_env, smoke_account
 from .kernels import KernelCatalog
 
@@ -60,7 +61,7 @@ def ensure_cds_archive(catalog: KernelCatalog, kdir: Path, spec: dict[str, Any],
     can use (see :data:`CDS_ARCHIVE`); True if the folder changed. Without one (no JDK, the
     recording failed) the kernel runs as before, without the option."""
     archive = kdir / CDS_ARCHIVE
-    if spec.get("argv") != DIRECT_JJAVA_ARGV:
+    if without_guard(spec.get("argv") or []) != DIRECT_JJAVA_ARGV:
         return False  # a kernelspec of the teacher's own, or IJava: left as it is
     options = str((spec.get("env") or {}).get("JDK_JAVA_OPTIONS", ""))
     if archive.is_file() and cds_usable(archive, kdir / "jjava.jar", options):
@@ -94,7 +95,9 @@ def record_cds_archive(catalog: KernelCatalog, kdir: Path, spec: dict[str, Any],
     specs = Path(tempfile.mkdtemp(prefix="classroom-cds-spec-"))
     work = Path(tempfile.mkdtemp(prefix="classroom-cds-"))
     out = work / CDS_ARCHIVE
-    argv = [a.replace("{resource_dir}", str(kdir)) for a in spec["argv"]]
+    # the JVM records no archive with a Java agent (AllowArchivingWithJavaAgent is a
+    # diagnostic flag); the archive recorded without the start guard serves the JVMs with it
+    argv = [a.replace("{resource_dir}", str(kdir)) for a in without_guard(spec["argv"])]
     argv.insert(1, f"-XX:ArchiveClassesAtExit={out}")
     (specs / "java").mkdir()
     (specs / "java" / "kernel.json").write_text(json.dumps(

@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import kernel_cds
+from . import kernel_cds, kernel_guard
 from .changes import Change, Progress, no_progress
 from .commands import run
 from .errors import ClassroomError
@@ -204,6 +204,13 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
         for p in pip_spec.iterdir():
             if p.is_file():
                 shutil.copy2(p, resources / p.name)
+        # a JVM that cannot bind its ports exits, so the restarter tries new ones (issue 11)
+        guard = spec["argv"] == kernel_cds.DIRECT_JJAVA_ARGV \
+            and kernel_guard.build_guard_jar(resources)
+        if not guard:
+            progress("no kernel start guard (javac missing?): a port taken at start can leave "
+                     "a Java kernel that never answers", None)
+        spec = kernel_guard.with_guard(spec, guard)
         kept = dest / kernel_cds.CDS_ARCHIVE  # a re-install keeps the recorded archive
         if not (resources / kernel_cds.CDS_ARCHIVE).exists() and kept.is_file() \
                 and not kept.is_symlink():
