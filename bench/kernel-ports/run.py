@@ -38,7 +38,6 @@ PORTS = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 
 async def student(kdir: str, kernel: str, start_at: float, squat: int, port_name: str,
                   timeout: float, cache_ports: bool) -> dict:
-    from jupyter_client import connect
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 

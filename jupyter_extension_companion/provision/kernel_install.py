@@ -205,8 +205,8 @@ def install_java(catalog: KernelCatalog, kind: str, ijava_zip: str | Path | None
             if p.is_file():
                 shutil.copy2(p, resources / p.name)
         # a JVM that cannot bind its ports exits, so the restarter tries new ones (issue 11)
-        guard = spec["argv"] == kernel_cds.DIRECT_JJAVA_ARGV \
-            and kernel_guard.build_guard_jar(resources)
+        plain = [a for a in kernel_guard.without_guard(spec["argv"]) if a != kernel_cds.CDS_OPTION]
+        guard = plain == kernel_cds.DIRECT_JJAVA_ARGV and kernel_guard.build_guard_jar(resources)
         if not guard:
             progress("no kernel start guard (javac missing?): a port taken at start can leave "
                      "a Java kernel that never answers", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -204,9 +205,14 @@ def test_install_jjava_in_place_in_the_venv(tmp_path):
     java = cat.get("java")
     assert java.env == {"JJAVA_CLASSPATH": f"{paths.java_libs}/*",
                         "JDK_JAVA_OPTIONS": CLASSROOM_JVM_OPTIONS} and java.kind == "jjava"
-    # started without JJava's launcher JVM (issue 14): one JVM per kernel, not two
-    assert java.argv == ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
-                         "{resource_dir}/jjava.jar", "{connection_file}"]
+    # started without JJava's launcher JVM (issue 14): one JVM per kernel, not two; with the
+    # start guard where javac could build it (issue 11)
+    from jupyter_extension_companion.provision.kernel_guard import GUARD_JAR, GUARD_OPTION
+
+    guard = [GUARD_OPTION] if shutil.which("javac") else []
+    assert java.argv == ["java", *guard, "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
+                         "-jar", "{resource_dir}/jjava.jar", "{connection_file}"]
+    assert (spec_dir.parent / "java" / GUARD_JAR).is_file() == bool(guard)
     assert (spec_dir / "jjava.jar").is_file() and (spec_dir / "jjava-launcher.jar").is_file()
     assert not cat.install_java().changed
     assert sorted(p.name for p in spec_dir.parent.iterdir()) == ["java"]  # no staging leftovers
@@ -250,3 +256,30 @@ def test_the_recorded_archive_is_never_read_through_a_link(tmp_path: Path) -> No
     assert _read_regular_file(tmp_path / "big.jsa", 1024) is None
     (tmp_path / "ok.jsa").write_bytes(b"archive")
     assert _read_regular_file(tmp_path / "ok.jsa", 1024) == b"archive"
+
+
+def test_start_guard_option_goes_right_after_java_once() -> None:
+    from jupyter_extension_companion.provision.kernel_cds import CDS_OPTION, with_cds
+    from jupyter_extension_companion.provision.kernel_guard import (
+        GUARD_OPTION,
+        with_guard,
+        without_guard,
+    )
+
+    direct = {"argv": ["java", "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "-jar",
+                       "{resource_dir}/jjava.jar", "{connection_file}"]}
+    guarded = with_guard(direct, True)
+    assert guarded["argv"][:2] == ["java", GUARD_OPTION]
+    assert with_guard(guarded, True) == guarded
+    assert with_guard(guarded, False) == direct
+    both = with_cds(guarded, True)
+    assert without_guard(with_cds(both, False)["argv"]) == direct["argv"]
+    assert both["argv"].count(CDS_OPTION) == 1 and both["argv"].count(GUARD_OPTION) == 1
+
+
+def test_students_servers_pick_new_ports_when_a_kernel_restarts() -> None:
+    """jupyter_client's port cache gives a restarted kernel its old ports: a port another
+    kernel took at start stays taken for every restart (issue 11, provision/kernel_guard.py)."""
+    cfg = Path(__file__).resolve().parents[2] / "jupyter-config" / "server-config"
+    data = json.loads((cfg / "jupyter_extension_companion.json").read_text())
+    assert data["KernelManager"] == {"cache_ports": False}
