@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -63,7 +64,7 @@ async def student(kdir: str, kernel: str, start_at: float, squat: int, port_name
 
         LocalProvisioner.pre_launch = pre_launch  # type: ignore[method-assign]
 
-    tmp = tempfile.mkdtemp(prefix="kports-")
+    tmp = tempfile.mkdtemp(prefix="kports-")  # connection files; removed at the end
     from traitlets.config import Config
 
     config = Config()
@@ -106,6 +107,7 @@ async def student(kdir: str, kernel: str, start_at: float, squat: int, port_name
             os.killpg(pgid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+    shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
