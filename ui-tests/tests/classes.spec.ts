@@ -6,7 +6,7 @@
  * year (one archive per student's home, the account gone). Runs against a real JupyterHub
  * (global-setup.js); every wait is on a condition the page or the service shows.
  */
-import { expect, Page, Response, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import * as fs from 'fs';
 
 import {
@@ -17,6 +17,13 @@ import {
   parseCsv,
   screenshot
 } from './hub';
+import {
+  cleanUpClasses,
+  finishedJob,
+  openRosterImport,
+  uniquePrefix,
+  webuntisExport
+} from './classes';
 
 /** The class list's answer settles: every class shown with its members, in the filter too. */
 async function expectClasses(
@@ -62,64 +69,12 @@ async function filterBy(
   }
 }
 
-async function classNames(page: Page): Promise<string[]> {
-  return (await classroomApi(page, 'admin/classes')).data.classes.map(
-    (c: any) => c.name
-  );
-}
-
-/**
- * Leave nothing behind, also when the test failed half-way: remove the run's classes that
- * are left (their students' homes archived) and then any of its students still there.
- */
-async function cleanUp(
-  page: Page,
-  classes: string[],
-  students: () => string[]
-): Promise<void> {
-  for (const name of classes) {
-    if ((await classNames(page)).includes(name)) {
-      await classroomApi(page, `admin/classes/${name}`, { method: 'DELETE' });
-    }
-  }
-  await expect
-    .poll(() => classNames(page), { timeout: 180_000 })
-    .toEqual(expect.not.arrayContaining(classes));
-  const left = (await classroomApi(page, 'admin/users')).data.users.map(
-    (u: any) => u.name
-  );
-  for (const name of students().filter(n => n && left.includes(n))) {
-    await classroomApi(page, `admin/users/${name}`, { method: 'DELETE' });
-  }
-}
-
-/** The finished result of the class job that ``page``'s own polling reads (remove, ...). */
-function jobResult(page: Page, action: string): Promise<any> {
-  return page
-    .waitForResponse(
-      async (r: Response) => {
-        if (!/\/classroom\/api\/admin\/jobs\//.test(r.url()) || !r.ok()) {
-          return false;
-        }
-        const job = await r.json().catch(() => null);
-        return job?.state === 'done' && job?.result?.action === action;
-      },
-      { timeout: 180_000 }
-    )
-    .then(async r => (await r.json()).result);
-}
-
 test('teacher imports a WebUntis export, prints slips, disables and removes a class', async ({
   browser
 }, testInfo) => {
   test.setTimeout(600_000);
   const hub = hubState();
-  // the run's prefix and one letter per repetition (`--repeat-each`, retries): names unique
-  const p =
-    hub.prefix +
-    'abcdefghijklmnopqrstuvwxyz'[
-      (testInfo.repeatEachIndex * 3 + testInfo.retry) % 26
-    ];
+  const p = uniquePrefix(hub.prefix, '', testInfo);
   const P = p.charAt(0).toUpperCase() + p.slice(1);
   // class names with the run's prefix: unique per run, removed by the teardown
   const [ka, kb] = [`${p}10a`, `${p}10b`];
@@ -131,23 +86,15 @@ test('teacher imports a WebUntis export, prints slips, disables and removes a cl
   let cleaned = false;
   try {
     // --- import: a WebUntis export, its bytes in ISO-8859-1 ---------------------------------
-    const webuntis = Buffer.from(
-      'Familienname;Vorname;Klassenbezeichnung;Geburtsdatum\r\n' +
-        `Müller;${P}ca Jürgen;${ka};03.04.2010\r\n` +
-        `Weiß;${P}cb Zoë;${kb};17.11.2009\r\n`,
-      'latin1'
+    await openRosterImport(
+      page,
+      webuntisExport([
+        ['Müller', `${P}ca Jürgen`, ka],
+        ['Weiß', `${P}cb Zoë`, kb]
+      ]),
+      'webuntis-export.csv'
     );
-    expect(webuntis.includes(Buffer.from('ü', 'utf8'))).toBe(false); // really not UTF-8
-    await page
-      .locator('#jp-classroom-sidebar [data-command="classroom:import-roster"]')
-      .click();
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog.getByTestId('classroom-import')).toBeVisible();
-    await dialog.getByTestId('classroom-import-file').setInputFiles({
-      name: 'webuntis-export.csv',
-      mimeType: 'text/csv',
-      buffer: webuntis
-    });
     const rows = dialog.locator('[data-testid^="classroom-preview-row-"]');
     await expect(rows).toHaveCount(2, { timeout: 60_000 });
     sa = (await rows.nth(0).getAttribute('data-username')) ?? '';
@@ -207,7 +154,10 @@ test('teacher imports a WebUntis export, prints slips, disables and removes a cl
     await actions.selectOption('slips');
     await expect(dialog).toContainText(ka);
     await screenshot(page, 'classes-05-slips-confirm');
-    const slipsResult = jobResult(page, 'set_password');
+    const slipsResult = finishedJob(
+      page,
+      result => result.action === 'set_password'
+    );
     const [slips, sheet] = await Promise.all([
       context.waitForEvent('page', { timeout: 180_000 }),
       page.waitForEvent('download', { timeout: 180_000 }),
@@ -284,7 +234,10 @@ test('teacher imports a WebUntis export, prints slips, disables and removes a cl
     await actions.selectOption('remove');
     await expect(dialog).toContainText(ka);
     await screenshot(page, 'classes-10-remove-confirm');
-    const removed = jobResult(page, 'remove_class');
+    const removed = finishedJob(
+      page,
+      result => result.action === 'remove_class'
+    );
     await dialog.locator('.jp-mod-warn').click();
     const result = await removed;
     expect(result.name).toBe(ka);
@@ -323,12 +276,12 @@ test('teacher imports a WebUntis export, prints slips, disables and removes a cl
     await screenshot(page, 'classes-11-removed');
 
     // the other class goes too (its student's home archived)
-    await cleanUp(page, [ka, kb], () => [sa, sb]);
+    await cleanUpClasses(page, [ka, kb], () => [sa, sb]);
     cleaned = true;
   } finally {
     if (!cleaned && !page.isClosed()) {
       // after a failure: best effort (the run's teardown removes accounts and groups too)
-      await cleanUp(page, [ka, kb], () => [sa, sb]).catch(error =>
+      await cleanUpClasses(page, [ka, kb], () => [sa, sb]).catch(error =>
         console.warn(`classes.spec: clean-up after the failure: ${error}`)
       );
     }

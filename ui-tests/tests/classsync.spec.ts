@@ -7,7 +7,7 @@
  * archive exists, the moved student is in the new class only. Runs against a real JupyterHub
  * (global-setup.js); every wait is on a condition the page or the service shows.
  */
-import { expect, Page, Response, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 
@@ -20,50 +20,14 @@ import {
   screenshot,
   waitForLab
 } from './hub';
-
-/** A WebUntis export of these rows, its bytes in ISO-8859-1 (WebUntis's default). */
-function webuntis(rows: [string, string, string][]): Buffer {
-  const text =
-    'Familienname;Vorname;Klassenbezeichnung;Geburtsdatum\r\n' +
-    rows
-      .map(([last, first, klass]) => `${last};${first};${klass};03.04.2010\r\n`)
-      .join('');
-  const bytes = Buffer.from(text, 'latin1');
-  expect(bytes.includes(Buffer.from('ü', 'utf8'))).toBe(false); // really not UTF-8
-  return bytes;
-}
-
-async function openImport(
-  page: Page,
-  file: Buffer,
-  name: string
-): Promise<void> {
-  await page
-    .locator('#jp-classroom-sidebar [data-command="classroom:import-roster"]')
-    .click();
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog.getByTestId('classroom-import')).toBeVisible();
-  await dialog.getByTestId('classroom-import-file').setInputFiles({
-    name,
-    mimeType: 'text/csv',
-    buffer: file
-  });
-}
-
-/** Every class with its members (sorted). */
-async function classes(page: Page): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const c of (await classroomApi(page, 'admin/classes')).data.classes) {
-    out[c.name] = [...c.members].sort();
-  }
-  return out;
-}
-
-async function userNames(page: Page): Promise<string[]> {
-  return (await classroomApi(page, 'admin/users')).data.users.map(
-    (u: any) => u.name
-  );
-}
+import {
+  classMembers,
+  cleanUpClasses,
+  finishedJob,
+  openRosterImport,
+  uniquePrefix,
+  webuntisExport
+} from './classes';
 
 /** Whether the host has a system account of that name. */
 function systemAccount(name: string): boolean {
@@ -75,58 +39,13 @@ function systemAccount(name: string): boolean {
   }
 }
 
-/**
- * Leave nothing behind, also when the test failed half-way: remove the run's classes that
- * are left (their students' homes archived), then any of its students still there.
- */
-async function cleanUp(
-  page: Page,
-  names: string[],
-  students: () => string[]
-): Promise<void> {
-  for (const name of names) {
-    if (name in (await classes(page))) {
-      await classroomApi(page, `admin/classes/${name}`, { method: 'DELETE' });
-    }
-  }
-  await expect
-    .poll(async () => Object.keys(await classes(page)), { timeout: 180_000 })
-    .toEqual(expect.not.arrayContaining(names));
-  const left = await userNames(page);
-  for (const name of students().filter(n => n && left.includes(n))) {
-    await classroomApi(page, `admin/users/${name}`, { method: 'DELETE' });
-  }
-}
-
-/** The finished result of the sync job that the page's own polling reads. */
-function syncResult(page: Page): Promise<any> {
-  return page
-    .waitForResponse(
-      async (r: Response) => {
-        if (!/\/classroom\/api\/admin\/jobs\//.test(r.url()) || !r.ok()) {
-          return false;
-        }
-        const job = await r.json().catch(() => null);
-        return job?.state === 'done' && Array.isArray(job?.result?.removed);
-      },
-      { timeout: 180_000 }
-    )
-    .then(async r => (await r.json()).result);
-}
-
 test('a re-import shows who moved and who is gone; the gone one is archived and removed', async ({
   browser
 }, testInfo) => {
   test.setTimeout(600_000);
   const hub = hubState();
-  // the run's prefix, "y" for this spec (no other spec's names start so) and one letter per
-  // repetition: names unique
-  const p =
-    hub.prefix +
-    'y' +
-    'abcdefghijklmnopqrstuvwxyz'[
-      (testInfo.repeatEachIndex * 3 + testInfo.retry) % 26
-    ];
+  // "y" for this spec: no other spec's names start so
+  const p = uniquePrefix(hub.prefix, 'y', testInfo);
   const P = p.charAt(0).toUpperCase() + p.slice(1);
   const [ka, kb] = [`${p}10a`, `${p}10b`];
   const context = await browser.newContext({ acceptDownloads: true });
@@ -140,13 +59,13 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
   let cleaned = false;
   try {
     // --- the first import: two classes that do not exist yet ----------------------------------
-    const first = webuntis([
+    const first = webuntisExport([
       ['Müller', `${P}a Jürgen`, ka],
       ['Weiß', `${P}b Zoë`, ka],
       ['Groß', `${P}c Ömer`, kb],
       ['Brandt', `${P}d Lea`, kb]
     ]);
-    await openImport(page, first, 'webuntis-herbst.csv');
+    await openRosterImport(page, first, 'webuntis-herbst.csv');
     const rows = dialog.locator('[data-testid^="classroom-preview-row-"]');
     await expect(rows).toHaveCount(4, { timeout: 60_000 });
     for (const [i, tag] of ['a', 'b', 'c', 'd'].entries()) {
@@ -174,19 +93,19 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
     await dialog.locator('.jp-Dialog-button').last().click();
     await expect(dialog).toHaveCount(0);
     await expect
-      .poll(() => classes(page), { timeout: 60_000 })
+      .poll(() => classMembers(page), { timeout: 60_000 })
       .toMatchObject({
         [ka]: [user.a, user.b].sort(),
         [kb]: [user.c, user.d].sort()
       });
 
     // --- next term: b changed to kb, c is gone ------------------------------------------------
-    const second = webuntis([
+    const second = webuntisExport([
       ['Müller', `${P}a Jürgen`, ka],
       ['Weiß', `${P}b Zoë`, kb],
       ['Brandt', `${P}d Lea`, kb]
     ]);
-    await openImport(page, second, 'webuntis-fruehjahr.csv');
+    await openRosterImport(page, second, 'webuntis-fruehjahr.csv');
     const plan = dialog.getByTestId('classroom-sync-plan');
     await expect(plan).toBeVisible({ timeout: 60_000 });
     // the classes exist: the dialog syncs by default
@@ -223,7 +142,7 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
     const apply = dialog.getByTestId('classroom-import-apply');
     await expect(apply).toHaveText('Apply: 0 new, 1 moved, 1 removed');
     await screenshot(page, 'classsync-02-ticked');
-    const done = syncResult(page);
+    const done = finishedJob(page, result => Array.isArray(result.removed));
     await apply.click();
     const result = await done;
     await expect(dialog.getByTestId('classroom-sync-done')).toBeVisible({
@@ -243,10 +162,12 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
     expect(fs.statSync(archive).size).toBeGreaterThan(0);
     expect(systemAccount(user.c)).toBe(false);
     expect(systemAccount(user.b)).toBe(true);
-    const names = await userNames(page);
+    const names = (await classroomApi(page, 'admin/users')).data.users.map(
+      (u: any) => u.name
+    );
     expect(names).not.toContain(user.c);
     expect(names).toEqual(expect.arrayContaining([user.a, user.b, user.d]));
-    const now = await classes(page);
+    const now = await classMembers(page);
     expect(now[ka]).toEqual([user.a]);
     expect(now[kb]).toEqual([user.b, user.d].sort());
     // no passwords in this sync: the dialog closes at once
@@ -260,13 +181,13 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
     );
 
     // --- a new student arrives: a sync with a password loses nothing ------------------------
-    const third = webuntis([
+    const third = webuntisExport([
       ['Müller', `${P}a Jürgen`, ka],
       ['Weiß', `${P}b Zoë`, kb],
       ['Brandt', `${P}d Lea`, kb],
       ['Çelik', `${P}e Aylin`, kb]
     ]);
-    await openImport(page, third, 'webuntis-sommer.csv');
+    await openRosterImport(page, third, 'webuntis-sommer.csv');
     await expect(planned).toHaveCount(4, { timeout: 60_000 });
     await expect(dialog.getByTestId('classroom-import-sync')).toBeChecked();
     const arriving = planned.and(page.locator('[data-status="new"]'));
@@ -308,15 +229,18 @@ test('a re-import shows who moved and who is gone; the gone one is archived and 
     ).toBeEnabled();
     await dialog.locator('.jp-Dialog-footer button').last().click();
     await expect(dialog).toHaveCount(0);
-    expect((await classes(page))[kb]).toEqual([user.b, user.d, user.e].sort());
+    expect((await classMembers(page))[kb]).toEqual(
+      [user.b, user.d, user.e].sort()
+    );
 
-    await cleanUp(page, [ka, kb], () => Object.values(user));
+    await cleanUpClasses(page, [ka, kb], () => Object.values(user));
     cleaned = true;
   } finally {
     if (!cleaned && !page.isClosed()) {
       // after a failure: best effort (the run's teardown removes accounts and groups too)
-      await cleanUp(page, [ka, kb], () => Object.values(user)).catch(error =>
-        console.warn(`classsync.spec: clean-up after the failure: ${error}`)
+      await cleanUpClasses(page, [ka, kb], () => Object.values(user)).catch(
+        error =>
+          console.warn(`classsync.spec: clean-up after the failure: ${error}`)
       );
     }
     await context.close();
