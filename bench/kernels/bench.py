@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from jupyter_extension_companion.paths import ClassroomPaths
-from jupyter_extension_companion.provision import jars as jars_mod
+from jupyter_extension_companion.provision import jar_files
 from jupyter_extension_companion.provision.jars import JarStore
 from jupyter_extension_companion.provision.kernel_install import dpkg_installed
 from jupyter_extension_companion.provision.kernels import KernelCatalog
@@ -127,7 +128,7 @@ def bench_jar_list(tmp: Path) -> None:
     store = JarStore(paths, KernelCatalog(paths, system_dirs=[]))
     for i in range(200):
         store.add_upload(f"lib{i:03}-1.{i}.jar", small_jar(i))
-    jars_mod._CACHE.clear()
+    jar_files._CACHE.clear()
     t = time.monotonic()
     n = len(store.list())
     cold = time.monotonic() - t
@@ -160,10 +161,16 @@ async def _bench_http(paths: ClassroomPaths) -> list[float]:
     from tornado.netutil import bind_sockets
 
     from jupyter_extension_companion.provision.audit import AuditLog
-    from jupyter_extension_companion.service.app import ServiceContext, make_app
+    from jupyter_extension_companion.service.app import (
+        ServiceContext,
+        make_app,
+        service_access_scopes,
+    )
 
     async def identify(token: str):
-        return {"kind": "user", "name": "teach", "admin": True}
+        # a teacher's token with the service's scope (what the hub answers for one)
+        return {"kind": "user", "name": "teach", "admin": True,
+                "scopes": list(service_access_scopes())}
 
     ctx = ServiceContext(
         paths=paths, identify=identify, roster_factory=lambda: None, audit=AuditLog(paths.audit_log)
@@ -190,6 +197,8 @@ def main() -> int:
     args = parser.parse_args()
     failed = 0
     with tempfile.TemporaryDirectory(prefix="bench-kernels-") as tmp:
+        # the Kernel Test starts each kernel as an unprivileged user: it must reach the kernels
+        os.chmod(tmp, 0o755)
         if not args.skip_kernels:
             cat = KernelCatalog() if args.host else scratch_host(Path(tmp) / "host")
             print(f"time to ready, median of {RUNS} (kernels in {', '.join(map(str, cat.dirs))})")
