@@ -18,7 +18,7 @@ from jupyter_extension_companion.provision.class_sync import (
     rows_from,
 )
 from jupyter_extension_companion.provision.classes import Classes
-from jupyter_extension_companion.provision.errors import ClassroomError
+from jupyter_extension_companion.provision.errors import ClassroomError, NotFound
 from jupyter_extension_companion.provision.roster import Roster
 
 from .class_fakes import FakeUnix, GroupHub
@@ -217,6 +217,8 @@ async def test_service_sync_from_a_roster_upload(tmp_path: Path) -> None:
         # someone else's (or an expired) upload: 404, nothing planned
         status, _ = await call("POST", "/api/v1/class-sync/preview", {"upload": "nope"})
         assert status == 404
+        with pytest.raises(NotFound):  # the id is found only for the teacher who uploaded
+            ctx.uploads.get(up["upload"], "another-teacher")
         status, body = await call("POST", "/api/v1/class-sync/apply",
                                   {"upload": up["upload"], "remove": ["lea"]})
         assert status == 202, body
