@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,6 +123,20 @@ def test_refused_rows(tmp_path: Path) -> None:
     assert [i.status for i in plan.items if i.line] == ["refused"] * 3
 
 
+def fake_archives(roster: Any, accounts: Any) -> None:
+    """A removed student's home "archived" as a small real tar.gz in the archive folder."""
+    import tarfile
+
+    def fake_archive(name: str) -> Path:
+        target = Path(roster.paths.archive) / f"{name}-X.tar.gz"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(target, "w:gz") as tar:
+            tar.addfile(tarfile.TarInfo(f"{name}/"))
+        return target
+
+    accounts.archive_home = fake_archive
+
+
 async def test_service_sync_preview_apply_and_export_download(tmp_path: Path) -> None:
     import asyncio
     import io
@@ -132,15 +147,7 @@ async def test_service_sync_preview_apply_and_export_download(tmp_path: Path) ->
     from .service_harness import PREFIX, running_service
 
     roster, classes, hub, accounts = make(tmp_path)
-
-    def fake_archive(name: str) -> Path:
-        target = Path(roster.paths.archive) / f"{name}-X.tar.gz"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(target, "w:gz") as tar:
-            tar.addfile(tarfile.TarInfo(f"{name}/"))
-        return target
-
-    accounts.archive_home = fake_archive  # type: ignore[method-assign]
+    fake_archives(roster, accounts)
     csv_text = "Klasse;Vorname;Nachname\n10a;Anna;Berg\n10b;Ben;Kurz\n10a;Dora;Neu\n"
     async with running_service(roster.paths, lambda: roster) as (ctx, call):
         ctx._classes = classes
@@ -183,20 +190,11 @@ async def test_service_sync_from_a_roster_upload(tmp_path: Path) -> None:
     then the sync plan and its apply by the upload's id; the new students' passwords come back
     as an import's rows, kept for the teacher and fetchable as the import's sheet again."""
     import asyncio
-    import tarfile
 
     from .service_harness import running_service
 
     roster, classes, hub, accounts = make(tmp_path)
-
-    def fake_archive(name: str) -> Path:
-        target = Path(roster.paths.archive) / f"{name}-X.tar.gz"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(target, "w:gz") as tar:
-            tar.addfile(tarfile.TarInfo(f"{name}/"))
-        return target
-
-    accounts.archive_home = fake_archive  # type: ignore[method-assign]
+    fake_archives(roster, accounts)
     data = ("Familienname;Vorname;Klassenbezeichnung;Geburtsdatum\r\n"
             "Berg;Anna;10a;01.01.2010\r\nKurz;Ben;10b;01.01.2010\r\n"
             "Müller;Jürgen;10a;01.01.2010\r\n")
